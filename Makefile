@@ -1,0 +1,52 @@
+# Headway: one task runner for people and CI. Needs only Python >= 3.11 and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HEADWAY := $(BIN)/headway
+PIP := $(BIN)/python -m pip
+
+.PHONY: install install-dev run test lint format services clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Headway needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Installs are pinned by constraints.txt, so a fresh machine gets what CI tested.
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(HEADWAY) init
+	$(HEADWAY) demo
+	@echo
+	@echo "Demo sign-in: ceo@northwind.example / headway-demo (any demo person, same password)"
+	$(HEADWAY) report --workspace "Northwind Labs"
+
+# Starts (or, as root in CI, installs) the PostgreSQL server the integration tests use.
+services:
+	@sh scripts/ensure-postgres
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+test: install-dev services lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,63 @@
+"""The one Settings object: every `HEADWAY_*` variable, with a default and help text."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from headway.domain.model import StatusThresholds
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/headway.db"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from the environment once and never changed."""
+
+    model_config = SettingsConfigDict(env_prefix="HEADWAY_", frozen=True, extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL of the database: sqlite:///path or postgresql+psycopg://...",
+    )
+    host: str = Field("127.0.0.1", description="Address `headway serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `headway serve` listens on.")
+    on_track_gap: float = Field(
+        0.10, ge=0, le=1, description="Largest gap (expected - score) still on track."
+    )
+    at_risk_gap: float = Field(
+        0.25, ge=0, le=1, description="Largest gap (expected - score) still at risk."
+    )
+    low_confidence: int = Field(
+        3, ge=0, le=10, description="Latest confidence at or below this: on track becomes at risk."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("must start with sqlite: or postgresql+psycopg:")
+        return value
+
+    def thresholds(self) -> StatusThresholds:
+        """The status thresholds these settings configure."""
+        return StatusThresholds(
+            on_track_gap=self.on_track_gap,
+            at_risk_gap=self.at_risk_gap,
+            low_confidence=self.low_confidence,
+        )
+
+
+class SettingsError(Exception):
+    """A HEADWAY_* variable has a bad value; the message names it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and overrides, or a SettingsError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "HEADWAY_" + "_".join(str(p) for p in error["loc"]).upper()
+            lines.append(f"{name}: {error['msg']}")
+        raise SettingsError("; ".join(lines)) from exc

@@ -1,0 +1,1 @@
+"""Headway's domain: entities, validation and every formula. Standard library only."""

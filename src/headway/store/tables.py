@@ -1,0 +1,302 @@
+"""The database schema (SQLAlchemy Core). Every row belongs to exactly one workspace.
+
+Migrations in `migrations/versions` must produce exactly this metadata; a test compares them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Number: sa.Double[float] = sa.Double()
+Timestamp = sa.DateTime(timezone=True)
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def _workspace_id() -> sa.Column[int]:
+    return sa.Column(
+        "workspace_id",
+        sa.Integer,
+        sa.ForeignKey("workspace.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+
+
+def _stamps() -> list[sa.Column[object]]:
+    return [
+        sa.Column("created_at", Timestamp, nullable=False),
+        sa.Column("updated_at", Timestamp, nullable=False),
+    ]
+
+
+def _key() -> sa.Column[str]:
+    # The slug a workspace document gave the row, so export -> import keeps references stable.
+    return sa.Column("key", sa.String(100), nullable=True)
+
+
+workspace = sa.Table(
+    "workspace",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("fiscal_year_start_month", sa.Integer, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    *_stamps(),
+)
+
+unit = sa.Table(
+    "unit",
+    metadata,
+    _id(),
+    _workspace_id(),
+    _key(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True),
+    *_stamps(),
+    sa.UniqueConstraint("workspace_id", "key"),
+)
+
+person = sa.Table(
+    "person",
+    metadata,
+    _id(),
+    _workspace_id(),
+    _key(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=True),
+    *_stamps(),
+    sa.UniqueConstraint("workspace_id", "email"),
+    sa.UniqueConstraint("workspace_id", "key"),
+)
+
+person_unit = sa.Table(
+    "person_unit",
+    metadata,
+    sa.Column(
+        "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("unit.id"), primary_key=True),
+)
+
+period = sa.Table(
+    "period",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("retro_worked", sa.Text, nullable=False, server_default=""),
+    sa.Column("retro_didnt", sa.Text, nullable=False, server_default=""),
+    sa.Column("retro_next", sa.Text, nullable=False, server_default=""),
+    *_stamps(),
+    sa.UniqueConstraint("workspace_id", "name"),
+)
+
+objective = sa.Table(
+    "objective",
+    metadata,
+    _id(),
+    _workspace_id(),
+    _key(),
+    sa.Column("period_id", sa.Integer, sa.ForeignKey("period.id"), nullable=False, index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("objective.id"), nullable=True),
+    # The key_result table references objective too; use_alter breaks the cycle on create.
+    sa.Column(
+        "parent_key_result_id",
+        sa.Integer,
+        sa.ForeignKey("key_result.id", use_alter=True),
+        nullable=True,
+    ),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("continued_from_id", sa.Integer, sa.ForeignKey("objective.id"), nullable=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    *_stamps(),
+    sa.UniqueConstraint("workspace_id", "key"),
+)
+
+kpi = sa.Table(
+    "kpi",
+    metadata,
+    _id(),
+    _workspace_id(),
+    _key(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=False),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("category", sa.String(100), nullable=False),
+    sa.Column("unit_label", sa.String(50), nullable=False),
+    sa.Column("direction", sa.String(20), nullable=False),
+    sa.Column("target", Number, nullable=True),
+    sa.Column("target_low", Number, nullable=True),
+    sa.Column("target_high", Number, nullable=True),
+    sa.Column("warning", Number, nullable=True),
+    sa.Column("cadence", sa.String(20), nullable=False),
+    sa.Column("aggregation", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    *_stamps(),
+    sa.UniqueConstraint("workspace_id", "key"),
+)
+
+key_result = sa.Table(
+    "key_result",
+    metadata,
+    _id(),
+    _workspace_id(),
+    _key(),
+    sa.Column(
+        "objective_id",
+        sa.Integer,
+        sa.ForeignKey("objective.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("unit_label", sa.String(50), nullable=False),
+    sa.Column("start_value", Number, nullable=True),
+    sa.Column("target_value", Number, nullable=True),
+    sa.Column("weight", Number, nullable=False),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("kpi_id", sa.Integer, sa.ForeignKey("kpi.id"), nullable=True, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    *_stamps(),
+    sa.UniqueConstraint("workspace_id", "key"),
+)
+
+check_in = sa.Table(
+    "check_in",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "key_result_id",
+        sa.Integer,
+        sa.ForeignKey("key_result.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("value", Number, nullable=False),
+    sa.Column("confidence", sa.Integer, nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("effective_date", sa.Date, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+initiative = sa.Table(
+    "initiative",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "key_result_id",
+        sa.Integer,
+        sa.ForeignKey("key_result.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column(
+        "objective_id", sa.Integer, sa.ForeignKey("objective.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("due_date", sa.Date, nullable=True),
+    sa.Column("link", sa.String(2000), nullable=False),
+    *_stamps(),
+)
+
+measurement = sa.Table(
+    "measurement",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "kpi_id", sa.Integer, sa.ForeignKey("kpi.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("at", sa.Date, nullable=False),
+    sa.Column("value", Number, nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("recorded_at", Timestamp, nullable=False),
+    sa.Index("ix_measurement_kpi_at", "kpi_id", "at"),
+)
+
+grade = sa.Table(
+    "grade",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column("period_id", sa.Integer, sa.ForeignKey("period.id"), nullable=False, index=True),
+    sa.Column(
+        "objective_id", sa.Integer, sa.ForeignKey("objective.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column(
+        "key_result_id",
+        sa.Integer,
+        sa.ForeignKey("key_result.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("score", Number, nullable=True),
+    sa.Column("band", sa.String(20), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+audit_event = sa.Table(
+    "audit_event",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column("actor_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("actor_label", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(50), nullable=False),
+    sa.Column("subject_type", sa.String(50), nullable=False),
+    sa.Column("subject_id", sa.Integer, nullable=True),
+    sa.Column("before", sa.JSON, nullable=True),
+    sa.Column("after", sa.JSON, nullable=True),
+    sa.Column("at", Timestamp, nullable=False),
+    sa.Index("ix_audit_event_subject", "subject_type", "subject_id"),
+)
+
+api_token = sa.Table(
+    "api_token",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    # Only a SHA-256 of the token is kept; the token itself is shown once.
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_used_at", Timestamp, nullable=True),
+    sa.Column("revoked_at", Timestamp, nullable=True),
+)

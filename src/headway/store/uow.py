@@ -1,0 +1,53 @@
+"""The unit of work: one connection, one transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import sqlalchemy as sa
+
+from headway.config import Settings
+from headway.store.engine import make_engine
+
+
+class UnitOfWork:
+    """`with uow:` opens a transaction that commits on success and rolls back on any error."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._connection: sa.Connection | None = None
+
+    @property
+    def conn(self) -> sa.Connection:
+        """The open connection; only inside `with uow:`."""
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use `with uow:`")
+        return self._connection
+
+    def __enter__(self) -> UnitOfWork:
+        if self._connection is not None:
+            raise RuntimeError("the unit of work is already open")
+        self._connection = self.engine.connect()
+        self._connection.begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection = self.conn
+        self._connection = None
+        try:
+            if exc_type is None:
+                connection.commit()
+            else:
+                connection.rollback()
+        finally:
+            connection.close()
+
+
+def make_uow(settings: Settings) -> UnitOfWork:
+    """A unit of work on the configured database (connects lazily, on first use)."""
+    return UnitOfWork(make_engine(settings.database_url))
