@@ -105,9 +105,9 @@ period = sa.Table(
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("end_date", sa.Date, nullable=False),
     sa.Column("state", sa.String(20), nullable=False),
-    sa.Column("retro_worked", sa.Text, nullable=False, server_default=""),
-    sa.Column("retro_didnt", sa.Text, nullable=False, server_default=""),
-    sa.Column("retro_next", sa.Text, nullable=False, server_default=""),
+    sa.Column("retro_worked", sa.Text, nullable=False, server_default=sa.text("''")),
+    sa.Column("retro_didnt", sa.Text, nullable=False, server_default=sa.text("''")),
+    sa.Column("retro_next", sa.Text, nullable=False, server_default=sa.text("''")),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "name"),
 )
@@ -237,9 +237,7 @@ measurement = sa.Table(
     metadata,
     _id(),
     _workspace_id(),
-    sa.Column(
-        "kpi_id", sa.Integer, sa.ForeignKey("kpi.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("kpi_id", sa.Integer, sa.ForeignKey("kpi.id", ondelete="CASCADE"), nullable=False),
     sa.Column("at", sa.Date, nullable=False),
     sa.Column("value", Number, nullable=False),
     sa.Column("source", sa.String(20), nullable=False),

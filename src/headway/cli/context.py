@@ -1,0 +1,84 @@
+"""What every command shares: its options, settings, the unit of work and who is acting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import make_url
+
+from headway.config import Settings, load_settings
+from headway.domain.model import Workspace
+from headway.services.actors import Caller
+from headway.services.workspaces import resolve_workspace
+from headway.store.schema import ensure_current, schema_revision, upgrade_database
+from headway.store.uow import UnitOfWork, make_uow
+
+Database = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help="Database URL (default: $HEADWAY_DATABASE_URL, else sqlite:///./var/headway.db).",
+        show_default=False,
+    ),
+]
+WorkspaceName = Annotated[
+    str | None,
+    typer.Option("--workspace", help="Workspace name (needed when there are several)."),
+]
+AsOf = Annotated[
+    date | None,
+    typer.Option(
+        "--as-of",
+        parser=lambda text: _iso_date(text, "--as-of"),
+        metavar="YYYY-MM-DD",
+        help="Compute as of this date (default: today in the workspace's timezone).",
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+
+def _iso_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
+
+
+@dataclass(slots=True)
+class CommandContext:
+    settings: Settings
+    uow: UnitOfWork
+    caller: Caller
+
+    @property
+    def safe_url(self) -> str:
+        """The database URL without its password, for messages."""
+        return make_url(self.settings.database_url).render_as_string(hide_password=True)
+
+    @property
+    def revision(self) -> str | None:
+        return schema_revision(self.uow.engine)
+
+    def workspace(self, name: str | None) -> Workspace:
+        return resolve_workspace(self.uow, name)
+
+
+def command_context(database: str | None, *, migrate: bool = False) -> CommandContext:
+    """Settings from the environment (and --database), on a schema that is current.
+
+    Commands that create data (`init`, `demo`, `import`) bring the schema up to date
+    themselves; the others refuse an out-of-date schema with a message saying what to run.
+    """
+    overrides = {"database_url": database} if database else {}
+    settings = load_settings(**overrides)
+    uow = make_uow(settings)
+    if migrate:
+        upgrade_database(uow.engine)
+    else:
+        ensure_current(uow.engine)
+    return CommandContext(settings=settings, uow=uow, caller=Caller.operator())

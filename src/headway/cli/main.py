@@ -1,0 +1,330 @@
+"""The `headway` command: set-up, documents, reports and quick writes from a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy.exc
+import typer
+from rich.console import Console
+
+from headway.cli import output
+from headway.cli.context import AsOf, Database, Json, WorkspaceName, command_context
+from headway.config import SettingsError
+from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
+from headway.services.checkins import record_check_in
+from headway.services.demo import load_demo
+from headway.services.document import dump_text, load_text
+from headway.services.exports import export_workspace
+from headway.services.imports import import_workspace
+from headway.services.kpis import propose_okr_from_kpi, record_measurement
+from headway.services.people import add_person, create_token
+from headway.services.report_formats import number, report_markdown
+from headway.services.reports import period_report
+from headway.services.shapes import finding_shape, report_shape
+from headway.store.schema import SchemaOutOfDate
+
+app = typer.Typer(
+    name="headway",
+    help="Headway: OKRs and KPIs in one place.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+kpi_app = typer.Typer(help="KPI measurements and proposals.", no_args_is_help=True)
+user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(kpi_app, name="kpi")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+err = Console(stderr=True, highlight=False)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def init(database: Database = None) -> None:
+    """Create the database schema, or upgrade it to this version."""
+    ctx = command_context(database, migrate=True)
+    output.say(f"Database ready: {ctx.safe_url} (schema {ctx.revision})")
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: Database = None) -> None:
+    """Apply every pending schema migration."""
+    init(database)
+
+
+@app.command()
+def demo(
+    database: Database = None,
+    reset: Annotated[bool, typer.Option(help="Replace the demo workspace if it exists.")] = False,
+) -> None:
+    """Load the demo company (a quarter around today, KPIs, check-ins)."""
+    ctx = command_context(database, migrate=True)
+    result = load_demo(ctx.uow, clock=_now, replace=reset)
+    if result is None:
+        output.say("The demo workspace is already loaded (pass --reset to load it afresh).")
+        return
+    output.say(f"Loaded the demo company: {output.counts(result.counts)}.")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A workspace document (.yaml, .yml or .json).")],
+    database: Database = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite a workspace of the same name.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Load a workspace document, all or nothing."""
+    ctx = command_context(database, migrate=True)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        problem = FieldProblem("", f"cannot read {file}: {exc.strerror}")
+        raise ValidationFailed([problem]) from None
+    data = load_text(text, filename=file.name)
+    result = import_workspace(ctx.uow, data, actor_label="cli", clock=_now, replace=replace)
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    if as_json:
+        _print_json(
+            {
+                "workspace_id": result.workspace_id,
+                "counts": result.counts,
+                "warnings": [str(w) for w in result.warnings],
+            }
+        )
+    else:
+        output.say(f"Imported {file.name}: {output.counts(result.counts)}.")
+
+
+@app.command()
+def export(
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file (.yaml or .json).")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Write the workspace as a document that imports back to the same workspace."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    document = export_workspace(ctx.uow, ws.id)
+    text = dump_text(document, as_json=as_json or (out is not None and out.suffix == ".json"))
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        output.say(f"Exported {ws.name} to {out}.")
+
+
+@app.command()
+def report(
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    period: Annotated[str | None, typer.Option(help="Period name (default: the current).")] = None,
+    as_of: AsOf = None,
+    fmt: Annotated[
+        output.ReportFormat, typer.Option("--format", help="text, md or json.")
+    ] = output.ReportFormat.TEXT,
+    as_json: Json = False,
+) -> None:
+    """The period's objectives, key results, KPIs and coaching, as of a date."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    result = period_report(
+        ctx.uow, ws, period=period, as_of=as_of, thresholds=ctx.settings.thresholds(), clock=_now
+    )
+    if as_json or fmt is output.ReportFormat.JSON:
+        _print_json(report_shape(result))
+    elif fmt is output.ReportFormat.MD:
+        sys.stdout.write(report_markdown(result))
+    else:
+        output.print_report(result)
+
+
+@app.command()
+def lint(
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    period: Annotated[str | None, typer.Option(help="Period name (default: the current).")] = None,
+    as_of: AsOf = None,
+    as_json: Json = False,
+) -> None:
+    """Coaching advice on the period's OKRs and on the KPIs (never a block)."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    result = period_report(
+        ctx.uow, ws, period=period, as_of=as_of, thresholds=ctx.settings.thresholds(), clock=_now
+    )
+    if as_json:
+        _print_json([finding_shape(f) for f in result.findings])
+    else:
+        output.print_findings(result.findings)
+
+
+@app.command()
+def checkin(
+    key_result_id: Annotated[int, typer.Argument(help="The key result's id.")],
+    value: Annotated[float, typer.Argument(help="The key result's value now.")],
+    confidence: Annotated[int | None, typer.Option(help="0 (no chance) to 10 (certain).")] = None,
+    note: Annotated[str, typer.Option(help="What changed, in a sentence.")] = "",
+    on: Annotated[
+        datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Effective date.")
+    ] = None,
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    as_json: Json = False,
+) -> None:
+    """Record a check-in on a key result."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    check_in_id = record_check_in(
+        ctx.uow,
+        ws,
+        key_result_id,
+        value=value,
+        confidence=confidence,
+        note=note,
+        effective_date=on.date() if on else None,
+        caller=ctx.caller,
+        clock=_now,
+    )
+    if as_json:
+        _print_json({"id": check_in_id})
+    else:
+        output.say(f"Checked in {number(value)} on key result {key_result_id}.")
+
+
+@kpi_app.command("record")
+def kpi_record(
+    kpi_id: Annotated[int, typer.Argument(help="The KPI's id.")],
+    value: Annotated[float, typer.Argument(help="The measured value.")],
+    at: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date measured (default today).")
+    ] = None,
+    note: Annotated[str, typer.Option(help="A note on the measurement.")] = "",
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    as_json: Json = False,
+) -> None:
+    """Record a KPI measurement."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    measurement_id = record_measurement(
+        ctx.uow,
+        ws,
+        kpi_id,
+        value=value,
+        at=at.date() if at else None,
+        note=note,
+        caller=ctx.caller,
+        clock=_now,
+    )
+    if as_json:
+        _print_json({"id": measurement_id})
+    else:
+        output.say(f"Recorded {number(value)} on KPI {kpi_id}.")
+
+
+@kpi_app.command("propose")
+def kpi_propose(
+    kpi_id: Annotated[int, typer.Argument(help="The KPI's id.")],
+    as_of: AsOf = None,
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    as_json: Json = False,
+) -> None:
+    """Propose an objective and key result from a KPI that is off target."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    proposal = propose_okr_from_kpi(ctx.uow, ws, kpi_id, as_of=as_of, clock=_now)
+    if as_json:
+        _print_json(output.proposal_shape(proposal))
+    else:
+        output.say(
+            f"Objective: {proposal.objective_title}\nKey result: {proposal.key_result_title}"
+        )
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="Their email (stored lower-case).")],
+    name: Annotated[str, typer.Option(help="Their full name.")],
+    role: Annotated[str, typer.Option(help="admin, member or viewer.")],
+    password: Annotated[str | None, typer.Option(help="A password to sign in with.")] = None,
+    unit: Annotated[
+        list[str] | None, typer.Option(help="A unit (key or name); repeatable.")
+    ] = None,
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    as_json: Json = False,
+) -> None:
+    """Add a person to the workspace."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    person_id = add_person(
+        ctx.uow,
+        ws,
+        email=email,
+        name=name,
+        role=role,
+        password=password,
+        unit_keys=tuple(unit or ()),
+        caller=ctx.caller,
+        clock=_now,
+    )
+    if as_json:
+        _print_json({"id": person_id})
+    else:
+        output.say(f"Added {email.strip().lower()} ({role}) to {ws.name}.")
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Argument(help="Whose token it is.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    as_json: Json = False,
+) -> None:
+    """Create a personal API token (shown once; only its hash is kept)."""
+    ctx = command_context(database)
+    ws = ctx.workspace(workspace)
+    new = create_token(ctx.uow, ws, email=email, name=name, caller=ctx.caller, clock=_now)
+    if as_json:
+        _print_json({"token": new.token})
+    else:
+        output.say(f"Token for {email} (shown once, keep it safe):\n{new.token}")
+
+
+def main() -> None:
+    """Run the CLI: bad input exits non-zero with a clear line, never a traceback."""
+    try:
+        app()
+    except ValidationFailed as exc:
+        for line in [str(p) for p in exc.problems] or [str(exc)]:
+            err.print(f"error: {line}", markup=False)
+        sys.exit(1)
+    except (DomainError, SettingsError, SchemaOutOfDate) as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(1)
+    except sqlalchemy.exc.OperationalError as exc:
+        err.print(f"error: the database cannot be used: {exc.orig}", markup=False)
+        sys.exit(1)

@@ -1,0 +1,246 @@
+"""Every figure of a period's rows as of a date, computed in one pass over indexed rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Literal
+
+from headway.domain.kpi import bucket_series, kpi_figures
+from headway.domain.model import (
+    CheckIn,
+    Figures,
+    KeyResult,
+    KeyResultFigures,
+    KeyResultKind,
+    Measurement,
+    ObjectiveFigures,
+    PeriodData,
+    StatusThresholds,
+)
+from headway.domain.periods import expected_progress
+from headway.domain.scoring import (
+    DEFAULT_THRESHOLDS,
+    check_in_order,
+    metric_progress,
+    milestone_progress,
+    objective_score,
+    rollup_progress,
+    score_of,
+    status,
+)
+
+# Objectives and rollup key results depend on each other through alignment; they are the
+# nodes of the graph resolved below. Metric and milestone key results are leaves.
+_Node = tuple[Literal["objective", "rollup"], int]
+
+
+def evaluate(
+    data: PeriodData, as_of: date, thresholds: StatusThresholds = DEFAULT_THRESHOLDS
+) -> Figures:
+    """Score, expected progress and status of every key result and objective, and KPI figures."""
+    return _Evaluation(data, as_of, thresholds).run()
+
+
+class _Evaluation:
+    """The indexes of one `evaluate` call and the figures memoised so far."""
+
+    def __init__(self, data: PeriodData, as_of: date, thresholds: StatusThresholds) -> None:
+        self.data = data
+        self.as_of = as_of
+        self.thresholds = thresholds
+
+        self.latest_check_in: dict[int, CheckIn] = {}
+        for c in data.check_ins:
+            if c.effective_date > as_of:
+                continue
+            seen = self.latest_check_in.get(c.key_result_id)
+            if seen is None or check_in_order(c) > check_in_order(seen):
+                self.latest_check_in[c.key_result_id] = c
+
+        self.measurements: dict[int, list[Measurement]] = defaultdict(list)
+        for m in data.measurements:
+            if m.at <= as_of:
+                self.measurements[m.kpi_id].append(m)
+
+        self.kpis = {k.id: k for k in data.kpis}
+        self.objectives = {o.id: o for o in data.objectives}
+        self.key_results = {kr.id: kr for kr in data.key_results}
+        self.key_results_of: dict[int, list[KeyResult]] = defaultdict(list)
+        for kr in data.key_results:
+            self.key_results_of[kr.objective_id].append(kr)
+        self.children_of: dict[int, list[int]] = defaultdict(list)
+        self.aligned_under: dict[int, list[int]] = defaultdict(list)
+        for o in data.objectives:
+            if o.parent_id is not None:
+                self.children_of[o.parent_id].append(o.id)
+            if o.parent_key_result_id is not None:
+                self.aligned_under[o.parent_key_result_id].append(o.id)
+
+        self.expected: dict[int, float] = {}
+        for o in data.objectives:
+            period = data.periods.get(o.period_id)
+            # The store loads every objective's period; without one nothing is expected yet.
+            self.expected[o.id] = (
+                expected_progress(period.start_date, period.end_date, as_of) if period else 0.0
+            )
+
+        self.kr_figures: dict[int, KeyResultFigures] = {}
+        self.objective_scores: dict[int, float | None] = {}
+        self.kpi_values: dict[tuple[int, int | None], tuple[float | None, date | None]] = {}
+
+    def run(self) -> Figures:
+        for kr in self.data.key_results:
+            if kr.kind is not KeyResultKind.ROLLUP:
+                self.kr_figures[kr.id] = self.leaf_figures(kr)
+        for o in self.data.objectives:
+            self.resolve(("objective", o.id))
+        for kr in self.data.key_results:
+            if kr.kind is KeyResultKind.ROLLUP:
+                self.resolve(("rollup", kr.id))
+
+        objectives = {}
+        for o in self.data.objectives:
+            score = self.objective_scores.get(o.id)
+            expected = self.expected[o.id]
+            objectives[o.id] = ObjectiveFigures(
+                objective_id=o.id,
+                score=score,
+                expected=expected,
+                status=None if score is None else status(score, expected, None, self.thresholds),
+            )
+        kpis = {
+            k.id: kpi_figures(
+                k, self.measurements.get(k.id, []), self.data.fiscal_year_start_month, self.as_of
+            )
+            for k in self.data.kpis
+        }
+        return Figures(
+            as_of=self.as_of, key_results=self.kr_figures, objectives=objectives, kpis=kpis
+        )
+
+    # --- key results that take values: check-ins or a KPI -----------------------------------
+
+    def leaf_figures(self, kr: KeyResult) -> KeyResultFigures:
+        """Figures of a metric or milestone key result."""
+        current: float | None = None
+        confidence: int | None = None
+        last_update: date | None = None
+        if kr.kpi_id is not None:
+            current, last_update = self.kpi_value(kr, kr.kpi_id)
+        else:
+            latest = self.latest_check_in.get(kr.id)
+            if latest is not None:
+                current, confidence = latest.value, latest.confidence
+                last_update = latest.effective_date
+        if kr.kind is KeyResultKind.MILESTONE:
+            progress = milestone_progress(current)
+        else:
+            progress = metric_progress(kr.start_value, kr.target_value, current)
+            if current is None:
+                current = kr.start_value
+        return self.figures(kr, current, progress, confidence, last_update)
+
+    def kpi_value(self, kr: KeyResult, kpi_id: int) -> tuple[float | None, date | None]:
+        """Latest bucket value and measurement date of the linked KPI inside the KR's period."""
+        objective = self.objectives.get(kr.objective_id)
+        period = self.data.periods.get(objective.period_id) if objective else None
+        cache_key = (kpi_id, period.id if period else None)
+        if cache_key in self.kpi_values:
+            return self.kpi_values[cache_key]
+        kpi = self.kpis.get(kpi_id)
+        found: tuple[float | None, date | None] = (None, None)
+        if kpi is not None:
+            since = period.start_date if period else None
+            until = min(self.as_of, period.end_date) if period else self.as_of
+            inside = [
+                m
+                for m in self.measurements.get(kpi.id, [])
+                if m.at <= until and (since is None or m.at >= since)
+            ]
+            series = bucket_series(kpi, inside, self.data.fiscal_year_start_month, until, since)
+            if series:
+                found = (series[-1][1], max(m.at for m in inside))
+        self.kpi_values[cache_key] = found
+        return found
+
+    def figures(
+        self,
+        kr: KeyResult,
+        current: float | None,
+        progress: float,
+        confidence: int | None,
+        last_update: date | None,
+    ) -> KeyResultFigures:
+        score = score_of(progress)
+        expected = self.expected.get(kr.objective_id, 0.0)
+        return KeyResultFigures(
+            key_result_id=kr.id,
+            current_value=current,
+            progress=progress,
+            score=score,
+            expected=expected,
+            status=status(score, expected, confidence, self.thresholds),
+            confidence=confidence,
+            last_update=last_update,
+        )
+
+    # --- objectives and rollups: a graph resolved depth first, without recursion -------------
+
+    def dependencies(self, node: _Node) -> list[_Node]:
+        kind, node_id = node
+        if kind == "rollup":
+            return [("objective", o) for o in self.aligned_under.get(node_id, [])]
+        own = self.key_results_of.get(node_id, [])
+        if own:
+            return [("rollup", kr.id) for kr in own if kr.kind is KeyResultKind.ROLLUP]
+        return [("objective", c) for c in self.children_of.get(node_id, [])]
+
+    def resolve(self, root: _Node) -> None:
+        """Compute `root` after everything it depends on, each node once.
+
+        An explicit stack keeps deep alignment chains clear of the recursion limit. Nodes
+        expanded but not yet computed are exactly the current path, so meeting one again means
+        a cycle: that dependency is left uncomputed and counts as having no score.
+        """
+        on_path: set[_Node] = set()
+        stack: list[tuple[_Node, bool]] = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if self.is_computed(node) or (not expanded and node in on_path):
+                continue
+            if expanded:
+                self.compute(node)
+                on_path.discard(node)
+                continue
+            on_path.add(node)
+            stack.append((node, True))
+            for dependency in self.dependencies(node):
+                if dependency not in on_path and not self.is_computed(dependency):
+                    stack.append((dependency, False))
+
+    def is_computed(self, node: _Node) -> bool:
+        kind, node_id = node
+        if kind == "rollup":
+            return node_id in self.kr_figures
+        return node_id in self.objective_scores
+
+    def compute(self, node: _Node) -> None:
+        kind, node_id = node
+        if kind == "rollup":
+            kr = self.key_results[node_id]
+            progress = rollup_progress(
+                self.objective_scores.get(o) for o in self.aligned_under.get(node_id, [])
+            )
+            self.kr_figures[node_id] = self.figures(kr, None, progress, None, None)
+            return
+        own = self.key_results_of.get(node_id, [])
+        weighted = [
+            (kr.weight, self.kr_figures[kr.id].score) for kr in own if kr.id in self.kr_figures
+        ]
+        children = [self.objective_scores.get(c) for c in self.children_of.get(node_id, [])]
+        # Key results whose score is unknown only arise in a cycle; with some key results the
+        # children never count, even if every key result was cut off.
+        self.objective_scores[node_id] = (
+            objective_score(weighted, children) if not own or weighted else None
+        )

@@ -1,0 +1,82 @@
+"""Recording check-ins on key results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from headway.domain import validation
+from headway.domain.errors import Conflict, NotFound, ValidationFailed
+from headway.domain.model import PeriodState, Workspace
+from headway.services.actors import Caller, require
+from headway.services.reports import today_in
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import add_audit_event, insert_row
+
+
+def record_check_in(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    key_result_id: int,
+    *,
+    value: float,
+    confidence: int | None = None,
+    note: str = "",
+    effective_date: date | None = None,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> int:
+    """Append a check-in to a key result of an open period; the new check-in's id."""
+    now = clock()
+    today = today_in(workspace, clock)
+    day = effective_date or today
+    with uow:
+        conn = uow.conn
+        row = conn.execute(
+            sa.select(t.key_result, t.period.c.state.label("period_state"))
+            .join(t.objective, t.objective.c.id == t.key_result.c.objective_id)
+            .join(t.period, t.period.c.id == t.objective.c.period_id)
+            .where(t.key_result.c.id == key_result_id, t.key_result.c.workspace_id == workspace.id)
+        ).first()
+        if row is None:
+            raise NotFound(f"key result {key_result_id} does not exist")
+        kr = repo.to_key_result(row)
+        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        require(
+            caller, "check_in", conn=conn, workspace=workspace, key_result=kr, objective=objective
+        )
+        problems = validation.validate_check_in(
+            kr.kind, value, confidence, day, today, kpi_linked=kr.kpi_id is not None
+        )
+        problems += validation.validate_note("note", note)
+        if problems:
+            raise ValidationFailed(problems)
+        if row.period_state == PeriodState.CLOSED.value:
+            raise Conflict("the period is closed: its key results take no more check-ins")
+        values = {
+            "key_result_id": kr.id,
+            "value": float(value),
+            "confidence": confidence,
+            "note": note,
+            "author_id": caller.person_id,
+            "effective_date": day,
+        }
+        check_in_id = insert_row(
+            conn, t.check_in, now, workspace_id=workspace.id, created_at=now, **values
+        )
+        add_audit_event(
+            conn,
+            workspace_id=workspace.id,
+            actor_id=caller.person_id,
+            actor_label=caller.label,
+            action="create",
+            subject_type="check_in",
+            subject_id=check_in_id,
+            at=now,
+            after=values,
+        )
+    return check_in_id

@@ -1,0 +1,281 @@
+"""The shape of a workspace document (INTERFACES.md, "OKRs as code").
+
+Pydantic checks the structure — types, required fields, allowed values, unknown fields;
+`imports.py` then checks the meaning (references, domain rules). Both report a path
+like `objectives[3].key_results[1].target`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+)
+
+from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.domain.model import (
+    Aggregation,
+    Cadence,
+    Direction,
+    InitiativeStatus,
+    KeyResultKind,
+    KpiSource,
+    ObjectiveState,
+    ObjectiveType,
+    PeriodKind,
+    PeriodState,
+    Role,
+    UnitKind,
+)
+
+
+def _iso_date(value: object) -> object:
+    # Dates are ISO 8601 strings (JSON) or dates (YAML); never numbers or datetimes.
+    if isinstance(value, date) and type(value) is date:
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)") from None
+    raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
+
+
+def _name_text(value: object) -> object:
+    # YAML reads `name: 2026` as a number; a name or key is text whatever it looks like.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+Day = Annotated[date, BeforeValidator(_iso_date)]
+Name = Annotated[
+    str,
+    BeforeValidator(_name_text),
+    Strict(),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+]
+Key = Name
+Text = Annotated[str, Strict()]
+
+
+class _Part(BaseModel):
+    # Unknown fields are kept aside and reported as warnings by `unknown_fields`: a comma in
+    # an unquoted YAML flow mapping (`{title: Drive 10,000 views}`) splits a value into a
+    # bogus extra field, and the person importing must be told rather than refused outright.
+    model_config = ConfigDict(extra="allow")
+
+
+class UnitDoc(_Part):
+    key: Key
+    name: Text
+    kind: UnitKind
+    parent: Key | None = None
+
+
+class PersonDoc(_Part):
+    key: Key
+    name: Text
+    email: Text
+    role: Role
+    units: list[Key] = Field(default_factory=list)
+    active: bool = True
+
+
+class PeriodDoc(_Part):
+    key: Key | None = None
+    name: Name
+    kind: PeriodKind
+    start: Day
+    end: Day
+    state: PeriodState = PeriodState.ACTIVE
+
+
+class MeasurementDoc(_Part):
+    at: Day
+    value: Number
+    note: Text = ""
+    source: KpiSource = KpiSource.MANUAL
+
+
+class KpiDoc(_Part):
+    key: Key
+    name: Text
+    description: Text = ""
+    owner_unit: Key
+    owner: Key | None = None
+    category: Text = ""
+    unit_label: Text = ""
+    direction: Direction
+    target: Number | None = None
+    target_low: Number | None = None
+    target_high: Number | None = None
+    warning: Number | None = None
+    cadence: Cadence
+    aggregation: Aggregation
+    source: KpiSource = KpiSource.MANUAL
+    measurements: list[MeasurementDoc] = Field(default_factory=list)
+
+
+class CheckInDoc(_Part):
+    date: Day
+    value: Number
+    confidence: Annotated[int, Strict()] | None = None
+    note: Text = ""
+    author: Key | None = None
+
+
+class InitiativeDoc(_Part):
+    title: Text
+    status: InitiativeStatus = InitiativeStatus.PLANNED
+    owner: Key | None = None
+    due: Day | None = None
+    link: Text = ""
+
+
+class KeyResultDoc(_Part):
+    key: Key
+    title: Text
+    kind: KeyResultKind
+    unit_label: Text = ""
+    start: Number | None = None
+    target: Number | None = None
+    weight: Number = 1.0
+    owner: Key | None = None
+    kpi: Key | None = None
+    check_ins: list[CheckInDoc] = Field(default_factory=list)
+    initiatives: list[InitiativeDoc] = Field(default_factory=list)
+
+
+class ObjectiveDoc(_Part):
+    key: Key
+    title: Text
+    description: Text = ""
+    period: Name
+    owner_unit: Key | None = None
+    owner: Key | None = None
+    type: ObjectiveType = ObjectiveType.COMMITTED
+    state: ObjectiveState = ObjectiveState.ACTIVE
+    parent: Key | None = None
+    parent_kr: Key | None = None
+    key_results: list[KeyResultDoc] = Field(default_factory=list)
+
+
+class WorkspaceDoc(_Part):
+    workspace: Annotated[
+        str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+    fiscal_year_start_month: Annotated[int, Strict()] = 1
+    timezone: Text = "UTC"
+    units: list[UnitDoc] = Field(default_factory=list)
+    people: list[PersonDoc] = Field(default_factory=list)
+    periods: list[PeriodDoc] = Field(default_factory=list)
+    kpis: list[KpiDoc] = Field(default_factory=list)
+    objectives: list[ObjectiveDoc] = Field(default_factory=list)
+
+
+def path_of(location: tuple[int | str, ...]) -> str:
+    """`("objectives", 3, "key_results", 1, "target")` -> `objectives[3].key_results[1].target`."""
+    out = ""
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind == "enum":
+        allowed = error.get("ctx", {}).get("expected", "")
+        return f"must be one of {allowed}"
+    if kind in ("float_type", "int_type", "string_type", "bool_type", "list_type"):
+        return (
+            "must be "
+            + {
+                "float_type": "a number",
+                "int_type": "a whole number",
+                "string_type": "text",
+                "bool_type": "true or false",
+                "list_type": "a list",
+            }[kind]
+        )
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def parse_document(data: object) -> WorkspaceDoc:
+    """The document's structure, or ValidationFailed listing every structural problem."""
+    if not isinstance(data, dict):
+        raise ValidationFailed([FieldProblem("", "the document must be a mapping at the top")])
+    try:
+        return WorkspaceDoc.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            problems.append(FieldProblem(path_of(tuple(error["loc"])), _message(error)))
+        raise ValidationFailed(_unique(problems)) from None
+
+
+def _unique(problems: list[FieldProblem]) -> list[FieldProblem]:
+    seen: dict[str, FieldProblem] = {}
+    for problem in problems:
+        seen.setdefault(problem.field, problem)
+    return list(seen.values())
+
+
+def unknown_fields(part: BaseModel, path: str = "") -> list[FieldProblem]:
+    """Warnings for every field the document format does not know, with its path."""
+    found = [
+        FieldProblem(f"{path}.{name}" if path else name, "is not a known field; it was ignored")
+        for name in (part.model_extra or {})
+    ]
+    for name in type(part).model_fields:
+        value = getattr(part, name)
+        here = f"{path}.{name}" if path else name
+        if isinstance(value, BaseModel):
+            found += unknown_fields(value, here)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found += unknown_fields(item, f"{here}[{index}]")
+    return found
+
+
+def load_text(text: str, *, filename: str = "") -> object:
+    """Parse YAML or JSON text (JSON is YAML, but its errors read better from json)."""
+    try:
+        if filename.endswith(".json"):
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        where = filename or "document"
+        raise ValidationFailed(
+            [FieldProblem("", f"{where} is not valid YAML/JSON: {exc}")]
+        ) from None
+
+
+def dump_text(document: dict[str, Any], *, as_json: bool = False) -> str:
+    """The document as YAML (default) or JSON text, keys in the order INTERFACES.md gives."""
+    if as_json:
+        return json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

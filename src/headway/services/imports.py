@@ -1,0 +1,406 @@
+"""Importing a workspace document: check everything first, then write it in one transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from headway.domain import validation
+from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.domain.model import KeyResult, KeyResultKind, Objective, ObjectiveType
+from headway.services.document import (
+    KeyResultDoc,
+    WorkspaceDoc,
+    parse_document,
+    unknown_fields,
+)
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import add_audit_event, delete_workspace, insert_row
+
+# The document names some fields differently from the API the domain rules speak of.
+_DOC_NAMES = {
+    "start_value": "start",
+    "target_value": "target",
+    "effective_date": "date",
+    "due_date": "due",
+    "start_date": "start",
+    "end_date": "end",
+}
+
+
+@dataclass(slots=True)
+class ImportResult:
+    workspace_id: int
+    counts: dict[str, int]
+    warnings: list[FieldProblem] = field(default_factory=list)
+
+
+def _at(path: str, problems: Iterable[FieldProblem]) -> list[FieldProblem]:
+    out = []
+    for p in problems:
+        name = _DOC_NAMES.get(p.field, p.field)
+        out.append(FieldProblem(f"{path}.{name}" if name else path, p.message))
+    return out
+
+
+def _duplicates(path: str, keys: Sequence[tuple[int, str | None]], what: str) -> list[FieldProblem]:
+    counts = Counter(k for _, k in keys if k is not None)
+    return [
+        FieldProblem(f"{path}[{i}].{what}", f"{k!r} is used more than once")
+        for i, k in keys
+        if k is not None and counts[k] > 1
+    ]
+
+
+def _ref(
+    path: str, value: str | None, known: set[str] | dict[str, object], what: str
+) -> list[FieldProblem]:
+    if value is None or value in known:
+        return []
+    return [FieldProblem(path, f"no {what} has the key {value!r}")]
+
+
+def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
+    """Every problem with the document's meaning, each with its path; empty when it can load."""
+    problems: list[FieldProblem] = []
+    problems += _at("", validation.validate_fiscal_month(doc.fiscal_year_start_month))
+    problems += [
+        FieldProblem("timezone", p.message) for p in validation.validate_timezone(doc.timezone)
+    ]
+    unit_keys = {u.key for u in doc.units}
+    person_keys = {p.key for p in doc.people}
+    kpi_keys = {k.key for k in doc.kpis}
+    period_names = {p.name for p in doc.periods}
+    objective_keys = {o.key for o in doc.objectives}
+    kr_keys = {kr.key for o in doc.objectives for kr in o.key_results}
+
+    problems += _duplicates("units", [(i, u.key) for i, u in enumerate(doc.units)], "key")
+    index = {u.key: i for i, u in enumerate(doc.units)}
+    for i, u in enumerate(doc.units):
+        problems += _at(f"units[{i}]", validation.validate_title("name", u.name))
+        problems += _ref(f"units[{i}].parent", u.parent, unit_keys, "unit")
+    tree = [(i, u.kind, index.get(u.parent) if u.parent else None) for i, u in enumerate(doc.units)]
+    problems += _at("units", validation.validate_unit_tree(tree))
+
+    problems += _duplicates("people", [(i, p.key) for i, p in enumerate(doc.people)], "key")
+    emails = [(i, validation.normalise_email(p.email)) for i, p in enumerate(doc.people)]
+    problems += _duplicates("people", emails, "email")
+    for i, p in enumerate(doc.people):
+        problems += _at(f"people[{i}]", validation.validate_title("name", p.name))
+        problems += _at(f"people[{i}]", validation.validate_email(p.email))
+        for j, key in enumerate(p.units):
+            problems += _ref(f"people[{i}].units[{j}]", key, unit_keys, "unit")
+
+    problems += _duplicates("periods", [(i, p.name) for i, p in enumerate(doc.periods)], "name")
+    for i, pd in enumerate(doc.periods):
+        problems += _at(f"periods[{i}]", validation.validate_period(pd.start, pd.end))
+
+    problems += _duplicates("kpis", [(i, k.key) for i, k in enumerate(doc.kpis)], "key")
+    for i, k in enumerate(doc.kpis):
+        here = f"kpis[{i}]"
+        problems += _at(here, validation.validate_title("name", k.name))
+        problems += _ref(f"{here}.owner_unit", k.owner_unit, unit_keys, "unit")
+        problems += _ref(f"{here}.owner", k.owner, person_keys, "person")
+        problems += _at(
+            here,
+            validation.validate_kpi(k.direction, k.target, k.target_low, k.target_high, k.warning),
+        )
+        for j, m in enumerate(k.measurements):
+            problems += _at(f"{here}.measurements[{j}]", validation.validate_note("note", m.note))
+
+    problems += _duplicates("objectives", [(i, o.key) for i, o in enumerate(doc.objectives)], "key")
+    all_krs = [(o, kr) for o in doc.objectives for kr in o.key_results]
+    kr_paths = [
+        (f"objectives[{i}].key_results[{j}]", kr)
+        for i, o in enumerate(doc.objectives)
+        for j, kr in enumerate(o.key_results)
+    ]
+    counts = Counter(kr.key for _, kr in all_krs)
+    problems += [
+        FieldProblem(f"{path}.key", f"{kr.key!r} is used more than once")
+        for path, kr in kr_paths
+        if counts[kr.key] > 1
+    ]
+    for i, o in enumerate(doc.objectives):
+        here = f"objectives[{i}]"
+        problems += _at(here, validation.validate_title("title", o.title))
+        problems += _at(here, validation.validate_note("description", o.description))
+        if o.period not in period_names:
+            problems.append(FieldProblem(f"{here}.period", f"no period is named {o.period!r}"))
+        problems += _ref(f"{here}.owner_unit", o.owner_unit, unit_keys, "unit")
+        problems += _ref(f"{here}.owner", o.owner, person_keys, "person")
+        problems += _ref(f"{here}.parent", o.parent, objective_keys, "objective")
+        problems += _ref(f"{here}.parent_kr", o.parent_kr, kr_keys, "key result")
+        if o.parent and o.parent_kr:
+            problems.append(
+                FieldProblem(
+                    f"{here}.parent_kr",
+                    "an objective aligns to an objective or a key result, not both",
+                )
+            )
+        for j, kr in enumerate(o.key_results):
+            problems += _check_key_result(
+                f"{here}.key_results[{j}]", kr, person_keys, kpi_keys, today
+            )
+    problems += _alignment_cycles(doc)
+    return problems
+
+
+def _check_key_result(
+    here: str, kr: KeyResultDoc, person_keys: set[str], kpi_keys: set[str], today: date
+) -> list[FieldProblem]:
+    problems = _at(here, validation.validate_title("title", kr.title))
+    problems += _at(here, validation.validate_key_result(kr.kind, kr.start, kr.target, kr.weight))
+    problems += _ref(f"{here}.owner", kr.owner, person_keys, "person")
+    problems += _ref(f"{here}.kpi", kr.kpi, kpi_keys, "KPI")
+    for k, ci in enumerate(kr.check_ins):
+        path = f"{here}.check_ins[{k}]"
+        problems += _at(
+            path,
+            validation.validate_check_in(
+                kr.kind, ci.value, ci.confidence, ci.date, today, kpi_linked=kr.kpi is not None
+            ),
+        )
+        problems += _at(path, validation.validate_note("note", ci.note))
+        problems += _ref(f"{path}.author", ci.author, person_keys, "person")
+    for k, ini in enumerate(kr.initiatives):
+        path = f"{here}.initiatives[{k}]"
+        problems += _at(path, validation.validate_title("title", ini.title))
+        problems += _ref(f"{path}.owner", ini.owner, person_keys, "person")
+    return problems
+
+
+def _alignment_cycles(doc: WorkspaceDoc) -> list[FieldProblem]:
+    """Alignment must be a tree: report each objective that would be its own ancestor."""
+    ids = {o.key: n for n, o in enumerate(doc.objectives, start=1)}
+    kr_ids: dict[str, int] = {}
+    key_results: dict[int, KeyResult] = {}
+    for o in doc.objectives:
+        for kr in o.key_results:
+            kr_id = len(kr_ids) + 1
+            kr_ids.setdefault(kr.key, kr_id)
+            key_results[kr_id] = KeyResult(
+                id=kr_id, objective_id=ids[o.key], title=kr.title, kind=KeyResultKind(kr.kind)
+            )
+    objectives = {
+        ids[o.key]: Objective(id=ids[o.key], title=o.title, period_id=0, type=ObjectiveType(o.type))
+        for o in doc.objectives
+    }
+    problems = []
+    for i, o in enumerate(doc.objectives):
+        parent = ids.get(o.parent) if o.parent else None
+        parent_kr = kr_ids.get(o.parent_kr) if o.parent_kr else None
+        if (parent or parent_kr) and validation.alignment_creates_cycle(
+            ids[o.key], parent, parent_kr, objectives, key_results
+        ):
+            field_name = "parent" if parent else "parent_kr"
+            problems.append(
+                FieldProblem(f"objectives[{i}].{field_name}", "alignment would form a cycle")
+            )
+    return problems
+
+
+def _write(conn: sa.Connection, doc: WorkspaceDoc, now: datetime) -> tuple[int, dict[str, int]]:
+    def ins(table: sa.Table, **values: object) -> int:
+        return insert_row(conn, table, now, workspace_id=ws, **values)
+
+    ws = insert_row(
+        conn,
+        t.workspace,
+        now,
+        name=doc.workspace,
+        fiscal_year_start_month=doc.fiscal_year_start_month,
+        timezone=doc.timezone,
+    )
+    units: dict[str, int] = {}
+    pending = list(doc.units)
+    while pending:  # parents before children; the tree was checked, so this ends
+        ready = [u for u in pending if u.parent is None or u.parent in units]
+        for u in ready:
+            units[u.key] = ins(
+                t.unit,
+                key=u.key,
+                name=u.name.strip(),
+                kind=u.kind.value,
+                parent_id=units.get(u.parent) if u.parent else None,
+            )
+        pending = [u for u in pending if u.key not in units]
+    people: dict[str, int] = {}
+    for p in doc.people:
+        people[p.key] = ins(
+            t.person,
+            key=p.key,
+            name=p.name.strip(),
+            email=validation.normalise_email(p.email),
+            role=p.role.value,
+            active=p.active,
+        )
+        for unit_key in dict.fromkeys(p.units):
+            conn.execute(
+                t.person_unit.insert().values(person_id=people[p.key], unit_id=units[unit_key])
+            )
+    periods = {
+        pd.name: ins(
+            t.period,
+            name=pd.name,
+            kind=pd.kind.value,
+            start_date=pd.start,
+            end_date=pd.end,
+            state=pd.state.value,
+        )
+        for pd in doc.periods
+    }
+    kpis: dict[str, int] = {}
+    for k in doc.kpis:
+        kpis[k.key] = ins(
+            t.kpi,
+            key=k.key,
+            name=k.name.strip(),
+            description=k.description,
+            owner_unit_id=units[k.owner_unit],
+            owner_id=people.get(k.owner or ""),
+            category=k.category,
+            unit_label=k.unit_label,
+            direction=k.direction.value,
+            target=k.target,
+            target_low=k.target_low,
+            target_high=k.target_high,
+            warning=k.warning,
+            cadence=k.cadence.value,
+            aggregation=k.aggregation.value,
+            source=k.source.value,
+        )
+        for m in k.measurements:
+            ins(
+                t.measurement,
+                kpi_id=kpis[k.key],
+                at=m.at,
+                value=m.value,
+                source=m.source.value,
+                note=m.note,
+                recorded_by=None,
+                recorded_at=now,
+            )
+    objectives: dict[str, int] = {}
+    krs: dict[str, int] = {}
+    counts = Counter[str]()
+    for position, o in enumerate(doc.objectives):
+        objectives[o.key] = ins(
+            t.objective,
+            key=o.key,
+            period_id=periods[o.period],
+            title=o.title.strip(),
+            description=o.description,
+            owner_unit_id=units.get(o.owner_unit or ""),
+            owner_id=people.get(o.owner or ""),
+            type=o.type.value,
+            state=o.state.value,
+            position=position,
+        )
+        for kr_position, kr in enumerate(o.key_results):
+            krs[kr.key] = ins(
+                t.key_result,
+                key=kr.key,
+                objective_id=objectives[o.key],
+                title=kr.title.strip(),
+                kind=kr.kind.value,
+                unit_label=kr.unit_label,
+                start_value=kr.start,
+                target_value=kr.target,
+                weight=kr.weight,
+                owner_id=people.get(kr.owner or ""),
+                kpi_id=kpis.get(kr.kpi or ""),
+                position=kr_position,
+            )
+            for ci in kr.check_ins:
+                counts["check_ins"] += 1
+                ins(
+                    t.check_in,
+                    key_result_id=krs[kr.key],
+                    value=ci.value,
+                    confidence=ci.confidence,
+                    note=ci.note,
+                    author_id=people.get(ci.author or ""),
+                    effective_date=ci.date,
+                    created_at=now,
+                )
+            for ini in kr.initiatives:
+                counts["initiatives"] += 1
+                ins(
+                    t.initiative,
+                    key_result_id=krs[kr.key],
+                    title=ini.title.strip(),
+                    owner_id=people.get(ini.owner or ""),
+                    status=ini.status.value,
+                    due_date=ini.due,
+                    link=ini.link,
+                )
+    for o in doc.objectives:  # alignment last: its targets exist only now
+        if o.parent or o.parent_kr:
+            conn.execute(
+                t.objective.update()
+                .where(t.objective.c.id == objectives[o.key])
+                .values(
+                    parent_id=objectives.get(o.parent or ""),
+                    parent_key_result_id=krs.get(o.parent_kr or ""),
+                )
+            )
+    counts.update(
+        units=len(units),
+        people=len(people),
+        periods=len(periods),
+        kpis=len(kpis),
+        measurements=sum(len(k.measurements) for k in doc.kpis),
+        objectives=len(objectives),
+        key_results=len(krs),
+    )
+    return ws, dict(counts)
+
+
+def import_workspace(
+    uow: UnitOfWork,
+    data: object,
+    *,
+    actor_label: str,
+    clock: Callable[[], datetime],
+    replace: bool = False,
+) -> ImportResult:
+    """Load a whole workspace document, all or nothing; ValidationFailed lists every problem."""
+    doc = parse_document(data)
+    now = clock()
+    try:
+        today = now.astimezone(ZoneInfo(doc.timezone)).date()
+    except (KeyError, ValueError):
+        today = now.date()  # the bad timezone is reported by check_document
+    problems = check_document(doc, today)
+    if problems:
+        raise ValidationFailed(problems)
+    with uow:
+        existing = uow.conn.execute(
+            sa.select(t.workspace.c.id).where(t.workspace.c.name == doc.workspace)
+        ).scalar()
+        if existing is not None:
+            if not replace:
+                raise Conflict(
+                    f"workspace {doc.workspace!r} already exists: use --replace to overwrite it"
+                )
+            delete_workspace(uow.conn, existing)
+        workspace_id, counts = _write(uow.conn, doc, now)
+        add_audit_event(
+            uow.conn,
+            workspace_id=workspace_id,
+            actor_id=None,
+            actor_label=actor_label,
+            action="import",
+            subject_type="workspace",
+            subject_id=workspace_id,
+            at=now,
+            after={"name": doc.workspace, **counts},
+        )
+    return ImportResult(workspace_id=workspace_id, counts=counts, warnings=unknown_fields(doc))

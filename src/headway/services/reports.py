@@ -1,0 +1,101 @@
+"""The period report: every figure of a period "as of" a date, computed in one pass."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from headway.domain.errors import NotFound
+from headway.domain.evaluation import evaluate
+from headway.domain.kpi import bucket_series
+from headway.domain.lint import coach
+from headway.domain.model import (
+    Figures,
+    Finding,
+    Measurement,
+    Objective,
+    Period,
+    PeriodData,
+    StatusThresholds,
+    Workspace,
+)
+from headway.domain.periods import current_period, expected_progress
+from headway.store import repository as repo
+from headway.store.uow import UnitOfWork
+
+
+@dataclass(slots=True)
+class PeriodReport:
+    workspace: Workspace
+    period: Period
+    as_of: date
+    expected: float
+    data: PeriodData
+    figures: Figures
+    findings: list[Finding]
+
+    def objectives(self) -> list[Objective]:
+        """The period's own objectives, in their order."""
+        return [o for o in self.data.objectives if o.period_id == self.period.id]
+
+
+def today_in(workspace: Workspace, clock: Callable[[], datetime]) -> date:
+    """Today's date in the workspace's timezone: the default "as of"."""
+    return clock().astimezone(ZoneInfo(workspace.timezone)).date()
+
+
+def find_period(periods: list[Period], name: str | None, on: date) -> Period:
+    """The period called `name`, else the current one (see `current_period`)."""
+    if name is not None:
+        for p in periods:
+            if p.name == name or str(p.id) == name:
+                return p
+        raise NotFound(f"no period is named {name!r}")
+    found = current_period(periods, on)
+    if found is None:
+        raise NotFound(f"no open period contains {on.isoformat()}: name one with --period")
+    return found
+
+
+def kpi_values_before(data: PeriodData, period: Period) -> dict[int, float | None]:
+    """Each KPI's latest bucket value on the eve of the period (for coaching rule OKR006)."""
+    eve = period.start_date - timedelta(days=1)
+    by_kpi: dict[int, list[Measurement]] = defaultdict(list)
+    for m in data.measurements:
+        if m.at <= eve:
+            by_kpi[m.kpi_id].append(m)
+    values: dict[int, float | None] = {}
+    for kpi in data.kpis:
+        series = bucket_series(kpi, by_kpi[kpi.id], data.fiscal_year_start_month, eve)
+        values[kpi.id] = series[-1][1] if series else None
+    return values
+
+
+def period_report(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    period: str | None = None,
+    as_of: date | None = None,
+    thresholds: StatusThresholds,
+    clock: Callable[[], datetime],
+) -> PeriodReport:
+    """Load a period's rows set-based, then score, grade and coach them in the domain."""
+    day = as_of or today_in(workspace, clock)
+    with uow:
+        chosen = find_period(repo.load_periods(uow.conn, workspace.id), period, day)
+        data = repo.load_period_data(uow.conn, workspace, chosen, as_of=day)
+    figures = evaluate(data, day, thresholds)
+    findings = coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))
+    return PeriodReport(
+        workspace=workspace,
+        period=chosen,
+        as_of=day,
+        expected=expected_progress(chosen.start_date, chosen.end_date, day),
+        data=data,
+        figures=figures,
+        findings=findings,
+    )

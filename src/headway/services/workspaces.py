@@ -1,0 +1,27 @@
+"""Finding the workspace a command or request works in."""
+
+from __future__ import annotations
+
+from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
+from headway.domain.model import Workspace
+from headway.store import repository as repo
+from headway.store.uow import UnitOfWork
+
+
+def resolve_workspace(uow: UnitOfWork, name: str | None) -> Workspace:
+    """The workspace called `name`, or the only one there is when no name is given."""
+    with uow:
+        workspaces = repo.list_workspaces(uow.conn)
+    if name is not None:
+        for ws in workspaces:
+            if ws.name == name:
+                return ws
+        raise NotFound(f"no workspace is named {name!r}")
+    if not workspaces:
+        raise NotFound("the database has no workspace yet: run `headway demo` or `headway import`")
+    if len(workspaces) > 1:
+        names = ", ".join(repr(ws.name) for ws in workspaces)
+        raise ValidationFailed(
+            [FieldProblem("workspace", f"several workspaces exist ({names}): pass --workspace")]
+        )
+    return workspaces[0]

@@ -1,0 +1,1 @@
+"""Alembic migrations; `headway.store.schema` runs them (there is no alembic.ini)."""

@@ -1,0 +1,227 @@
+"""The `headway` command as people and scripts use it, in a subprocess, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
+
+
+def _seeds() -> dict[str, Any]:
+    return yaml.safe_load(SEEDS.read_text())
+
+
+def _write(tmp_path: Path, name: str, document: dict[str, Any]) -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+def _count(database_url: str, table: str) -> int:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
+    finally:
+        engine.dispose()
+
+
+def test_import_with_three_mistakes_reports_three_paths_and_stores_nothing(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    doc = _seeds()
+    doc["objectives"][2]["key_results"][1]["target"] = doc["objectives"][2]["key_results"][1][
+        "start"
+    ]
+    doc["kpis"][0]["owner_unit"] = "nowhere"
+    doc["objectives"][0]["key_results"][0]["check_ins"][0]["confidence"] = 11
+    result = headway("import", str(_write(tmp_path, "bad.yaml", doc)), database=database_url)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 3, result.stderr
+    assert any(e.startswith("error: objectives[2].key_results[1].target") for e in errors)
+    assert any(e.startswith("error: kpis[0].owner_unit") for e in errors)
+    assert any(
+        e.startswith("error: objectives[0].key_results[0].check_ins[0].confidence") for e in errors
+    )
+    assert "Traceback" not in result.stderr
+    assert _count(database_url, "workspace") == 0
+    assert _count(database_url, "objective") == 0
+
+
+def test_export_import_export_gives_the_same_document(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    first = headway("export", database=database_url)
+    assert first.returncode == 0, first.stderr
+    exported = _write(tmp_path, "exported.yaml", yaml.safe_load(first.stdout))
+    replaced = headway("import", "--replace", str(exported), database=database_url)
+    assert replaced.returncode == 0, replaced.stderr
+    second = headway("export", database=database_url)
+    assert second.stdout == first.stdout
+    assert yaml.safe_load(first.stdout)["objectives"][1]["parent_kr"] == "support-speed"
+
+
+def test_import_of_an_existing_workspace_is_refused_without_replace(
+    headway: Any, database_url: str
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    again = headway("import", str(SEEDS), database=database_url)
+    assert again.returncode != 0
+    assert "already exists" in again.stderr
+    assert _count(database_url, "workspace") == 1
+
+
+def test_json_documents_import_and_export_too(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "seeds.json"
+    path.write_text(json.dumps(_seeds(), default=str))
+    assert headway("import", str(path), database=database_url).returncode == 0
+    out = tmp_path / "out.json"
+    assert headway("export", "-o", str(out), database=database_url).returncode == 0
+    assert json.loads(out.read_text())["workspace"] == "Example Co"
+
+
+def test_emails_are_stored_lower_case(headway: Any, database_url: str, tmp_path: Path) -> None:
+    doc = _seeds()
+    doc["people"][0]["email"] = "CEO@Example.COM"
+    assert (
+        headway("import", str(_write(tmp_path, "d.yaml", doc)), database=database_url).returncode
+        == 0
+    )
+    added = headway(
+        "user",
+        "add",
+        "New.Person@Example.com",
+        "--name",
+        "New Person",
+        "--role",
+        "member",
+        "--unit",
+        "sales",
+        database=database_url,
+    )
+    assert added.returncode == 0, added.stderr
+    exported = yaml.safe_load(headway("export", database=database_url).stdout)
+    emails = {p["email"] for p in exported["people"]}
+    assert {"ceo@example.com", "new.person@example.com"} <= emails
+
+
+def test_checkin_moves_the_score_and_bad_values_are_refused(
+    headway: Any, database_url: str
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+
+    def qbrs() -> dict[str, Any]:
+        report = json.loads(
+            headway(
+                "report", "--period", "2026-Q4", "--format", "json", database=database_url
+            ).stdout
+        )
+        return next(
+            kr for o in report["objectives"] for kr in o["key_results"] if kr["key"] == "qbrs"
+        )
+
+    before = qbrs()
+    done = headway(
+        "checkin",
+        str(before["id"]),
+        "10",
+        "--confidence",
+        "8",
+        "--note",
+        "on it",
+        database=database_url,
+    )
+    assert done.returncode == 0, done.stderr
+    assert qbrs()["current_value"] == 10
+    for bad in (["nan"], ["inf"], ["5", "--confidence", "11"]):
+        refused = headway("checkin", str(before["id"]), *bad, database=database_url)
+        assert refused.returncode != 0, bad
+        assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+        assert "Traceback" not in refused.stderr
+    missing = headway("checkin", "999999", "1", database=database_url)
+    assert missing.returncode != 0
+    assert "does not exist" in missing.stderr
+    assert _count(database_url, "check_in") == 9 + 1  # the seeds have 9
+
+
+def test_kpi_record_moves_the_latest_value(headway: Any, database_url: str) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    report = json.loads(
+        headway("report", "--period", "2026-Q4", "--format", "json", database=database_url).stdout
+    )
+    churn = next(k for k in report["kpis"] if k["key"] == "churn")
+    recorded = headway("kpi", "record", str(churn["id"]), "3.5", database=database_url)
+    assert recorded.returncode == 0, recorded.stderr
+    after = json.loads(
+        headway("report", "--period", "2026-Q4", "--format", "json", database=database_url).stdout
+    )
+    churn_after = next(k for k in after["kpis"] if k["key"] == "churn")
+    assert churn_after["latest_value"] == 3.5
+    assert churn_after["health"] == "critical"
+
+
+def test_token_create_prints_a_token_that_is_stored_only_as_a_hash(
+    headway: Any, database_url: str
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    token = json.loads(
+        headway("token", "create", "CEO@example.com", "--json", database=database_url).stdout
+    )["token"]
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT token_hash FROM api_token")).scalars().all()
+    engine.dispose()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+    assert token not in stored
+
+
+def test_demo_loads_once_and_reports(headway: Any, database_url: str) -> None:
+    first = headway("demo", database=database_url)
+    assert first.returncode == 0, first.stderr
+    again = headway("demo", database=database_url)
+    assert again.returncode == 0
+    assert "already loaded" in again.stdout
+    report = json.loads(headway("report", "--format", "json", database=database_url).stdout)
+    statuses = {kr["status"] for o in report["objectives"] for kr in o["key_results"]}
+    health = {k["health"] for k in report["kpis"]}
+    assert {"on_track", "off_track"} <= statuses
+    assert {"healthy", "critical", "stale"} <= health
+    assert any(
+        o["state"] == "draft" and o["title"].startswith("Improve ") for o in report["objectives"]
+    )
+    text = headway("report", database=database_url)
+    assert text.returncode == 0
+    assert "Northwind Labs" in text.stdout
+
+
+def test_commands_refuse_a_database_without_schema(headway: Any, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    result = headway("report", database=url)
+    assert result.returncode != 0
+    assert "headway init" in result.stderr
+    assert headway("init", database=url).returncode == 0
+    no_workspace = headway("report", database=url)
+    assert no_workspace.returncode != 0
+    assert "no workspace" in no_workspace.stderr
+
+
+def test_bad_dates_and_unknown_options_exit_non_zero_with_one_clear_line(
+    headway: Any, database_url: str
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    bad_date = headway("report", "--as-of", "2026-13-45", database=database_url)
+    assert bad_date.returncode != 0
+    assert "--as-of" in bad_date.stderr
+    unknown_period = headway("report", "--period", "1999-Q1", database=database_url)
+    assert unknown_period.returncode != 0
+    assert unknown_period.stderr.strip() == "error: no period is named '1999-Q1'"
