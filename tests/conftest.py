@@ -1,9 +1,11 @@
 """Fixtures every test folder shares: fresh, empty databases on SQLite and on PostgreSQL.
 
-- `database_url`: a fresh empty database per test, once on SQLite and once on PostgreSQL
-  (that case is marked `postgres`); `new_database_url()` makes more of the same kind.
+- `database_url`: an empty database per test, once on SQLite (a new file) and once on
+  PostgreSQL (a scratch database emptied for each test; that case is marked `postgres`).
+  `new_database_url()` makes more of the same kind within one test.
 - `migrated_url`: the same, with the schema upgraded to head.
-- `postgres_url`: one fresh PostgreSQL database for the whole session.
+- `postgres_url`: one fresh PostgreSQL database for the whole session (tests that use it
+  are marked `postgres` automatically).
 
 PostgreSQL is the server at $HEADWAY_TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432,
 trust auth). When it does not answer, its cases skip, saying why; with CI=true they fail.
@@ -15,6 +17,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -32,46 +35,84 @@ NewDatabaseUrl = Callable[[], str]
 class PostgresServer:
     """The test server: makes throwaway databases (headway_test_<hex>) and drops them again."""
 
-    def __init__(self, url: URL, engine: sa.Engine) -> None:
+    def __init__(self, url: URL) -> None:
         self.url = url
-        self.engine = engine  # AUTOCOMMIT, on the maintenance database
-        with engine.connect():
-            pass  # fails here when the server does not answer
+        # One engine per database: AUTOCOMMIT for CREATE/DROP DATABASE, NullPool so that no idle
+        # connection of ours keeps a database busy.
+        self._engines: dict[str, sa.Engine] = {}
+        self._scratch: str | None = None
+        self._run(None, "SELECT 1")  # fails here when the server does not answer
 
-    def _run(self, sql: str, **params: object) -> None:
-        with self.engine.connect() as connection:
-            connection.execute(sa.text(sql), params)
+    def _run(self, database: str | None, sql: str, **params: object) -> list[tuple[Any, ...]]:
+        url = self.url.set(database=database) if database else self.url
+        key = str(url.database)
+        if key not in self._engines:
+            self._engines[key] = sa.create_engine(
+                url,
+                isolation_level="AUTOCOMMIT",
+                poolclass=sa.NullPool,
+                connect_args={"connect_timeout": 3},
+            )
+        with self._engines[key].connect() as connection:
+            result = connection.execute(sa.text(sql), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
 
     def create_database(self) -> str:
         """A new empty database; returns its URL."""
         name = f"headway_test_{secrets.token_hex(6)}"
         # template0: nothing anyone added to template1 leaks into the test.
-        self._run(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        self._run(None, f'CREATE DATABASE "{name}" TEMPLATE template0')
         return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def scratch_database(self) -> str:
+        """The session's scratch database, emptied: ~0.04 s where a new database takes ~0.2 s."""
+        if self._scratch is None:
+            self._scratch = self.create_database()
+            return self._scratch
+        name = self._end_connections(self._scratch)
+        for (schema,) in self._run(
+            name,
+            "SELECT nspname FROM pg_namespace"
+            " WHERE NOT starts_with(nspname, 'pg_') AND nspname <> 'information_schema'",
+        ):
+            self._run(name, f'DROP SCHEMA "{schema}" CASCADE')
+        self._run(name, "CREATE SCHEMA public")
+        return self._scratch
 
     def drop_database(self, url: str) -> None:
         """Drop the database at `url`, ending any connection a test left open."""
+        name = self._end_connections(url)
+        engine = self._engines.pop(name, None)
+        if engine is not None:
+            engine.dispose()
+        self._run(None, f'DROP DATABASE IF EXISTS "{name}"')
+
+    def close(self) -> None:
+        """Drop the scratch database and let go of the server."""
+        if self._scratch is not None:
+            self.drop_database(self._scratch)
+        for engine in self._engines.values():
+            engine.dispose()
+
+    def _end_connections(self, url: str) -> str:
         name = make_url(url).database
         assert name is not None and name.startswith("headway_test_")
         self._run(
+            None,
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = :name AND pid <> pg_backend_pid()",
             name=name,
         )
-        self._run(f'DROP DATABASE IF EXISTS "{name}"')
+        return name
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """The PostgreSQL server; skips (fails with CI=true) when it does not answer."""
     url = make_url(POSTGRES_SERVER_URL)
-    engine = sa.create_engine(
-        url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
     try:
-        server = PostgresServer(url, engine)
+        server = PostgresServer(url)
     except sa.exc.OperationalError as exc:
-        engine.dispose()
         reason = (
             f"PostgreSQL does not answer at {url.render_as_string(hide_password=True)} "
             f"({str(exc.orig).strip().splitlines()[0]}); start it with `make services`"
@@ -80,7 +121,7 @@ def postgres_server() -> Iterator[PostgresServer]:
             pytest.fail(f"{reason}. CI=true: the PostgreSQL tests must run", pytrace=False)
         pytest.skip(reason)
     yield server
-    engine.dispose()
+    server.close()
 
 
 @pytest.fixture(scope="session")
@@ -93,29 +134,33 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def new_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewDatabaseUrl]:
-    """Makes fresh empty databases of this test's kind; each call gives another URL."""
-    made: list[str] = []
+    """Makes fresh empty databases of this test's kind; each call gives another URL.
+
+    SQLite: a new file in tmp_path. PostgreSQL: first the emptied scratch database, then new
+    databases, dropped after the test.
+    """
     server: PostgresServer | None = None
     if request.param == "postgresql":
         server = request.getfixturevalue("postgres_server")
+    made: list[str] = []
 
     def new() -> str:
         if server is None:
             url = f"sqlite:///{tmp_path / f'headway-{len(made)}.db'}"
         else:
-            url = server.create_database()
+            url = server.create_database() if made else server.scratch_database()
         made.append(url)
         return url
 
     yield new
     if server is not None:
-        for url in made:
+        for url in made[1:]:
             server.drop_database(url)
 
 
 @pytest.fixture
 def database_url(new_database_url: NewDatabaseUrl) -> str:
-    """A fresh empty database: a file in tmp_path, or a new PostgreSQL database."""
+    """A fresh empty database: a file in tmp_path, or an emptied PostgreSQL database."""
     return new_database_url()
 
 

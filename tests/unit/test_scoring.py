@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 import pytest
@@ -233,3 +234,9 @@ def test_grade_band(score: float, band: GradeBand) -> None:
 )
 def test_fell_short_of_type(objective_type: ObjectiveType, score: float, fell_short: bool) -> None:
     assert fell_short_of_type(objective_type, score) is fell_short
+
+
+def test_a_decreasing_target_at_its_start_scores_plain_zero_not_minus_zero() -> None:
+    progress = metric_progress(45.0, 25.0, 45.0)
+    assert math.copysign(1.0, progress) == 1.0
+    assert math.copysign(1.0, score_of(-0.0)) == 1.0

@@ -48,7 +48,8 @@ def metric_progress(start: float | None, target: float | None, current: float | 
         # Validation refuses such a metric; score it 0 rather than divide by zero.
         return 0.0
     value = start if current is None else current
-    return (value - start) / (target - start)
+    # Adding 0.0 turns the -0.0 of a decreasing target at its start into 0.0.
+    return (value - start) / (target - start) + 0.0
 
 
 def milestone_progress(latest_value: float | None) -> float:
@@ -67,7 +68,7 @@ def score_of(progress: float) -> float:
     if math.isnan(progress):
         # Only inputs near the float limit overflow into NaN; never let one through as a score.
         return 0.0
-    return min(max(progress, 0.0), 1.0)
+    return min(max(progress, 0.0), 1.0) + 0.0
 
 
 def weighted_score(weighted_scores: Iterable[tuple[float, float]]) -> float | None:

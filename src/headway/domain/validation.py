@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -246,10 +246,22 @@ def validate_timezone(name: str) -> list[FieldProblem]:
 
 def validate_unit_tree(
     units: Iterable[tuple[int, UnitKind | str, int | None]],
+    *,
+    field_of: Callable[[int], str] | None = None,
 ) -> list[FieldProblem]:
-    """Units form one tree: a single company at the root, every other unit under a parent."""
+    """Units form one tree: a single company at the root, every other unit under a parent.
+
+    Problems with one unit name its `parent_id` field, or `field_of(unit_id)` when given
+    (an import reports `units[3].parent`).
+    """
     rows = list(units)
     parents = {unit_id: parent_id for unit_id, _, parent_id in rows}
+
+    def problem(unit_id: int, message: str) -> FieldProblem:
+        if field_of is None:
+            return FieldProblem("parent_id", f"unit {unit_id} {message}")
+        return FieldProblem(field_of(unit_id), message)
+
     problems: list[FieldProblem] = []
     companies = [unit_id for unit_id, kind, _ in rows if kind == UnitKind.COMPANY]
     if len(companies) != 1:
@@ -258,21 +270,13 @@ def validate_unit_tree(
         )
     for unit_id, kind, parent_id in rows:
         if kind == UnitKind.COMPANY and parent_id is not None:
-            problems.append(
-                FieldProblem("parent_id", f"unit {unit_id} is the company: it has no parent")
-            )
+            problems.append(problem(unit_id, "is the company: it has no parent"))
         elif kind != UnitKind.COMPANY and parent_id is None:
-            problems.append(
-                FieldProblem(
-                    "parent_id", f"unit {unit_id} needs a parent: only the company has none"
-                )
-            )
+            problems.append(problem(unit_id, "needs a parent: only the company has none"))
         elif parent_id is not None and parent_id not in parents:
-            problems.append(
-                FieldProblem("parent_id", f"unit {unit_id}'s parent {parent_id} does not exist")
-            )
+            problems.append(problem(unit_id, f"has a parent {parent_id} that does not exist"))
     problems += [
-        FieldProblem("parent_id", f"unit {unit_id} is below itself: units must form a tree")
+        problem(unit_id, "is below itself: units must form a tree")
         for unit_id in parents
         if _is_own_ancestor(unit_id, parents)
     ]

@@ -48,7 +48,7 @@ def require(
     elif action == "create_token":
         allowed = permissions.can_admin(actor) or rows["person"].id == caller.person.id
     else:
-        tree = permissions.UnitTree(repo.load_units(conn, workspace.id))
+        tree = permissions.UnitTree(repo.load_units(conn, workspace.id), workspace_id=workspace.id)
         if action == "check_in":
             allowed = permissions.can_check_in(actor, rows["key_result"], rows["objective"], tree)
         elif action == "record_measurement":

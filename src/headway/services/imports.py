@@ -45,7 +45,7 @@ def _at(path: str, problems: Iterable[FieldProblem]) -> list[FieldProblem]:
     out = []
     for p in problems:
         name = _DOC_NAMES.get(p.field, p.field)
-        out.append(FieldProblem(f"{path}.{name}" if name else path, p.message))
+        out.append(FieldProblem(".".join(part for part in (path, name) if part), p.message))
     return out
 
 
@@ -85,8 +85,16 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
     for i, u in enumerate(doc.units):
         problems += _at(f"units[{i}]", validation.validate_title("name", u.name))
         problems += _ref(f"units[{i}].parent", u.parent, unit_keys, "unit")
-    tree = [(i, u.kind, index.get(u.parent) if u.parent else None) for i, u in enumerate(doc.units)]
-    problems += _at("units", validation.validate_unit_tree(tree))
+    # A unit whose parent key is unknown was reported above; leave it out of the tree check.
+    tree = [
+        (i, u.kind, index[u.parent] if u.parent else None)
+        for i, u in enumerate(doc.units)
+        if u.parent is None or u.parent in index
+    ]
+    problems += [
+        p if p.field else FieldProblem("units", p.message)
+        for p in validation.validate_unit_tree(tree, field_of=lambda i: f"units[{i}].parent")
+    ]
 
     problems += _duplicates("people", [(i, p.key) for i, p in enumerate(doc.people)], "key")
     emails = [(i, validation.normalise_email(p.email)) for i, p in enumerate(doc.people)]
@@ -189,7 +197,14 @@ def _alignment_cycles(doc: WorkspaceDoc) -> list[FieldProblem]:
                 id=kr_id, objective_id=ids[o.key], title=kr.title, kind=KeyResultKind(kr.kind)
             )
     objectives = {
-        ids[o.key]: Objective(id=ids[o.key], title=o.title, period_id=0, type=ObjectiveType(o.type))
+        ids[o.key]: Objective(
+            id=ids[o.key],
+            title=o.title,
+            period_id=0,
+            type=ObjectiveType(o.type),
+            parent_id=ids.get(o.parent) if o.parent else None,
+            parent_key_result_id=kr_ids.get(o.parent_kr) if o.parent_kr else None,
+        )
         for o in doc.objectives
     }
     problems = []

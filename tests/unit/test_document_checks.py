@@ -1,0 +1,138 @@
+"""Workspace documents: every structural and semantic problem, each with its document path."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headway.domain.errors import ValidationFailed
+from headway.services.document import parse_document, unknown_fields
+from headway.services.imports import check_document
+
+SEEDS = yaml.safe_load(
+    (Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml").read_text()
+)
+TODAY = date(2026, 11, 15)
+
+
+def _problems(doc: dict[str, Any]) -> dict[str, str]:
+    try:
+        parsed = parse_document(doc)
+    except ValidationFailed as exc:
+        return {p.field: p.message for p in exc.problems}
+    return {p.field: p.message for p in check_document(parsed, TODAY)}
+
+
+def _seeds() -> dict[str, Any]:
+    return copy.deepcopy(SEEDS)
+
+
+def test_the_worked_example_has_no_problems() -> None:
+    assert _problems(_seeds()) == {}
+
+
+def test_an_unquoted_comma_in_a_flow_mapping_is_a_warning_not_an_error() -> None:
+    warnings = unknown_fields(parse_document(_seeds()))
+    assert [w.field for w in warnings] == ["objectives[4].key_results[1].000 unique page views"]
+
+
+def test_structural_problems_name_their_paths() -> None:
+    doc = _seeds()
+    doc["units"][0].pop("name")
+    doc["kpis"][1]["direction"] = "up"
+    doc["kpis"][0]["measurements"][0]["at"] = 12
+    doc["objectives"][2]["key_results"][0]["target"] = float("nan")
+    doc["objectives"][2]["key_results"][1]["start"] = "8"
+    doc["objectives"][0]["key_results"][0]["check_ins"][0]["confidence"] = 3.5
+    doc["objectives"][0]["key_results"][0]["check_ins"][1]["value"] = True
+    assert _problems(doc) == {
+        "units[0].name": "is required",
+        "kpis[1].direction": "must be one of 'higher_is_better', 'lower_is_better' or 'in_range'",
+        "kpis[0].measurements[0].at": "must be an ISO 8601 date (YYYY-MM-DD)",
+        "objectives[2].key_results[0].target": "must be a finite number",
+        "objectives[2].key_results[1].start": "must be a number",
+        "objectives[0].key_results[0].check_ins[0].confidence": "must be a whole number",
+        "objectives[0].key_results[0].check_ins[1].value": "must be a number",
+    }
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), 1e309])
+def test_infinite_numbers_are_refused(value: float) -> None:
+    doc = _seeds()
+    doc["kpis"][0]["target"] = value
+    assert set(_problems(doc)) == {"kpis[0].target"}
+
+
+def test_semantic_problems_name_their_paths() -> None:
+    doc = _seeds()
+    doc["objectives"][2]["key_results"][1]["target"] = 8  # same as start
+    doc["kpis"][0]["owner_unit"] = "nowhere"
+    doc["objectives"][0]["key_results"][0]["check_ins"][0]["confidence"] = 11
+    doc["objectives"][1]["period"] = "1999-Q1"
+    doc["people"][1]["email"] = "CEO@example.com"  # the CEO's, in other letters
+    doc["units"][5]["parent"] = "ghost"
+    doc["objectives"][0]["key_results"][1]["check_ins"] = [{"date": "2026-11-01", "value": 1}]
+    problems = _problems(doc)
+    assert set(problems) == {
+        "objectives[2].key_results[1].target",
+        "kpis[0].owner_unit",
+        "objectives[0].key_results[0].check_ins[0].confidence",
+        "objectives[1].period",
+        "people[0].email",
+        "people[1].email",
+        "units[5].parent",
+        "objectives[0].key_results[1].check_ins[0].value",
+    }
+
+
+def test_duplicate_keys_and_a_second_company_are_refused() -> None:
+    doc = _seeds()
+    doc["units"][2]["key"] = "sales"
+    doc["units"][3]["kind"] = "company"
+    doc["units"][3].pop("parent")
+    doc["objectives"][3]["key_results"][0]["key"] = "nps"
+    problems = _problems(doc)
+    assert {"units[1].key", "units[2].key", "units"} <= set(problems)
+    assert {"objectives[0].key_results[0].key", "objectives[3].key_results[0].key"} <= set(problems)
+
+
+def test_alignment_cycles_are_refused_through_objectives_and_key_results() -> None:
+    doc = _seeds()
+    doc["objectives"][0]["parent"] = "support"  # cx -> support -> (support-speed KR of cx)
+    problems = _problems(doc)
+    assert "objectives[0].parent" in problems
+    assert "cycle" in problems["objectives[0].parent"]
+
+
+def test_check_ins_in_the_future_and_on_kpi_linked_key_results_are_refused() -> None:
+    doc = _seeds()
+    doc["objectives"][0]["key_results"][0]["check_ins"][0]["date"] = "2026-11-16"
+    doc["objectives"][1]["key_results"][0]["check_ins"] = [{"date": "2026-11-01", "value": 30}]
+    assert set(_problems(doc)) == {
+        "objectives[0].key_results[0].check_ins[0].date",
+        "objectives[1].key_results[0].check_ins[0].value",
+    }
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["units", "people", "kpis", "objectives"]),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    )
+)
+def test_every_bad_section_is_reported_at_once(sections: list[str]) -> None:
+    doc = _seeds()
+    for section in sections:
+        doc[section][0]["key"] = ""
+    reported = {field.split("[")[0] for field in _problems(doc)}
+    assert set(sections) <= reported
