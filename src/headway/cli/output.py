@@ -14,6 +14,7 @@ from headway.domain.kpi import OkrProposal
 from headway.domain.model import Finding, Health, Status
 from headway.services.report_formats import (
     key_results_by_objective,
+    kpi_target_text,
     number,
     percent,
     status_label,
@@ -94,11 +95,7 @@ def print_report(report: PeriodReport) -> None:
         kpis.add_column(column)
     for kpi in report.data.kpis:
         kf = f.kpis[kpi.id]
-        target = (
-            f"{number(kpi.target_low)}–{number(kpi.target_high)}"
-            if kpi.target is None
-            else number(kpi.target)
-        )
+        target = kpi_target_text(kpi)
         kpis.add_row(
             Text(kpi.name),
             f"{number(kf.latest_value)} {kpi.unit_label}".strip(),

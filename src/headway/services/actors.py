@@ -7,7 +7,9 @@ hand, who could change any row anyway and so may do everything.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from headway.domain import permissions
 from headway.domain.errors import PermissionDenied
 from headway.domain.model import Person, Workspace
 from headway.store import repository as repo
+from headway.store.writes import add_audit_event, insert_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,44 @@ def require(
             raise ValueError(f"unknown action {action!r}")
     if not allowed:
         raise PermissionDenied(f"{caller.label} may not {action.replace('_', ' ')} here")
+
+
+def insert_audited(
+    conn: sa.Connection,
+    caller: Caller,
+    workspace: Workspace,
+    table: sa.Table,
+    now: datetime,
+    **values: Any,
+) -> int:
+    """Insert a row into the workspace and record its creation in the audit log; its id."""
+    row_id = insert_row(conn, table, now, workspace_id=workspace.id, **values)
+    audit(conn, caller, workspace, "create", table.name, row_id, now, after=values)
+    return row_id
+
+
+def audit(
+    conn: sa.Connection,
+    caller: Caller,
+    workspace: Workspace,
+    action: str,
+    subject_type: str,
+    subject_id: int | None,
+    now: datetime,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """Record what the caller did to a row, with the values before and after."""
+    add_audit_event(
+        conn,
+        workspace_id=workspace.id,
+        actor_id=caller.person_id,
+        actor_label=caller.label,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        at=now,
+        before=before,
+        after=after,
+    )

@@ -10,12 +10,11 @@ import sqlalchemy as sa
 from headway.domain import validation
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import PeriodState, Workspace
-from headway.services.actors import Caller, require
+from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import add_audit_event, insert_row
 
 
 def record_check_in(
@@ -65,18 +64,7 @@ def record_check_in(
             "author_id": caller.person_id,
             "effective_date": day,
         }
-        check_in_id = insert_row(
-            conn, t.check_in, now, workspace_id=workspace.id, created_at=now, **values
-        )
-        add_audit_event(
-            conn,
-            workspace_id=workspace.id,
-            actor_id=caller.person_id,
-            actor_label=caller.label,
-            action="create",
-            subject_type="check_in",
-            subject_id=check_in_id,
-            at=now,
-            after=values,
+        check_in_id = insert_audited(
+            conn, caller, workspace, t.check_in, now, created_at=now, **values
         )
     return check_in_id

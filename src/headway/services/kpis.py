@@ -19,12 +19,11 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.periods import current_period
-from headway.services.actors import Caller, require
+from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import add_audit_event, insert_row
 
 
 def record_measurement(
@@ -60,19 +59,8 @@ def record_measurement(
             "note": note,
             "recorded_by": caller.person_id,
         }
-        measurement_id = insert_row(
-            conn, t.measurement, now, workspace_id=workspace.id, recorded_at=now, **values
-        )
-        add_audit_event(
-            conn,
-            workspace_id=workspace.id,
-            actor_id=caller.person_id,
-            actor_label=caller.label,
-            action="create",
-            subject_type="measurement",
-            subject_id=measurement_id,
-            at=now,
-            after=values,
+        measurement_id = insert_audited(
+            conn, caller, workspace, t.measurement, now, recorded_at=now, **values
         )
     return measurement_id
 
@@ -139,7 +127,7 @@ def store_proposal(
             "state": ObjectiveState.DRAFT.value,
             "position": position,
         }
-        objective_id = insert_row(conn, t.objective, now, workspace_id=workspace.id, **objective)
+        objective_id = insert_audited(conn, caller, workspace, t.objective, now, **objective)
         key_result = {
             "objective_id": objective_id,
             "title": proposal.key_result_title,
@@ -152,20 +140,5 @@ def store_proposal(
             "kpi_id": kpi.id,
             "position": 0,
         }
-        kr_id = insert_row(conn, t.key_result, now, workspace_id=workspace.id, **key_result)
-        for subject_type, subject_id, after in (
-            ("objective", objective_id, objective),
-            ("key_result", kr_id, key_result),
-        ):
-            add_audit_event(
-                conn,
-                workspace_id=workspace.id,
-                actor_id=caller.person_id,
-                actor_label=caller.label,
-                action="create",
-                subject_type=subject_type,
-                subject_id=subject_id,
-                at=now,
-                after=after,
-            )
+        insert_audited(conn, caller, workspace, t.key_result, now, **key_result)
     return objective_id

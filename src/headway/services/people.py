@@ -13,11 +13,11 @@ from argon2 import PasswordHasher
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Role, Workspace
-from headway.services.actors import Caller, require
+from headway.services.actors import Caller, audit, require
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import add_audit_event, insert_row
+from headway.store.writes import insert_row
 
 TOKEN_PREFIX = "hw_"  # noqa: S105 - a visible prefix, not a secret
 MIN_PASSWORD_LENGTH = 8
@@ -80,17 +80,9 @@ def add_person(
         )
         for key in dict.fromkeys(unit_keys):
             conn.execute(t.person_unit.insert().values(person_id=person_id, unit_id=units[key]))
-        add_audit_event(
-            conn,
-            workspace_id=workspace.id,
-            actor_id=caller.person_id,
-            actor_label=caller.label,
-            action="create",
-            subject_type="person",
-            subject_id=person_id,
-            at=now,
-            after={**values, "units": list(unit_keys)},
-        )
+        # The audit keeps who was added, never the password hash.
+        after = {**values, "units": list(unit_keys)}
+        audit(conn, caller, workspace, "create", "person", person_id, now, after=after)
     return person_id
 
 
@@ -149,15 +141,6 @@ def create_token(
             name=name,
             token_hash=hash_token(token),
         )
-        add_audit_event(
-            conn,
-            workspace_id=workspace.id,
-            actor_id=caller.person_id,
-            actor_label=caller.label,
-            action="create",
-            subject_type="api_token",
-            subject_id=token_id,
-            at=now,
-            after={"person_id": person.id, "name": name},
-        )
+        after = {"person_id": person.id, "name": name}  # never the token or its hash
+        audit(conn, caller, workspace, "create", "api_token", token_id, now, after=after)
     return NewToken(id=token_id, token=token)

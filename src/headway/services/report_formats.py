@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headway.domain.model import KeyResult, Status
+from headway.domain.model import KeyResult, Kpi, Status
 from headway.services.reports import PeriodReport
 
 STATUS_LABELS = {
@@ -28,6 +28,13 @@ def percent(score: float | None) -> str:
 
 def status_label(status: Status | None) -> str:
     return "no score" if status is None else STATUS_LABELS[status]
+
+
+def kpi_target_text(kpi: Kpi) -> str:
+    """The KPI's target as people read it: a number, or a range for in-range KPIs."""
+    if kpi.target is None:
+        return f"{number(kpi.target_low)}–{number(kpi.target_high)}"
+    return number(kpi.target)
 
 
 def key_results_by_objective(report: PeriodReport) -> dict[int, list[KeyResult]]:
@@ -81,11 +88,7 @@ def report_markdown(report: PeriodReport) -> str:
     lines += ["## KPIs", "", "| KPI | Latest | Target | Health | Trend |", "|---|---:|---|---|---|"]
     for kpi in report.data.kpis:
         kf = f.kpis[kpi.id]
-        target = (
-            f"{number(kpi.target_low)}–{number(kpi.target_high)}"
-            if kpi.target is None
-            else number(kpi.target)
-        )
+        target = kpi_target_text(kpi)
         lines.append(
             f"| {_escape(kpi.name)} | {number(kf.latest_value)} {_escape(kpi.unit_label)} | "
             f"{target} | {kf.health.value.replace('_', ' ')} | "
