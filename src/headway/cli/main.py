@@ -70,6 +70,25 @@ def db_upgrade(database: Database = None) -> None:
 
 
 @app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    database: Database = None,
+) -> None:
+    """Serve the API (and web app) over HTTP; refuses an out-of-date schema."""
+    ctx = command_context(database)
+    # Imported here so that the other commands start without loading the web stack.
+    import uvicorn
+
+    from headway.web.app import create_app
+
+    host = host or ctx.settings.host
+    port = port or ctx.settings.port
+    output.say(f"Headway on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
+    uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def demo(
     database: Database = None,
     reset: Annotated[bool, typer.Option(help="Replace the demo workspace if it exists.")] = False,

@@ -11,6 +11,8 @@ from headway.domain.model import (
     Kpi,
     Objective,
     Period,
+    Person,
+    Unit,
 )
 from headway.services.reports import PeriodReport
 
@@ -124,4 +126,19 @@ def report_shape(report: PeriodReport) -> dict[str, Any]:
         ],
         "kpis": [kpi_shape(k, report.figures) for k in report.data.kpis],
         "findings": [finding_shape(f) for f in report.findings],
+    }
+
+
+def unit_shape(unit: Unit) -> dict[str, Any]:
+    return {"id": unit.id, "name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
+
+
+def person_shape(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "email": person.email,
+        "role": person.role.value,
+        "active": person.active,
+        "unit_ids": list(person.unit_ids),
     }

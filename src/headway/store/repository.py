@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -35,6 +36,8 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.store import tables as t
+
+Row = TypeVar("Row")
 
 
 def aware(value: datetime) -> datetime:
@@ -367,3 +370,25 @@ def load_kpi_measurements(conn: sa.Connection, kpi_id: int) -> list[Measurement]
     """One KPI's measurements in recording order."""
     q = sa.select(t.measurement).where(t.measurement.c.kpi_id == kpi_id)
     return [to_measurement(r) for r in conn.execute(q.order_by(t.measurement.c.id))]
+
+
+def page_of(
+    conn: sa.Connection,
+    table: sa.Table,
+    to_row: Callable[[Any], Row],
+    workspace_id: int,
+    after_id: int,
+    limit: int,
+    *where: sa.ColumnElement[bool],
+) -> list[Row]:
+    """Up to `limit` + 1 rows of a workspace's table with ids above `after_id`, by id.
+
+    The extra row tells the caller whether another page follows.
+    """
+    q = (
+        sa.select(table)
+        .where(table.c.workspace_id == workspace_id, table.c.id > after_id, *where)
+        .order_by(table.c.id)
+        .limit(limit + 1)
+    )
+    return [to_row(r) for r in conn.execute(q)]

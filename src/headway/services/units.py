@@ -1,0 +1,141 @@
+"""The organisation tree: one company at the root, departments and teams below."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.domain import validation
+from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.model import Unit, UnitKind, Workspace
+from headway.services.actors import Caller, audit, insert_audited, require
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import update_row
+
+
+def list_units(uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int) -> list[Unit]:
+    """Up to `limit` + 1 units with ids above `after_id`, by id."""
+    with uow:
+        return repo.page_of(uow.conn, t.unit, repo.to_unit, workspace.id, after_id, limit)
+
+
+def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
+    with uow:
+        return _unit(uow.conn, workspace, unit_id)
+
+
+def _unit(conn: sa.Connection, workspace: Workspace, unit_id: int) -> Unit:
+    for unit in repo.load_units(conn, workspace.id):
+        if unit.id == unit_id:
+            return unit
+    raise NotFound(f"unit {unit_id} does not exist")
+
+
+def _check_tree(units: list[Unit], changed: Unit) -> list[FieldProblem]:
+    rows = [(u.id, u.kind, u.parent_id) for u in units if u.id != changed.id]
+    rows.append((changed.id, changed.kind, changed.parent_id))
+    problems = validation.validate_unit_tree(rows, field_of=lambda _unit_id: "parent_id")
+    # The stored tree was valid, so every problem is this change's: a second company or a
+    # missing one is about `kind`, the rest about `parent_id`.
+    return list(dict.fromkeys(FieldProblem(p.field or "kind", p.message) for p in problems))
+
+
+def create_unit(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    name: str,
+    kind: UnitKind,
+    parent_id: int | None,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Unit:
+    """Add a unit to the tree (admins)."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        require(caller, "admin", conn=conn, workspace=workspace)
+        units = repo.load_units(conn, workspace.id)
+        new = Unit(id=0, name=name.strip(), kind=kind, parent_id=parent_id)
+        problems = validation.validate_title("name", name) + _check_tree(units, new)
+        if problems:
+            raise ValidationFailed(problems)
+        values = {"name": new.name, "kind": kind.value, "parent_id": parent_id, "key": None}
+        new.id = insert_audited(conn, caller, workspace, t.unit, now, **values)
+    return new
+
+
+def update_unit(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    unit_id: int,
+    changes: Mapping[str, Any],
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Unit:
+    """Rename or move a unit (admins); the tree must stay a tree."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        units = repo.load_units(conn, workspace.id)
+        unit = _unit(conn, workspace, unit_id)
+        require(caller, "admin", conn=conn, workspace=workspace)
+        before = {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
+        if "name" in changes:
+            unit.name = str(changes["name"]).strip()
+        if "kind" in changes:
+            unit.kind = UnitKind(changes["kind"])
+        if "parent_id" in changes:
+            unit.parent_id = changes["parent_id"]
+        problems = validation.validate_title("name", unit.name) if "name" in changes else []
+        problems += _check_tree(units, unit)
+        if problems:
+            raise ValidationFailed(problems)
+        after = {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
+        update_row(conn, t.unit, unit.id, now, **after)
+        audit(conn, caller, workspace, "update", "unit", unit.id, now, before=before, after=after)
+    return unit
+
+
+def delete_unit(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    unit_id: int,
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> None:
+    """Remove a unit that owns nothing (admins); one that owns anything is refused."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        unit = _unit(conn, workspace, unit_id)
+        require(caller, "admin", conn=conn, workspace=workspace)
+        owners = {
+            "units below it": sa.select(t.unit.c.id).where(t.unit.c.parent_id == unit.id),
+            "objectives": sa.select(t.objective.c.id).where(t.objective.c.owner_unit_id == unit.id),
+            "KPIs": sa.select(t.kpi.c.id).where(t.kpi.c.owner_unit_id == unit.id),
+            "members": sa.select(t.person_unit.c.person_id).where(
+                t.person_unit.c.unit_id == unit.id
+            ),
+        }
+        owned = [what for what, q in owners.items() if conn.execute(q.limit(1)).first()]
+        if owned:
+            raise Conflict(f"unit {unit.name!r} still has {', '.join(owned)}: move them first")
+        conn.execute(t.unit.delete().where(t.unit.c.id == unit.id))
+        audit(
+            conn,
+            caller,
+            workspace,
+            "delete",
+            "unit",
+            unit.id,
+            now,
+            before={"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id},
+        )

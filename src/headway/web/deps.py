@@ -1,0 +1,74 @@
+"""What every API request gets: a unit of work, the caller and their workspace, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from headway.config import Settings
+from headway.domain.errors import NotFound
+from headway.domain.model import StatusThresholds, Workspace
+from headway.services.actors import Caller
+from headway.services.reports import today_in
+from headway.services.tokens import caller_for_token
+from headway.store.uow import UnitOfWork
+from headway.web.errors import Unauthenticated
+
+bearer = HTTPBearer(auto_error=False, description="A personal token: `headway token create`.")
+
+
+@dataclass(slots=True)
+class Api:
+    """The request's context: services take these, routes pass them on."""
+
+    uow: UnitOfWork
+    caller: Caller
+    workspace: Workspace
+    clock: Callable[[], datetime]
+    settings: Settings
+
+    @property
+    def thresholds(self) -> StatusThresholds:
+        return self.settings.thresholds()
+
+    def today(self) -> date:
+        return today_in(self.workspace, self.clock)
+
+
+def new_uow(request: Request) -> UnitOfWork:
+    return UnitOfWork(request.app.state.engine)
+
+
+def api_context(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Api:
+    """Authenticate the request (Bearer token; the web UI's session comes later)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("send `Authorization: Bearer <token>`")
+    uow = new_uow(request)
+    clock: Callable[[], datetime] = request.app.state.clock
+    try:
+        caller, workspace = caller_for_token(uow, credentials.credentials, clock=clock)
+    except NotFound as exc:
+        raise Unauthenticated(str(exc)) from None
+    return Api(
+        uow=uow,
+        caller=caller,
+        workspace=workspace,
+        clock=clock,
+        settings=request.app.state.settings,
+    )
+
+
+ApiContext = Annotated[Api, Depends(api_context)]
+
+AsOfQuery = Annotated[
+    date | None,
+    Query(description="Compute figures as of this date (default: today in the workspace)."),
+]

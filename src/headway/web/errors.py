@@ -1,0 +1,119 @@
+"""Every error the web layer answers, as application/problem+json, mapped in one place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from headway.domain.errors import (
+    Conflict,
+    DomainError,
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from headway.services.document import path_of
+
+log = logging.getLogger("headway.web")
+
+PROBLEM = "application/problem+json"
+TITLES = {
+    400: "Bad request",
+    401: "Unauthenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    422: "Invalid input",
+    500: "Internal error",
+}
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials came with the request."""
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response (RFC 9457) with Headway's `errors` list on 422."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _request_problems(exc: RequestValidationError) -> list[FieldProblem]:
+    problems = []
+    for error in exc.errors():
+        loc = [p for p in error.get("loc", ()) if p != "body"]
+        # The location's first part says where the value came from (query, path, header).
+        if loc and loc[0] in ("query", "path", "header", "cookie"):
+            loc = loc[1:]
+        kind = error.get("type", "")
+        if kind == "json_invalid":
+            message = "is not valid JSON"
+        elif kind == "extra_forbidden":
+            message = "is not a known field"
+        elif kind == "missing":
+            message = "is required"
+        elif kind == "finite_number":
+            message = "must be a finite number"
+        else:
+            message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+        problems.append(FieldProblem(path_of(tuple(loc)) or "body", message))
+    return problems
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, request validation and HTTP errors to problem+json."""
+
+    @app.exception_handler(ValidationFailed)
+    async def _invalid(_: Request, exc: ValidationFailed) -> JSONResponse:
+        return problem(422, str(exc), errors=exc.problems)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = _request_problems(exc)
+        return problem(422, "; ".join(str(p) for p in problems), errors=problems)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, str(exc))
+
+    @app.exception_handler(PermissionDenied)
+    async def _forbidden(_: Request, exc: PermissionDenied) -> JSONResponse:
+        return problem(403, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(Unauthenticated)
+    async def _unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
+        return problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return problem(500, "an unexpected error happened; it has been logged")

@@ -1,0 +1,156 @@
+"""A real Headway server over a socket on 127.0.0.1, per test module and database kind.
+
+The server runs the worked example (`seeds.yaml`, "Example Co") plus a second workspace
+("Other Co") whose admin must see none of the first. Tokens exist for every role the
+permission rules tell apart; `ids` maps the document's keys to the rows' ids.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from headway.config import load_settings
+from headway.services.actors import Caller
+from headway.services.imports import import_workspace
+from headway.services.people import create_token
+from headway.services.workspaces import resolve_workspace
+from headway.store import tables as t
+from headway.store.schema import upgrade_database
+from headway.store.uow import make_uow
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
+
+# Who acts in the permission tests, by the seeds' people: an admin, a member of the Sales
+# unit (owner of the revenue OKRs), a member of Support, a viewer, and another workspace's admin.
+ACTORS = {
+    "admin": ("Example Co", "ceo@example.com"),
+    "sales_member": ("Example Co", "sales-lead@example.com"),
+    "support_member": ("Example Co", "support-lead@example.com"),
+    "viewer": ("Example Co", "observer@example.com"),
+    "other_admin": ("Other Co", "ceo@other.example"),
+}
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    database_url: str
+    tokens: dict[str, str]
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def client(self, actor: str | None = "admin") -> httpx.Client:
+        """An HTTP client acting as `actor` (None: no credentials at all)."""
+        headers = {"Authorization": f"Bearer {self.tokens[actor]}"} if actor else {}
+        return httpx.Client(base_url=self.base_url + "/api/v1", headers=headers, timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _other_company() -> dict[str, Any]:
+    doc = yaml.safe_load(SEEDS.read_text())
+    other = copy.deepcopy(doc)
+    other["workspace"] = "Other Co"
+    for person in other["people"]:
+        person["email"] = person["email"].replace("example.com", "other.example")
+    return other
+
+
+def _seed(database_url: str) -> tuple[dict[str, str], dict[str, int]]:
+    clock = lambda: datetime(2026, 11, 16, 9, tzinfo=UTC)  # noqa: E731
+    uow = make_uow(load_settings(database_url=database_url))
+    upgrade_database(uow.engine)
+    import_workspace(uow, yaml.safe_load(SEEDS.read_text()), actor_label="test", clock=clock)
+    import_workspace(uow, _other_company(), actor_label="test", clock=clock)
+    tokens = {}
+    for actor, (workspace_name, email) in ACTORS.items():
+        workspace = resolve_workspace(uow, workspace_name)
+        tokens[actor] = create_token(
+            uow, workspace, email=email, caller=Caller.operator(), clock=clock
+        ).token
+    ids: dict[str, int] = {}
+    example = resolve_workspace(uow, "Example Co").id
+    with uow:
+        for table in (t.unit, t.person, t.kpi, t.objective, t.key_result):
+            keyed = sa.select(table.c.key, table.c.id).where(table.c.workspace_id == example)
+            ids |= {f"{table.name}:{key}": row_id for key, row_id in uow.conn.execute(keyed)}
+        periods = sa.select(t.period.c.name, t.period.c.id, t.period.c.workspace_id)
+        for name, row_id, workspace_id in uow.conn.execute(periods):
+            ids[f"period:{name}" if workspace_id == example else f"other_period:{name}"] = row_id
+    uow.engine.dispose()
+    return tokens, ids
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A `headway serve` process with the seeded database, for one test module."""
+    if request.param == "sqlite":
+        database_url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'headway.db'}"
+        server = None
+    else:
+        server = request.getfixturevalue("postgres_server")
+        database_url = server.create_database()
+    tokens, ids = _seed(database_url)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")}
+    process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "headway",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database",
+            database_url,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"headway serve did not start:\n{output}")
+        time.sleep(0.1)
+    yield LiveServer(base_url=base_url, database_url=database_url, tokens=tokens, ids=ids)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    if server is not None:
+        server.drop_database(database_url)
