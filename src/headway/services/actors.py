@@ -7,7 +7,7 @@ hand, who could change any row anyway and so may do everything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,29 +37,30 @@ class Caller:
         return cls(label=label)
 
 
+Rule = Callable[[permissions.Actor, permissions.UnitTree], bool]
+
+
 def require(
-    caller: Caller, action: str, *, conn: sa.Connection, workspace: Workspace, **rows: Any
+    caller: Caller, conn: sa.Connection, workspace: Workspace, what: str, rule: Rule
 ) -> None:
-    """Raise PermissionDenied unless the caller may do `action` to `rows` in the workspace."""
+    """Raise PermissionDenied unless `rule` (a predicate of domain/permissions.py) allows it.
+
+    The one place every write asks: the local operator may do everything; a person acts
+    only in their own workspace, with their role's rights over the unit tree.
+    """
     if caller.person is None:
         return
-    actor = permissions.Actor.of(caller.person, workspace.id)
     if caller.workspace_id != workspace.id:
-        allowed = False
-    elif action == "admin":
-        allowed = permissions.can_admin(actor)
-    elif action == "create_token":
-        allowed = permissions.can_admin(actor) or rows["person"].id == caller.person.id
-    else:
-        tree = permissions.UnitTree(repo.load_units(conn, workspace.id), workspace_id=workspace.id)
-        if action == "check_in":
-            allowed = permissions.can_check_in(actor, rows["key_result"], rows["objective"], tree)
-        elif action == "record_measurement":
-            allowed = permissions.can_record_measurement(actor, rows["kpi"], tree)
-        else:
-            raise ValueError(f"unknown action {action!r}")
-    if not allowed:
-        raise PermissionDenied(f"{caller.label} may not {action.replace('_', ' ')} here")
+        raise PermissionDenied(f"{caller.label} may not {what}: another workspace")
+    actor = permissions.Actor.of(caller.person, workspace.id)
+    tree = permissions.UnitTree(repo.load_units(conn, workspace.id), workspace_id=workspace.id)
+    if not rule(actor, tree):
+        raise PermissionDenied(f"{caller.label} may not {what}")
+
+
+def admins_only(actor: permissions.Actor, _tree: permissions.UnitTree) -> bool:
+    """The rule for what only admins may do."""
+    return permissions.can_admin(actor)
 
 
 def insert_audited(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from headway.domain import validation
+from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import PeriodState, Workspace
 from headway.services.actors import Caller, insert_audited, require
@@ -46,7 +46,11 @@ def record_check_in(
         kr = repo.to_key_result(row)
         objective = repo.get_objective(conn, workspace.id, kr.objective_id)
         require(
-            caller, "check_in", conn=conn, workspace=workspace, key_result=kr, objective=objective
+            caller,
+            conn,
+            workspace,
+            "check in on this key result",
+            lambda actor, tree: permissions.can_check_in(actor, kr, objective, tree),
         )
         problems = validation.validate_check_in(
             kr.kind, value, confidence, day, today, kpi_linked=kr.kpi_id is not None

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from headway.domain import validation
+from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.kpi import OkrProposal, kpi_figures, propose_okr
 from headway.domain.model import (
@@ -45,7 +45,13 @@ def record_measurement(
     with uow:
         conn = uow.conn
         kpi = repo.get_kpi(conn, workspace.id, kpi_id)
-        require(caller, "record_measurement", conn=conn, workspace=workspace, kpi=kpi)
+        require(
+            caller,
+            conn,
+            workspace,
+            f"record measurements of {kpi.name!r}",
+            lambda actor, tree: permissions.can_record_measurement(actor, kpi, tree),
+        )
         problems = validation.finite("value", value) + validation.validate_note("note", note)
         if day > today:
             problems.append(FieldProblem("at", f"must not be after today ({today.isoformat()})"))
@@ -101,7 +107,15 @@ def store_proposal(
     with uow:
         conn = uow.conn
         kpi = repo.get_kpi(conn, workspace.id, proposal.kpi_id)
-        require(caller, "record_measurement", conn=conn, workspace=workspace, kpi=kpi)
+        require(
+            caller,
+            conn,
+            workspace,
+            f"start an OKR from {kpi.name!r}",
+            lambda actor, tree: permissions.can_create_objective(
+                actor, kpi.owner_unit_id, kpi.owner_id, tree
+            ),
+        )
         periods = repo.load_periods(conn, workspace.id)
         period = (
             next((p for p in periods if p.id == period_id), None)

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 
-from headway.domain import validation
+from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Role, Workspace
-from headway.services.actors import Caller, audit, require
+from headway.services.actors import Caller, admins_only, audit, require
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
@@ -57,7 +57,7 @@ def add_person(
         )
     with uow:
         conn = uow.conn
-        require(caller, "admin", conn=conn, workspace=workspace)
+        require(caller, conn, workspace, "add people", admins_only)
         units: dict[str, int] = {}
         for unit in repo.load_units(conn, workspace.id):
             units[unit.name] = unit.id
@@ -131,7 +131,13 @@ def create_token(
         person = repo.find_person_by_email(conn, workspace.id, validation.normalise_email(email))
         if person is None or not person.active:
             raise NotFound(f"no active person has the email {email} in {workspace.name}")
-        require(caller, "create_token", conn=conn, workspace=workspace, person=person)
+        require(
+            caller,
+            conn,
+            workspace,
+            f"create a token for {person.email}",
+            lambda actor, _tree: actor.person_id == person.id or permissions.can_admin(actor),
+        )
         token_id = insert_row(
             conn,
             t.api_token,

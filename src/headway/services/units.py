@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Unit, UnitKind, Workspace
-from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.actors import Caller, admins_only, audit, insert_audited, require
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
@@ -59,7 +59,7 @@ def create_unit(
     now = clock()
     with uow:
         conn = uow.conn
-        require(caller, "admin", conn=conn, workspace=workspace)
+        require(caller, conn, workspace, "change the unit tree", admins_only)
         units = repo.load_units(conn, workspace.id)
         new = Unit(id=0, name=name.strip(), kind=kind, parent_id=parent_id)
         problems = validation.validate_title("name", name) + _check_tree(units, new)
@@ -85,7 +85,7 @@ def update_unit(
         conn = uow.conn
         units = repo.load_units(conn, workspace.id)
         unit = _unit(conn, workspace, unit_id)
-        require(caller, "admin", conn=conn, workspace=workspace)
+        require(caller, conn, workspace, "change the unit tree", admins_only)
         before = {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
         if "name" in changes:
             unit.name = str(changes["name"]).strip()
@@ -116,7 +116,7 @@ def delete_unit(
     with uow:
         conn = uow.conn
         unit = _unit(conn, workspace, unit_id)
-        require(caller, "admin", conn=conn, workspace=workspace)
+        require(caller, conn, workspace, "change the unit tree", admins_only)
         owners = {
             "units below it": sa.select(t.unit.c.id).where(t.unit.c.parent_id == unit.id),
             "objectives": sa.select(t.objective.c.id).where(t.objective.c.owner_unit_id == unit.id),
