@@ -29,8 +29,10 @@ run: install
 	$(HEADWAY) init
 	$(HEADWAY) demo
 	@echo
-	@echo "Demo sign-in: ceo@northwind.example / headway-demo (any demo person, same password)"
-	$(HEADWAY) report --workspace "Northwind Labs"
+	@echo "Demo sign-in: ceo@northwind.example / headway-demo (every demo person has that password)"
+	@echo "API token:    .venv/bin/headway token create ceo@northwind.example"
+	@echo "API docs:     http://127.0.0.1:8000/api/docs"
+	$(HEADWAY) serve --host 127.0.0.1 --port 8000
 
 # Starts (or, as root in CI, installs) the PostgreSQL server the integration tests use.
 services:

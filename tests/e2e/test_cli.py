@@ -225,3 +225,10 @@ def test_bad_dates_and_unknown_options_exit_non_zero_with_one_clear_line(
     unknown_period = headway("report", "--period", "1999-Q1", database=database_url)
     assert unknown_period.returncode != 0
     assert unknown_period.stderr.strip() == "error: no period is named '1999-Q1'"
+
+
+def test_serve_refuses_a_database_whose_schema_is_not_current(headway: Any, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    refused = headway("serve", "--port", "1", database=url)
+    assert refused.returncode != 0
+    assert "headway init" in refused.stderr

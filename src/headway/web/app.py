@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import swagger_ui_bundle  # type: ignore[import-untyped]
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 import headway
 from headway.config import Settings
@@ -42,6 +46,23 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _serve_docs_offline(app: FastAPI) -> None:
+    """Interactive API docs at /api/docs, with Swagger UI from its PyPI wheel, not a CDN."""
+    app.mount(
+        "/api/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs"
+    )
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Headway API",
+            swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/api/docs-assets/favicon-32x32.png",
+        )
+
+
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) -> FastAPI:
     """The web app on the configured database (engines connect lazily, on first request)."""
     app = FastAPI(
@@ -49,9 +70,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
         version=headway.__version__,
         description="OKRs and KPIs in one place. Authenticate with `Authorization: Bearer`.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    _serve_docs_offline(app)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.clock = clock

@@ -1,0 +1,96 @@
+"""What every API client relies on: health, the OpenAPI document, docs offline, error format."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+# Every path of INTERFACES.md's HTTP API table (with {id} placeholders), by method.
+INTERFACE_PATHS = {
+    "/units": {"get", "post"},
+    "/units/{id}": {"get", "patch", "delete"},
+    "/people": {"get", "post"},
+    "/people/{id}": {"get", "patch"},
+    "/periods": {"get", "post"},
+    "/periods/{id}": {"get", "patch"},
+    "/periods/{id}/close": {"post"},
+    "/objectives": {"get", "post"},
+    "/objectives/{id}": {"get", "patch", "delete"},
+    "/objectives/{id}/key-results": {"post"},
+    "/key-results/{id}": {"get", "patch", "delete"},
+    "/key-results/{id}/check-ins": {"get", "post"},
+    "/key-results/{id}/initiatives": {"get", "post"},
+    "/initiatives/{id}": {"patch", "delete"},
+    "/kpis": {"get", "post"},
+    "/kpis/{id}": {"get", "patch", "delete"},
+    "/kpis/{id}/measurements": {"get", "post"},
+    "/kpis/{id}/propose-okr": {"post"},
+    "/dashboard": {"get"},
+    "/lint": {"get"},
+    "/reports/period/{id}": {"get"},
+    "/audit": {"get"},
+    "/import": {"post"},
+    "/export": {"get"},
+}
+
+
+def test_healthz_answers_without_credentials(live: Any) -> None:
+    response = httpx.get(live.base_url + "/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_openapi_lists_every_path_of_the_interface(live: Any) -> None:
+    spec = httpx.get(live.base_url + "/api/openapi.json").json()
+    served: dict[str, set[str]] = {}
+    for path, operations in spec["paths"].items():
+        if path.startswith("/api/v1"):
+            generic = re.sub(r"\{[^}]+\}", "{id}", path.removeprefix("/api/v1"))
+            served.setdefault(generic, set()).update(operations)
+    missing = {
+        path: methods - served.get(path, set())
+        for path, methods in INTERFACE_PATHS.items()
+        if methods - served.get(path, set())
+    }
+    assert missing == {}
+
+
+def test_the_api_docs_work_offline(live: Any) -> None:
+    page = httpx.get(live.base_url + "/api/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets
+    assert all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        assert httpx.get(live.base_url + asset).status_code == 200, asset
+
+
+def test_unknown_paths_and_methods_answer_problem_json(live: Any) -> None:
+    with live.client("admin") as http:
+        missing = http.get("/no-such-thing")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("application/problem+json")
+        assert missing.json()["status"] == 404
+        wrong = http.put("/units")
+        assert wrong.status_code == 405
+        assert wrong.json()["title"] == "Method not allowed"
+
+
+def test_malformed_json_and_unknown_fields_are_422_naming_the_field(live: Any) -> None:
+    with live.client("admin") as http:
+        broken = http.post(
+            "/units", content=b'{"name": "x",', headers={"content-type": "application/json"}
+        )
+        assert broken.status_code == 422
+        assert broken.json()["errors"]
+        extra = http.post(
+            "/units",
+            json={"name": "x", "kind": "team", "parent_id": live.ids["unit:co"], "colour": "red"},
+        )
+        assert extra.status_code == 422
+        assert [e["field"] for e in extra.json()["errors"]] == ["colour"]
+        wrong_type = http.post("/units", json={"name": 5, "kind": "team"})
+        assert wrong_type.status_code == 422
+        assert "name" in {e["field"] for e in wrong_type.json()["errors"]}
