@@ -215,7 +215,7 @@ def test_commands_refuse_a_database_without_schema(headway: Any, tmp_path: Path)
     assert "no workspace" in no_workspace.stderr
 
 
-def test_bad_dates_and_unknown_options_exit_non_zero_with_one_clear_line(
+def test_bad_dates_and_unknown_periods_exit_non_zero_naming_the_problem(
     headway: Any, database_url: str
 ) -> None:
     assert headway("import", str(SEEDS), database=database_url).returncode == 0
@@ -232,3 +232,63 @@ def test_serve_refuses_a_database_whose_schema_is_not_current(headway: Any, tmp_
     refused = headway("serve", "--port", "1", database=url)
     assert refused.returncode != 0
     assert "headway init" in refused.stderr
+
+
+def _one_error_line(result: Any) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return str(lines[0])
+
+
+def test_unreadable_documents_get_one_line_each(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("workspace: Caf\xe9\n".encode("latin-1"))
+    assert "not UTF-8" in _one_error_line(headway("import", str(latin), database=database_url))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("workspace: [unclosed\n")
+    assert "line 2" in _one_error_line(headway("import", str(broken), database=database_url))
+    listing = tmp_path / "list.json"
+    listing.write_text("[1, 2]")
+    _one_error_line(headway("import", str(listing), database=database_url))
+    _one_error_line(headway("import", str(tmp_path), database=database_url))
+    _one_error_line(headway("import", str(tmp_path / "missing.yaml"), database=database_url))
+
+
+def test_a_byte_order_mark_is_not_part_of_the_document(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    marked = tmp_path / "bom.yaml"
+    marked.write_bytes(b"\xef\xbb\xbf" + SEEDS.read_bytes())
+    assert headway("import", str(marked), database=database_url).returncode == 0
+
+
+def test_out_of_range_ids_dates_and_outputs_get_one_line(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    huge = "99999999999999999999"
+    for args in (["checkin", huge, "5"], ["kpi", "record", huge, "1"]):
+        result = headway(*args, database=database_url)
+        assert result.returncode != 0 and "Traceback" not in result.stderr, args
+    far = headway("report", "--as-of", "9999-12-31", database=database_url)
+    assert far.returncode != 0 and "Traceback" not in far.stderr
+    assert "9998" in far.stderr
+    _one_error_line(
+        headway("export", "-o", str(tmp_path / "no" / "dir.yaml"), database=database_url)
+    )
+    _one_error_line(headway("checkin", "1", "1e400", database=database_url))
+
+
+def test_a_file_that_is_not_a_database_and_a_missing_one_are_refused(
+    headway: Any, tmp_path: Path
+) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database, just notes\n" * 100)
+    _one_error_line(headway("report", database=f"sqlite:///{text}"))
+    missing = tmp_path / "typo" / "headway.db"
+    assert "headway init" in _one_error_line(headway("report", database=f"sqlite:///{missing}"))
+    assert not missing.parent.exists()

@@ -154,6 +154,18 @@ def test_low_confidence_of_the_latest_check_in_makes_on_track_at_risk() -> None:
     assert got.status is Status.AT_RISK
 
 
+def test_the_latest_check_in_across_an_objectives_key_results_sets_its_confidence() -> None:
+    # Both key results and so the objective are at 0.7 against 0.5 expected: on track by pace.
+    krs = [_metric(10, 1), _metric(11, 1)]
+    confident = _check_in(1, 10, date(2026, 11, 10), 70, confidence=8)
+    doubtful = _check_in(2, 11, date(2026, 11, 14), 70, confidence=3)
+    figures = evaluate(_data([_objective(1)], krs, [confident, doubtful]), AS_OF)
+    assert figures.objectives[1].status is Status.AT_RISK
+    later = _check_in(3, 10, date(2026, 11, 15), 70, confidence=8)
+    figures = evaluate(_data([_objective(1)], krs, [confident, doubtful, later]), AS_OF)
+    assert figures.objectives[1].status is Status.ON_TRACK
+
+
 def test_progress_beyond_the_range_is_kept_but_the_score_is_clamped() -> None:
     check_ins = [_check_in(1, 10, AS_OF, 125), _check_in(2, 11, AS_OF, -30)]
     figures = evaluate(_data([_objective(1)], [_metric(10, 1), _metric(11, 1)], check_ins), AS_OF)

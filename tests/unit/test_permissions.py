@@ -212,5 +212,5 @@ def test_a_member_does_not_write_kpis_of_other_or_higher_units() -> None:
     assert not can_create_kpi(SUPPORT, 1, TREE)
 
 
-def test_the_owner_of_a_kpi_writes_it_in_any_unit() -> None:
-    assert can_record_measurement(SUPPORT, kpi(1, owner_unit_id=3, owner_id=2), TREE)
+def test_the_named_owner_of_another_units_kpi_does_not_write_it() -> None:
+    assert not can_record_measurement(SUPPORT, kpi(1, owner_unit_id=3, owner_id=2), TREE)

@@ -16,6 +16,7 @@ from headway.domain.validation import (
     normalise_email,
     validate_check_in,
     validate_confidence,
+    validate_day,
     validate_email,
     validate_fiscal_month,
     validate_key_result,
@@ -40,7 +41,7 @@ def fields(problems: list[FieldProblem]) -> list[str]:
 # --- numbers ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [0, -3, 2.5, 1e300, None])
+@pytest.mark.parametrize("value", [0, -3, 2.5, 1e15, -1e15, None])
 def test_finite_numbers_and_absence_pass(value: float | None) -> None:
     assert finite("value", value) == []
 
@@ -100,7 +101,7 @@ def test_a_metric_needs_both_start_and_target() -> None:
 
 def test_a_metric_whose_target_equals_its_start_is_refused() -> None:
     problems = validate_key_result(METRIC, 60, 60, 1)
-    assert problems == [FieldProblem("target_value", "must differ from start_value")]
+    assert problems == [FieldProblem("target_value", "must differ from start")]
 
 
 def test_a_metric_with_a_nan_target_is_refused_as_not_finite() -> None:
@@ -371,3 +372,40 @@ def test_unknown_parents_end_the_walk() -> None:
     objectives, krs = _rows([objective(1)], [])
     assert not alignment_creates_cycle(1, 99, None, objectives, krs)
     assert not alignment_creates_cycle(1, None, 99, objectives, krs)
+
+
+@pytest.mark.parametrize("value", [1e15 * 1.0001, -1e16, 1e308])
+def test_figures_beyond_a_quadrillion_are_refused_before_they_overflow(value: float) -> None:
+    assert [p.field for p in finite("value", value)] == ["value"]
+
+
+@pytest.mark.parametrize("day", [date(1899, 12, 31), date(9999, 1, 1), date(1, 1, 1)])
+def test_dates_outside_1900_to_9998_are_refused(day: date) -> None:
+    assert [p.field for p in validate_day("at", day)] == ["at"]
+
+
+def test_only_a_metric_key_result_can_follow_a_kpi() -> None:
+    assert validate_key_result("metric", 1, 2, 1, kpi_linked=True) == []
+    for kind in ("milestone", "rollup"):
+        problems = validate_key_result(kind, None, None, 1, kpi_linked=True)
+        assert [p.field for p in problems] == ["kpi_id"]
+
+
+def test_quarters_and_years_follow_the_fiscal_year() -> None:
+    assert (
+        validate_period(date(2026, 4, 1), date(2026, 6, 30), kind="quarter", fiscal_start_month=4)
+        == []
+    )
+    assert (
+        validate_period(date(2026, 4, 1), date(2027, 3, 31), kind="year", fiscal_start_month=4)
+        == []
+    )
+    off = validate_period(
+        date(2026, 5, 10), date(2026, 5, 20), kind="quarter", fiscal_start_month=1
+    )
+    assert [p.field for p in off] == ["start_date"]
+    assert "2026-04-01 to 2026-06-30" in off[0].message
+    assert (
+        validate_period(date(2026, 5, 10), date(2026, 5, 20), kind="custom", fiscal_start_month=1)
+        == []
+    )

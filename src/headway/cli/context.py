@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,9 +13,15 @@ from sqlalchemy.engine import make_url
 
 from headway.config import Settings, load_settings
 from headway.domain.model import Workspace
+from headway.domain.validation import validate_day
 from headway.services.actors import Caller
 from headway.services.workspaces import resolve_workspace
-from headway.store.schema import ensure_current, schema_revision, upgrade_database
+from headway.store.schema import (
+    SchemaOutOfDate,
+    ensure_current,
+    schema_revision,
+    upgrade_database,
+)
 from headway.store.uow import UnitOfWork, make_uow
 
 Database = Annotated[
@@ -28,11 +36,19 @@ WorkspaceName = Annotated[
     str | None,
     typer.Option("--workspace", help="Workspace name (needed when there are several)."),
 ]
+MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+
+
+def day_option(option: str) -> Callable[[str], date]:
+    """A parser for a YYYY-MM-DD option, refusing dates Headway does not reckon with."""
+    return lambda text: _iso_date(text, option)
+
+
 AsOf = Annotated[
     date | None,
     typer.Option(
         "--as-of",
-        parser=lambda text: _iso_date(text, "--as-of"),
+        parser=day_option("--as-of"),
         metavar="YYYY-MM-DD",
         help="Compute as of this date (default: today in the workspace's timezone).",
     ),
@@ -42,11 +58,14 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 def _iso_date(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(
             f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option
         ) from None
+    for problem in validate_day(option, day):
+        raise typer.BadParameter(problem.message, param_hint=option)
+    return day
 
 
 @dataclass(slots=True)
@@ -76,6 +95,14 @@ def command_context(database: str | None, *, migrate: bool = False) -> CommandCo
     """
     overrides = {"database_url": database} if database else {}
     settings = load_settings(**overrides)
+    url = make_url(settings.database_url)
+    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    if path is not None and str(path) != ":memory:":
+        if migrate:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.exists():
+            # Connecting would create an empty file (and no schema): say what to run instead.
+            raise SchemaOutOfDate(f"there is no database at {path}: run `headway init`")
     uow = make_uow(settings)
     if migrate:
         upgrade_database(uow.engine)

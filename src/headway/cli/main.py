@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +13,15 @@ import typer
 from rich.console import Console
 
 from headway.cli import output
-from headway.cli.context import AsOf, Database, Json, WorkspaceName, command_context
+from headway.cli.context import (
+    MAX_ID,
+    AsOf,
+    Database,
+    Json,
+    WorkspaceName,
+    command_context,
+    day_option,
+)
 from headway.config import SettingsError
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.services.checkins import record_check_in
@@ -45,7 +53,7 @@ app.add_typer(kpi_app, name="kpi")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _now() -> datetime:
@@ -57,16 +65,19 @@ def _print_json(data: Any) -> None:
 
 
 @app.command()
-def init(database: Database = None) -> None:
+def init(database: Database = None, as_json: Json = False) -> None:
     """Create the database schema, or upgrade it to this version."""
     ctx = command_context(database, migrate=True)
-    output.say(f"Database ready: {ctx.safe_url} (schema {ctx.revision})")
+    if as_json:
+        _print_json({"database": ctx.safe_url, "revision": ctx.revision})
+    else:
+        output.say(f"Database ready: {ctx.safe_url} (schema {ctx.revision})")
 
 
 @db_app.command("upgrade")
-def db_upgrade(database: Database = None) -> None:
+def db_upgrade(database: Database = None, as_json: Json = False) -> None:
     """Apply every pending schema migration."""
-    init(database)
+    init(database, as_json)
 
 
 @app.command()
@@ -92,10 +103,14 @@ def serve(
 def demo(
     database: Database = None,
     reset: Annotated[bool, typer.Option(help="Replace the demo workspace if it exists.")] = False,
+    as_json: Json = False,
 ) -> None:
     """Load the demo company (a quarter around today, KPIs, check-ins)."""
     ctx = command_context(database, migrate=True)
     result = load_demo(ctx.uow, clock=_now, replace=reset)
+    if as_json:
+        _print_json({"loaded": result is not None, "counts": result.counts if result else {}})
+        return
     if result is None:
         output.say("The demo workspace is already loaded (pass --reset to load it afresh).")
         return
@@ -112,7 +127,11 @@ def import_(
     """Load a workspace document, all or nothing."""
     ctx = command_context(database, migrate=True)
     try:
-        text = file.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark from a Windows editor is not part of the document.
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        problem = FieldProblem("", f"{file} is not UTF-8 text")
+        raise ValidationFailed([problem]) from None
     except OSError as exc:
         problem = FieldProblem("", f"cannot read {file}: {exc.strerror}")
         raise ValidationFailed([problem]) from None
@@ -149,7 +168,11 @@ def export(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            problem = FieldProblem("output", f"cannot write {out}: {exc.strerror}")
+            raise ValidationFailed([problem]) from None
         output.say(f"Exported {ws.name} to {out}.")
 
 
@@ -200,12 +223,18 @@ def lint(
 
 @app.command()
 def checkin(
-    key_result_id: Annotated[int, typer.Argument(help="The key result's id.")],
+    key_result_id: Annotated[int, typer.Argument(help="The key result's id.", min=1, max=MAX_ID)],
     value: Annotated[float, typer.Argument(help="The key result's value now.")],
     confidence: Annotated[int | None, typer.Option(help="0 (no chance) to 10 (certain).")] = None,
     note: Annotated[str, typer.Option(help="What changed, in a sentence.")] = "",
     on: Annotated[
-        datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Effective date.")
+        date | None,
+        typer.Option(
+            "--date",
+            parser=day_option("--date"),
+            metavar="YYYY-MM-DD",
+            help="Effective date (default today).",
+        ),
     ] = None,
     database: Database = None,
     workspace: WorkspaceName = None,
@@ -221,7 +250,7 @@ def checkin(
         value=value,
         confidence=confidence,
         note=note,
-        effective_date=on.date() if on else None,
+        effective_date=on,
         caller=ctx.caller,
         clock=_now,
     )
@@ -233,10 +262,13 @@ def checkin(
 
 @kpi_app.command("record")
 def kpi_record(
-    kpi_id: Annotated[int, typer.Argument(help="The KPI's id.")],
+    kpi_id: Annotated[int, typer.Argument(help="The KPI's id.", min=1, max=MAX_ID)],
     value: Annotated[float, typer.Argument(help="The measured value.")],
     at: Annotated[
-        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date measured (default today).")
+        date | None,
+        typer.Option(
+            parser=day_option("--at"), metavar="YYYY-MM-DD", help="Date measured (default today)."
+        ),
     ] = None,
     note: Annotated[str, typer.Option(help="A note on the measurement.")] = "",
     database: Database = None,
@@ -251,7 +283,7 @@ def kpi_record(
         ws,
         kpi_id,
         value=value,
-        at=at.date() if at else None,
+        at=at,
         note=note,
         caller=ctx.caller,
         clock=_now,
@@ -264,7 +296,7 @@ def kpi_record(
 
 @kpi_app.command("propose")
 def kpi_propose(
-    kpi_id: Annotated[int, typer.Argument(help="The KPI's id.")],
+    kpi_id: Annotated[int, typer.Argument(help="The KPI's id.", min=1, max=MAX_ID)],
     as_of: AsOf = None,
     database: Database = None,
     workspace: WorkspaceName = None,
@@ -344,6 +376,10 @@ def main() -> None:
     except (DomainError, SettingsError, SchemaOutOfDate) as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(1)
-    except sqlalchemy.exc.OperationalError as exc:
-        err.print(f"error: the database cannot be used: {exc.orig}", markup=False)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        err.print(f"error: the database refused: {str(reason).splitlines()[0]}", markup=False)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        err.print(f"error: unexpected {type(exc).__name__}: {exc}", markup=False)
         sys.exit(1)

@@ -45,7 +45,7 @@ class ReportFormat(StrEnum):
 
 
 def say(message: str) -> None:
-    console.print(message, markup=False)
+    console.print(message, markup=False, soft_wrap=True)
 
 
 def counts(values: dict[str, int]) -> str:

@@ -107,7 +107,9 @@ class _Evaluation:
                 objective_id=o.id,
                 score=score,
                 expected=expected,
-                status=None if score is None else status(score, expected, None, self.thresholds),
+                status=None
+                if score is None
+                else status(score, expected, self.latest_confidence(o.id), self.thresholds),
             )
         kpis = {
             k.id: kpi_figures(
@@ -118,6 +120,19 @@ class _Evaluation:
         return Figures(
             as_of=self.as_of, key_results=self.kr_figures, objectives=objectives, kpis=kpis
         )
+
+    def latest_confidence(self, objective_id: int) -> int | None:
+        """The confidence of the latest check-in on any of the objective's key results.
+
+        DOMAIN.md's confidence rule speaks of objectives too: the most recent word from the
+        people doing the work says how likely the whole objective is.
+        """
+        latest: CheckIn | None = None
+        for kr in self.key_results_of.get(objective_id, []):
+            candidate = self.latest_check_in.get(kr.id)
+            if candidate and (latest is None or check_in_order(candidate) > check_in_order(latest)):
+                latest = candidate
+        return latest.confidence if latest else None
 
     # --- key results that take values: check-ins or a KPI -----------------------------------
 

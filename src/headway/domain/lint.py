@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
 
+from headway.domain.kpi import key_result_target_met
 from headway.domain.model import (
     Direction,
     Figures,
@@ -97,9 +98,10 @@ def coach(
     key_results = [kr for o in objectives for kr in by_objective[o.id]]
     kpis = {k.id: k for k in data.kpis}
 
+    parents = {o.parent_id for o in data.objectives if o.parent_id is not None}
     findings = _owner_load(data, period, objectives)
     for objective in objectives:
-        findings += _objective_shape(objective, by_objective[objective.id], data.objectives)
+        findings += _objective_shape(objective, by_objective[objective.id], parents)
     for kr in key_results:
         findings += _key_result_shape(kr, kpis, period, kpi_value_before)
     findings += _stale_key_results(period, objectives, by_objective, figures, kpis, as_of)
@@ -108,11 +110,9 @@ def coach(
 
 
 def _owner_load(data: PeriodData, period: Period, objectives: list[Objective]) -> list[Finding]:
-    """OKR001: too many objectives for one owner (a person, else the owning unit)."""
+    """OKR001: too many objectives for one owner, a person or a unit (each counts apart)."""
     people = Counter(o.owner_id for o in objectives if o.owner_id is not None)
-    units = Counter(
-        o.owner_unit_id for o in objectives if o.owner_id is None and o.owner_unit_id is not None
-    )
+    units = Counter(o.owner_unit_id for o in objectives if o.owner_unit_id is not None)
     findings = []
     for subject_type, counts in (("person", people), ("unit", units)):
         for owner_id, n in counts.items():
@@ -138,7 +138,7 @@ def _owner_load(data: PeriodData, period: Period, objectives: list[Objective]) -
 
 
 def _objective_shape(
-    objective: Objective, key_results: list[KeyResult], everything: Iterable[Objective]
+    objective: Objective, key_results: list[KeyResult], parents: set[int]
 ) -> list[Finding]:
     """OKR002, OKR003, OKR005, OKR008: how one objective is put together."""
 
@@ -173,7 +173,7 @@ def _objective_shape(
             )
         )
     # With no key results of its own, only objectives aligned straight under it are children.
-    if n == 0 and not any(o.parent_id == objective.id for o in everything):
+    if n == 0 and objective.id not in parents:
         findings.append(
             found("OKR008", "no key results and no aligned objectives: it cannot be scored")
         )
@@ -203,15 +203,8 @@ def _key_result_shape(
         )
     kpi = kpis.get(kr.kpi_id) if kr.kpi_id is not None else None
     before = kpi_value_before.get(kpi.id) if kpi is not None else None
-    if (
-        kpi is not None
-        and before is not None
-        and kr.start_value is not None
-        and kr.target_value is not None
-    ):
-        rising = kr.target_value >= kr.start_value
-        met = before >= kr.target_value if rising else before <= kr.target_value
-        if met:
+    if kpi is not None and before is not None and kr.target_value is not None:
+        if key_result_target_met(kr, before):
             findings.append(
                 found(
                     "OKR006",
@@ -236,6 +229,8 @@ def _stale_key_results(
     """OKR009: open key results with no check-in (or measurement) for more than 14 days."""
     if period.state == PeriodState.CLOSED or as_of < period.start_date:
         return []
+    # Past its end a period only awaits closing: no more days without news accrue.
+    until = min(as_of, period.end_date)
     limit = timedelta(days=MAX_DAYS_WITHOUT_UPDATE)
     findings = []
     for objective in objectives:
@@ -248,14 +243,13 @@ def _stale_key_results(
             if fig is not None and fig.status == Status.ACHIEVED:
                 continue
             last = fig.last_update if fig is not None else None
-            # Updates from before the period say nothing about this period's attention.
-            since = max(last, period.start_date) if last is not None else period.start_date
-            if as_of - since <= limit:
+            since = last if last is not None else period.start_date
+            if until - since <= limit:
                 continue
-            days = (as_of - since).days
+            days = (until - since).days
             kpi = kpis.get(kr.kpi_id) if kr.kpi_id is not None else None
             what = f"measurement of {kpi.name}" if kpi is not None else "check-in"
-            if last is not None and last >= period.start_date:
+            if last is not None:
                 message = f"no {what} for {days} days (last on {last.isoformat()})"
             else:
                 message = f"no {what} in the {days} days since {period.name} began"

@@ -173,11 +173,15 @@ def can_create_kpi(actor: Actor, owner_unit_id: int, tree: UnitTree) -> bool:
 
 
 def can_write_kpi(actor: Actor, kpi: Kpi, tree: UnitTree) -> bool:
-    """Edit a KPI: its owner, or a member of its owning unit or a unit above."""
+    """Edit a KPI: a member of its owning unit or a unit above it.
+
+    Unlike OKRs, DOMAIN.md gives KPIs to units only: a KPI's named owner who has moved to
+    another unit no longer writes it.
+    """
     decided = _gate(actor, tree)
     if decided is not None:
         return decided
-    return kpi.owner_id == actor.person_id or _owns_unit(actor, kpi.owner_unit_id, tree)
+    return _owns_unit(actor, kpi.owner_unit_id, tree)
 
 
 def can_record_measurement(actor: Actor, kpi: Kpi, tree: UnitTree) -> bool:

@@ -14,12 +14,25 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from headway.domain.errors import FieldProblem
-from headway.domain.model import Direction, KeyResult, KeyResultKind, Objective, UnitKind
+from headway.domain.model import (
+    Direction,
+    KeyResult,
+    KeyResultKind,
+    Objective,
+    PeriodKind,
+    UnitKind,
+)
+from headway.domain.periods import fiscal_quarter_bounds, fiscal_year_bounds
 
 MAX_TITLE = 200
 MAX_NOTE = 10_000
 MAX_CONFIDENCE = 10
 MAX_EMAIL = 254
+# Figures beyond a quadrillion are typos, and (target - start) of bigger ones can overflow
+# to infinity; dates outside these years are typos too, and quarter arithmetic needs room.
+MAX_MAGNITUDE = 1e15
+FIRST_YEAR = 1900
+LAST_YEAR = 9998
 
 # Deliberately loose: the only sure test of an address is mail arriving, so this catches typos
 # (no @, spaces, no dot in the domain), not every RFC 5322 oddity.
@@ -35,6 +48,17 @@ def finite(field: str, value: object) -> list[FieldProblem]:
         return [FieldProblem(field, "must be a number")]
     if not math.isfinite(value):
         return [FieldProblem(field, "must be a finite number (not NaN or infinity)")]
+    if abs(value) > MAX_MAGNITUDE:
+        return [
+            FieldProblem(field, f"must be between -{MAX_MAGNITUDE:.0e} and {MAX_MAGNITUDE:.0e}")
+        ]
+    return []
+
+
+def validate_day(field: str, day: date) -> list[FieldProblem]:
+    """A date within the years Headway reckons with (1900 to 9998)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return [FieldProblem(field, f"must be a date between {FIRST_YEAR} and {LAST_YEAR}")]
     return []
 
 
@@ -76,16 +100,20 @@ def validate_key_result(
     start_value: float | None,
     target_value: float | None,
     weight: float,
+    *,
+    kpi_linked: bool = False,
 ) -> list[FieldProblem]:
-    """Start, target and weight as the key result's kind wants them."""
+    """Start, target and weight as the key result's kind wants them; only metrics follow KPIs."""
     problems = _finite_all(start_value=start_value, target_value=target_value)
+    if kpi_linked and kind != KeyResultKind.METRIC:
+        problems.append(FieldProblem("kpi_id", "only a metric key result can follow a KPI"))
     if kind == KeyResultKind.METRIC:
         if start_value is None:
             problems.append(FieldProblem("start_value", "is required for a metric key result"))
         if target_value is None:
             problems.append(FieldProblem("target_value", "is required for a metric key result"))
         if not problems and start_value == target_value:
-            problems.append(FieldProblem("target_value", "must differ from start_value"))
+            problems.append(FieldProblem("target_value", "must differ from start"))
     elif kind in (KeyResultKind.MILESTONE, KeyResultKind.ROLLUP):
         why = "is 0 or 1" if kind == KeyResultKind.MILESTONE else "comes from below"
         for name, value in (("start_value", start_value), ("target_value", target_value)):
@@ -141,18 +169,43 @@ def validate_check_in(
     elif not problems and kind == KeyResultKind.MILESTONE and value not in (0, 1):
         problems.append(FieldProblem("value", "must be 0 (not done) or 1 (done) for a milestone"))
     problems += validate_confidence(confidence)
-    if effective_date > today:
-        problems.append(
-            FieldProblem("effective_date", f"must not be after today ({today.isoformat()})")
-        )
-    return problems
+    return problems + validate_past_day("effective_date", effective_date, today)
 
 
-def validate_period(start: date, end: date) -> list[FieldProblem]:
-    """A period's dates: the end (inclusive) on or after the start."""
+def validate_past_day(field: str, day: date, today: date) -> list[FieldProblem]:
+    """A date something happened on: not after today, and not before 1900."""
+    if day > today:
+        return [FieldProblem(field, f"must not be after today ({today.isoformat()})")]
+    return validate_day(field, day)
+
+
+def validate_period(
+    start: date,
+    end: date,
+    *,
+    kind: PeriodKind | str | None = None,
+    fiscal_start_month: int | None = None,
+) -> list[FieldProblem]:
+    """A period's dates: the end (inclusive) on or after the start; quarters and years follow
+    the fiscal year when its first month is given."""
+    problems = validate_day("start_date", start) + validate_day("end_date", end)
+    if problems:
+        return problems
     if end < start:
         return [FieldProblem("end_date", f"must be on or after start_date ({start.isoformat()})")]
-    return []
+    if fiscal_start_month is None or not 1 <= fiscal_start_month <= 12:
+        return []
+    bounds = {PeriodKind.QUARTER: fiscal_quarter_bounds, PeriodKind.YEAR: fiscal_year_bounds}
+    if kind in bounds:
+        first, last = bounds[PeriodKind(kind)](start, fiscal_start_month)
+        if (start, end) != (first, last):
+            problems.append(
+                FieldProblem(
+                    "start_date",
+                    f"a {kind} follows the fiscal year: {first.isoformat()} to {last.isoformat()}",
+                )
+            )
+    return problems
 
 
 def validate_kpi(

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     AllowInfNan,
     BaseModel,
     BeforeValidator,
@@ -38,18 +39,28 @@ from headway.domain.model import (
     Role,
     UnitKind,
 )
+from headway.domain.validation import finite, validate_day
 
 
 def _iso_date(value: object) -> object:
     # Dates are ISO 8601 strings (JSON) or dates (YAML); never numbers or datetimes.
-    if isinstance(value, date) and type(value) is date:
-        return value
+    day = value if isinstance(value, date) and type(value) is date else None
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)") from None
-    raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
+            pass
+    if day is None:
+        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
+    for problem in validate_day("", day):
+        raise ValueError(problem.message)
+    return day
+
+
+def _bounded(value: float) -> float:
+    for problem in finite("", value):
+        raise ValueError(problem.message)
+    return value
 
 
 def _name_text(value: object) -> object:
@@ -59,7 +70,7 @@ def _name_text(value: object) -> object:
     return value
 
 
-Number = Annotated[float, Strict(), AllowInfNan(False)]
+Number = Annotated[float, Strict(), AllowInfNan(False), AfterValidator(_bounded)]
 Day = Annotated[date, BeforeValidator(_iso_date)]
 Name = Annotated[
     str,
@@ -267,11 +278,18 @@ def load_text(text: str, *, filename: str = "") -> object:
         if filename.endswith(".json"):
             return json.loads(text)
         return yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
+        where = f"{filename or 'document'} line {exc.lineno} column {exc.colno}"
+        problem = FieldProblem("", f"{where} is not valid JSON: {exc.msg}")
+        raise ValidationFailed([problem]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
         where = filename or "document"
-        raise ValidationFailed(
-            [FieldProblem("", f"{where} is not valid YAML/JSON: {exc}")]
-        ) from None
+        if mark is not None:
+            where += f" line {mark.line + 1} column {mark.column + 1}"
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = FieldProblem("", f"{where} is not valid YAML: {reason}")
+        raise ValidationFailed([problem]) from None
 
 
 def dump_text(document: dict[str, Any], *, as_json: bool = False) -> str:
