@@ -105,7 +105,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         "periods": [
             {
                 "name": "Q4",
-                "kind": "quarter",
+                "kind": "custom",
                 "start": "2026-10-01",
                 "end": "2026-12-31",
                 "state": "active",

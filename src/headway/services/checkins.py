@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
-from headway.domain.model import PeriodState, Workspace
+from headway.domain.model import CheckIn, PeriodState, Workspace
 from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
 from headway.store import repository as repo
@@ -72,3 +72,26 @@ def record_check_in(
             conn, caller, workspace, t.check_in, now, created_at=now, **values
         )
     return check_in_id
+
+
+def list_check_ins(
+    uow: UnitOfWork, workspace: Workspace, key_result_id: int, *, after_id: int, limit: int
+) -> list[CheckIn]:
+    """Up to `limit` + 1 check-ins of a key result with ids above `after_id`: recording order."""
+    with uow:
+        conn = uow.conn
+        kr = repo.get_key_result(conn, workspace.id, key_result_id)
+        return repo.page_of(
+            conn,
+            t.check_in,
+            repo.to_check_in,
+            workspace.id,
+            after_id,
+            limit,
+            t.check_in.c.key_result_id == kr.id,
+        )
+
+
+def get_check_in(uow: UnitOfWork, workspace: Workspace, check_in_id: int) -> CheckIn:
+    with uow:
+        return repo.get_check_in(uow.conn, workspace.id, check_in_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from headway.services.document import (
 )
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import add_audit_event, delete_workspace, insert_row
+from headway.store.writes import add_audit_event, delete_workspace, insert_row, update_row
 
 # The document names some fields differently from the API the domain rules speak of.
 _DOC_NAMES = {
@@ -31,6 +31,7 @@ _DOC_NAMES = {
     "due_date": "due",
     "start_date": "start",
     "end_date": "end",
+    "kpi_id": "kpi",
 }
 
 
@@ -107,7 +108,12 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
 
     problems += _duplicates("periods", [(i, p.name) for i, p in enumerate(doc.periods)], "name")
     for i, pd in enumerate(doc.periods):
-        problems += _at(f"periods[{i}]", validation.validate_period(pd.start, pd.end))
+        problems += _at(
+            f"periods[{i}]",
+            validation.validate_period(
+                pd.start, pd.end, kind=pd.kind, fiscal_start_month=doc.fiscal_year_start_month
+            ),
+        )
 
     problems += _duplicates("kpis", [(i, k.key) for i, k in enumerate(doc.kpis)], "key")
     for i, k in enumerate(doc.kpis):
@@ -121,6 +127,9 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
         )
         for j, m in enumerate(k.measurements):
             problems += _at(f"{here}.measurements[{j}]", validation.validate_note("note", m.note))
+            problems += _at(
+                f"{here}.measurements[{j}]", validation.validate_past_day("at", m.at, today)
+            )
 
     problems += _duplicates("objectives", [(i, o.key) for i, o in enumerate(doc.objectives)], "key")
     all_krs = [(o, kr) for o in doc.objectives for kr in o.key_results]
@@ -164,7 +173,12 @@ def _check_key_result(
     here: str, kr: KeyResultDoc, person_keys: set[str], kpi_keys: set[str], today: date
 ) -> list[FieldProblem]:
     problems = _at(here, validation.validate_title("title", kr.title))
-    problems += _at(here, validation.validate_key_result(kr.kind, kr.start, kr.target, kr.weight))
+    problems += _at(
+        here,
+        validation.validate_key_result(
+            kr.kind, kr.start, kr.target, kr.weight, kpi_linked=kr.kpi is not None
+        ),
+    )
     problems += _ref(f"{here}.owner", kr.owner, person_keys, "person")
     problems += _ref(f"{here}.kpi", kr.kpi, kpi_keys, "KPI")
     for k, ci in enumerate(kr.check_ins):
@@ -222,9 +236,6 @@ def _alignment_cycles(doc: WorkspaceDoc) -> list[FieldProblem]:
 
 
 def _write(conn: sa.Connection, doc: WorkspaceDoc, now: datetime) -> tuple[int, dict[str, int]]:
-    def ins(table: sa.Table, **values: object) -> int:
-        return insert_row(conn, table, now, workspace_id=ws, **values)
-
     ws = insert_row(
         conn,
         t.workspace,
@@ -233,6 +244,27 @@ def _write(conn: sa.Connection, doc: WorkspaceDoc, now: datetime) -> tuple[int, 
         fiscal_year_start_month=doc.fiscal_year_start_month,
         timezone=doc.timezone,
     )
+    return ws, write_contents(conn, ws, doc, now)
+
+
+def write_contents(
+    conn: sa.Connection,
+    ws: int,
+    doc: WorkspaceDoc,
+    now: datetime,
+    *,
+    people_by_email: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Write a checked document's rows into workspace `ws`; the count of each kind.
+
+    People already in `people_by_email` (lower-case email -> id) are updated in place, so
+    their password hashes, tokens and audit trail stay theirs.
+    """
+
+    def ins(table: sa.Table, **values: object) -> int:
+        return insert_row(conn, table, now, workspace_id=ws, **values)
+
+    kept = people_by_email or {}
     units: dict[str, int] = {}
     pending = list(doc.units)
     while pending:  # parents before children; the tree was checked, so this ends
@@ -248,14 +280,13 @@ def _write(conn: sa.Connection, doc: WorkspaceDoc, now: datetime) -> tuple[int, 
         pending = [u for u in pending if u.key not in units]
     people: dict[str, int] = {}
     for p in doc.people:
-        people[p.key] = ins(
-            t.person,
-            key=p.key,
-            name=p.name.strip(),
-            email=validation.normalise_email(p.email),
-            role=p.role.value,
-            active=p.active,
-        )
+        email = validation.normalise_email(p.email)
+        person = {"key": p.key, "name": p.name.strip(), "role": p.role.value, "active": p.active}
+        if email in kept:
+            people[p.key] = kept[email]
+            update_row(conn, t.person, kept[email], now, **person)
+        else:
+            people[p.key] = ins(t.person, email=email, **person)
         for unit_key in dict.fromkeys(p.units):
             conn.execute(
                 t.person_unit.insert().values(person_id=people[p.key], unit_id=units[unit_key])
@@ -375,7 +406,15 @@ def _write(conn: sa.Connection, doc: WorkspaceDoc, now: datetime) -> tuple[int, 
         objectives=len(objectives),
         key_results=len(krs),
     )
-    return ws, dict(counts)
+    return dict(counts)
+
+
+def document_today(doc: WorkspaceDoc, now: datetime) -> date:
+    """Today in the document's timezone: no check-in may be dated later."""
+    try:
+        return now.astimezone(ZoneInfo(doc.timezone)).date()
+    except (KeyError, ValueError):
+        return now.date()  # the bad timezone is reported by check_document
 
 
 def import_workspace(
@@ -389,11 +428,7 @@ def import_workspace(
     """Load a whole workspace document, all or nothing; ValidationFailed lists every problem."""
     doc = parse_document(data)
     now = clock()
-    try:
-        today = now.astimezone(ZoneInfo(doc.timezone)).date()
-    except (KeyError, ValueError):
-        today = now.date()  # the bad timezone is reported by check_document
-    problems = check_document(doc, today)
+    problems = check_document(doc, document_today(doc, now))
     if problems:
         raise ValidationFailed(problems)
     with uow:

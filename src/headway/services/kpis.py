@@ -1,47 +1,237 @@
-"""KPI measurements and the KPI -> OKR proposal."""
+"""KPIs: read with their figures, created, changed and deleted (proposals: `proposals.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from headway.domain import permissions, validation
-from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
-from headway.domain.kpi import OkrProposal, kpi_figures, propose_okr
+from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.domain.kpi import kpi_figures
 from headway.domain.model import (
-    KeyResultKind,
+    Aggregation,
+    Cadence,
+    Direction,
+    Figures,
+    Health,
+    Kpi,
     KpiSource,
-    ObjectiveState,
-    ObjectiveType,
-    PeriodState,
+    Measurement,
     Workspace,
 )
-from headway.domain.periods import current_period
-from headway.services.actors import Caller, insert_audited, require
+from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.measurements import record_measurement
+from headway.services.proposals import propose_okr_from_kpi, store_proposal
 from headway.services.reports import today_in
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
+from headway.store.writes import update_row
+
+# The CLI and the demo load these from here.
+__all__ = [
+    "KpiReading",
+    "create_kpi",
+    "delete_kpi",
+    "get_kpi",
+    "list_kpis",
+    "propose_okr_from_kpi",
+    "record_measurement",
+    "store_proposal",
+    "update_kpi",
+]
+
+# The columns' widths: longer text would fail in the database instead of naming the field.
+TEXT_LIMITS = {"category": 100, "unit_label": 50}
+
+# What a client writes, in INTERFACES.md's order.
+KPI_FIELDS = (
+    "name",
+    "description",
+    "owner_unit_id",
+    "owner_id",
+    "category",
+    "unit_label",
+    "direction",
+    "target",
+    "target_low",
+    "target_high",
+    "warning",
+    "cadence",
+    "aggregation",
+    "source",
+)
+_NOT_NULL = {"name", "owner_unit_id", "direction", "cadence", "aggregation", "source"}
+_TEXT = {"description", "category", "unit_label"}
+_ENUMS: dict[str, Callable[[Any], Any]] = {
+    "direction": Direction,
+    "cadence": Cadence,
+    "aggregation": Aggregation,
+    "source": KpiSource,
+}
 
 
-def record_measurement(
+@dataclass(slots=True, kw_only=True)
+class KpiReading:
+    """KPIs with their figures (latest value, health, trend) as of `figures.as_of`."""
+
+    kpis: list[Kpi]
+    figures: Figures
+
+
+def figures_of(
+    kpis: Iterable[Kpi], measurements: Iterable[Measurement], workspace: Workspace, day: date
+) -> Figures:
+    """Each KPI's figures as of `day`, in one pass over the measurements."""
+    by_kpi: dict[int, list[Measurement]] = defaultdict(list)
+    for m in measurements:
+        by_kpi[m.kpi_id].append(m)
+    fiscal = workspace.fiscal_year_start_month
+    return Figures(
+        as_of=day,
+        key_results={},
+        objectives={},
+        kpis={k.id: kpi_figures(k, by_kpi[k.id], fiscal, day) for k in kpis},
+    )
+
+
+def list_kpis(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    unit_id: int | None = None,
+    category: str | None = None,
+    health: Health | None = None,
+    as_of: date | None = None,
+    after_id: int,
+    limit: int,
+    clock: Callable[[], datetime],
+) -> KpiReading:
+    """Up to `limit` + 1 KPIs with ids above `after_id`, by id, filtered; two queries.
+
+    `unit_id` is the owning unit itself; `category` matches regardless of case; `health`
+    is computed as of the date, so with it every later KPI is read and the page cut after.
+    """
+    day = as_of or today_in(workspace, clock)
+    where: list[sa.ColumnElement[bool]] = []
+    if unit_id is not None:
+        where.append(t.kpi.c.owner_unit_id == unit_id)
+    if category is not None:
+        where.append(sa.func.lower(t.kpi.c.category) == category.strip().lower())
+    with uow:
+        conn = uow.conn
+        if health is None:
+            kpis = repo.load_kpis_where(
+                conn, workspace.id, *where, after_id=after_id, limit=limit + 1
+            )
+            ids = [k.id for k in kpis]
+            measurements = repo.load_measurements_of(conn, workspace.id, ids, until=day)
+        else:
+            kpis = repo.load_kpis_where(conn, workspace.id, *where, after_id=after_id)
+            measurements = repo.load_measurements(conn, workspace.id, until=day)
+    figures = figures_of(kpis, measurements, workspace, day)
+    if health is not None:
+        kpis = [k for k in kpis if figures.kpis[k.id].health is health][: limit + 1]
+    return KpiReading(kpis=kpis, figures=figures)
+
+
+def get_kpi(
     uow: UnitOfWork,
     workspace: Workspace,
     kpi_id: int,
     *,
-    value: float,
-    at: date | None = None,
-    note: str = "",
-    source: KpiSource = KpiSource.MANUAL,
+    as_of: date | None = None,
+    clock: Callable[[], datetime],
+) -> KpiReading:
+    """One KPI with its figures as of a date."""
+    day = as_of or today_in(workspace, clock)
+    with uow:
+        kpi = repo.get_kpi(uow.conn, workspace.id, kpi_id)
+        measurements = repo.load_measurements_of(uow.conn, workspace.id, [kpi.id], until=day)
+    return KpiReading(kpis=[kpi], figures=figures_of([kpi], measurements, workspace, day))
+
+
+def _values(kpi: Kpi) -> dict[str, Any]:
+    """The KPI's stored columns (enums as their values), as the audit log records them."""
+    return {name: getattr(getattr(kpi, name), "value", getattr(kpi, name)) for name in KPI_FIELDS}
+
+
+def _problems(conn: sa.Connection, workspace: Workspace, kpi: Kpi) -> list[FieldProblem]:
+    problems = validation.validate_title("name", kpi.name)
+    problems += validation.validate_note("description", kpi.description)
+    for name, limit in TEXT_LIMITS.items():
+        text = getattr(kpi, name)
+        if len(text) > limit:
+            problems.append(FieldProblem(name, f"must be at most {limit} characters"))
+    problems += validation.validate_kpi(
+        kpi.direction, kpi.target, kpi.target_low, kpi.target_high, kpi.warning
+    )
+    unit = conn.execute(
+        sa.select(t.unit.c.id).where(
+            t.unit.c.workspace_id == workspace.id, t.unit.c.id == kpi.owner_unit_id
+        )
+    ).first()
+    if unit is None:
+        problems.append(FieldProblem("owner_unit_id", f"unit {kpi.owner_unit_id} does not exist"))
+    if kpi.owner_id is not None:
+        person = conn.execute(
+            sa.select(t.person.c.id).where(
+                t.person.c.workspace_id == workspace.id, t.person.c.id == kpi.owner_id
+            )
+        ).first()
+        if person is None:
+            problems.append(FieldProblem("owner_id", f"person {kpi.owner_id} does not exist"))
+    return problems
+
+
+def create_kpi(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    kpi: Kpi,
+    *,
     caller: Caller,
     clock: Callable[[], datetime],
-) -> int:
-    """Add one measurement to a KPI; the new measurement's id."""
+) -> KpiReading:
+    """Add a KPI owned by a unit of the caller's (admins: any unit); `kpi.id` is ignored."""
     now = clock()
-    today = today_in(workspace, clock)
-    day = at or today
+    new = replace(kpi, id=0, key=None, name=kpi.name.strip())
+    with uow:
+        conn = uow.conn
+        require(
+            caller,
+            conn,
+            workspace,
+            "create a KPI for this unit",
+            lambda actor, tree: permissions.can_create_kpi(actor, new.owner_unit_id, tree),
+        )
+        problems = _problems(conn, workspace, new)
+        if problems:
+            raise ValidationFailed(problems)
+        new.id = insert_audited(conn, caller, workspace, t.kpi, now, key=None, **_values(new))
+    day = today_in(workspace, clock)
+    return KpiReading(kpis=[new], figures=figures_of([new], [], workspace, day))
+
+
+def update_kpi(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    kpi_id: int,
+    changes: Mapping[str, Any],
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> KpiReading:
+    """Change a KPI's fields (an explicit null clears an optional one); target rules re-checked.
+
+    Moving a KPI to another unit also needs the right to create a KPI there.
+    """
+    now = clock()
+    day = today_in(workspace, clock)
     with uow:
         conn = uow.conn
         kpi = repo.get_kpi(conn, workspace.id, kpi_id)
@@ -49,110 +239,76 @@ def record_measurement(
             caller,
             conn,
             workspace,
-            f"record measurements of {kpi.name!r}",
-            lambda actor, tree: permissions.can_record_measurement(actor, kpi, tree),
+            f"change the KPI {kpi.name!r}",
+            lambda actor, tree: permissions.can_write_kpi(actor, kpi, tree),
         )
-        problems = validation.finite("value", value) + validation.validate_note("note", note)
-        if day > today:
-            problems.append(FieldProblem("at", f"must not be after today ({today.isoformat()})"))
+        before = _values(kpi)
+        problems: list[FieldProblem] = []
+        updated = replace(kpi)
+        for name, value in changes.items():
+            if name not in KPI_FIELDS:
+                continue
+            if value is None and name in _NOT_NULL:
+                problems.append(FieldProblem(name, "must not be null"))
+                continue
+            if value is None and name in _TEXT:
+                value = ""
+            if name in _ENUMS:
+                value = _ENUMS[name](value)
+            if name == "name":
+                value = str(value).strip()
+            setattr(updated, name, value)
+        if updated.owner_unit_id != kpi.owner_unit_id:
+            require(
+                caller,
+                conn,
+                workspace,
+                "move the KPI to this unit",
+                lambda actor, tree: permissions.can_create_kpi(actor, updated.owner_unit_id, tree),
+            )
+        problems += _problems(conn, workspace, updated)
         if problems:
-            raise ValidationFailed(problems)
-        values = {
-            "kpi_id": kpi.id,
-            "at": day,
-            "value": float(value),
-            "source": source.value,
-            "note": note,
-            "recorded_by": caller.person_id,
-        }
-        measurement_id = insert_audited(
-            conn, caller, workspace, t.measurement, now, recorded_at=now, **values
-        )
-    return measurement_id
+            raise ValidationFailed(list(dict.fromkeys(problems)))
+        after = _values(updated)
+        update_row(conn, t.kpi, kpi.id, now, **after)
+        audit(conn, caller, workspace, "update", "kpi", kpi.id, now, before=before, after=after)
+        measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+    return KpiReading(kpis=[updated], figures=figures_of([updated], measurements, workspace, day))
 
 
-def propose_okr_from_kpi(
+def delete_kpi(
     uow: UnitOfWork,
     workspace: Workspace,
     kpi_id: int,
     *,
-    as_of: date | None = None,
-    clock: Callable[[], datetime],
-) -> OkrProposal:
-    """The draft objective DOMAIN.md proposes for a KPI off target (nothing is stored)."""
-    day = as_of or today_in(workspace, clock)
-    with uow:
-        kpi = repo.get_kpi(uow.conn, workspace.id, kpi_id)
-        measurements = [m for m in repo.load_kpi_measurements(uow.conn, kpi.id) if m.at <= day]
-    figures = kpi_figures(kpi, measurements, workspace.fiscal_year_start_month, day)
-    return propose_okr(kpi, figures)
-
-
-def store_proposal(
-    uow: UnitOfWork,
-    workspace: Workspace,
-    proposal: OkrProposal,
-    *,
-    period_id: int | None = None,
     caller: Caller,
     clock: Callable[[], datetime],
-) -> int:
-    """Store a proposal as a draft objective owned like its KPI; the objective's id.
-
-    The period defaults to the current one. The key result is linked to the KPI, so the
-    KPI's measurements move it from then on.
-    """
+) -> None:
+    """Remove a KPI and its measurements; refused while a key result is linked to it."""
     now = clock()
-    today = today_in(workspace, clock)
     with uow:
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, proposal.kpi_id)
+        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
         require(
             caller,
             conn,
             workspace,
-            f"start an OKR from {kpi.name!r}",
-            lambda actor, tree: permissions.can_create_objective(
-                actor, kpi.owner_unit_id, kpi.owner_id, tree
-            ),
+            f"delete the KPI {kpi.name!r}",
+            lambda actor, tree: permissions.can_write_kpi(actor, kpi, tree),
         )
-        periods = repo.load_periods(conn, workspace.id)
-        period = (
-            next((p for p in periods if p.id == period_id), None)
-            if period_id is not None
-            else current_period(periods, today)
-        )
-        if period is None:
-            raise NotFound("no such period" if period_id else "no open period contains today")
-        if period.state is PeriodState.CLOSED:
-            raise Conflict(f"period {period.name} is closed")
-        position = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(t.objective)
-            .where(t.objective.c.period_id == period.id)
-        ).scalar_one()
-        objective = {
-            "period_id": period.id,
-            "title": proposal.objective_title,
-            "description": f"Proposed from the KPI {kpi.name!r}, which is off target.",
-            "owner_unit_id": kpi.owner_unit_id,
-            "owner_id": kpi.owner_id,
-            "type": ObjectiveType.COMMITTED.value,
-            "state": ObjectiveState.DRAFT.value,
-            "position": position,
-        }
-        objective_id = insert_audited(conn, caller, workspace, t.objective, now, **objective)
-        key_result = {
-            "objective_id": objective_id,
-            "title": proposal.key_result_title,
-            "kind": KeyResultKind.METRIC.value,
-            "unit_label": proposal.unit_label,
-            "start_value": proposal.start_value,
-            "target_value": proposal.target_value,
-            "weight": 1.0,
-            "owner_id": kpi.owner_id,
-            "kpi_id": kpi.id,
-            "position": 0,
-        }
-        insert_audited(conn, caller, workspace, t.key_result, now, **key_result)
-    return objective_id
+        linked = conn.execute(
+            sa.select(t.key_result.c.title)
+            .where(t.key_result.c.kpi_id == kpi.id)
+            .order_by(t.key_result.c.id)
+            .limit(3)
+        ).scalars()
+        titles = list(linked)
+        if titles:
+            named = ", ".join(repr(title) for title in titles)
+            raise Conflict(
+                f"the KPI {kpi.name!r} is linked to key results ({named}): unlink them first"
+            )
+        removed = conn.execute(t.measurement.delete().where(t.measurement.c.kpi_id == kpi.id))
+        conn.execute(t.kpi.delete().where(t.kpi.c.id == kpi.id))
+        before = _values(kpi) | {"measurements": removed.rowcount}
+        audit(conn, caller, workspace, "delete", "kpi", kpi.id, now, before=before)

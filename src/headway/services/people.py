@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
-from headway.domain.model import Role, Workspace
+from headway.domain.model import Person, Role, Workspace
 from headway.services.actors import Caller, admins_only, audit, require
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import insert_row
+from headway.store.writes import insert_row, update_row
 
 TOKEN_PREFIX = "hw_"  # noqa: S105 - a visible prefix, not a secret
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work per request
 
 
 def hash_password(password: str) -> str:
@@ -31,6 +34,60 @@ def hash_password(password: str) -> str:
 def hash_token(token: str) -> str:
     """Tokens are long and random, so a plain SHA-256 is enough to store them safely."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _password_problems(password: str | None) -> list[FieldProblem]:
+    if password is None:
+        return []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [FieldProblem("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return [FieldProblem("password", f"must be at most {MAX_PASSWORD_LENGTH} characters")]
+    return []
+
+
+def _person_problems(
+    *, email: str | None, name: str | None, role: str | None, password: str | None
+) -> list[FieldProblem]:
+    problems = [] if email is None else validation.validate_email(email)
+    problems += [] if name is None else validation.validate_title("name", name)
+    if role is not None and role not in {r.value for r in Role}:
+        problems.append(FieldProblem("role", "must be one of admin, member, viewer"))
+    return problems + _password_problems(password)
+
+
+def _insert_person(
+    conn: sa.Connection,
+    workspace: Workspace,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    active: bool,
+    password: str | None,
+    unit_ids: Iterable[int],
+    caller: Caller,
+    now: datetime,
+) -> int:
+    normalised = validation.normalise_email(email)
+    if repo.find_person_by_email(conn, workspace.id, normalised) is not None:
+        raise Conflict(f"{normalised} is already a person in {workspace.name}")
+    values = {"name": name.strip(), "email": normalised, "role": role, "active": active}
+    person_id = insert_row(
+        conn,
+        t.person,
+        now,
+        workspace_id=workspace.id,
+        password_hash=hash_password(password) if password else None,
+        **values,
+    )
+    unit_ids = list(dict.fromkeys(unit_ids))
+    for unit_id in unit_ids:
+        conn.execute(t.person_unit.insert().values(person_id=person_id, unit_id=unit_id))
+    # The audit keeps who was added, never the password or its hash.
+    after = {**values, "unit_ids": unit_ids, "password_set": password is not None}
+    audit(conn, caller, workspace, "create", "person", person_id, now, after=after)
+    return person_id
 
 
 def add_person(
@@ -45,16 +102,9 @@ def add_person(
     caller: Caller,
     clock: Callable[[], datetime],
 ) -> int:
-    """Add a person to the workspace; their id."""
+    """Add a person to the workspace, naming units by key or name; their id."""
     now = clock()
-    normalised = validation.normalise_email(email)
-    problems = validation.validate_email(email) + validation.validate_title("name", name)
-    if role not in {r.value for r in Role}:
-        problems.append(FieldProblem("role", "must be one of admin, member, viewer"))
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            FieldProblem("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
-        )
+    problems = _person_problems(email=email, name=name, role=role, password=password)
     with uow:
         conn = uow.conn
         require(caller, conn, workspace, "add people", admins_only)
@@ -67,23 +117,179 @@ def add_person(
         problems += [FieldProblem("units", f"no unit has the key or name {k!r}") for k in unknown]
         if problems:
             raise ValidationFailed(problems)
-        if repo.find_person_by_email(conn, workspace.id, normalised) is not None:
-            raise Conflict(f"{normalised} is already a person in {workspace.name}")
-        values = {"name": name.strip(), "email": normalised, "role": role, "active": True}
-        person_id = insert_row(
+        return _insert_person(
             conn,
-            t.person,
-            now,
-            workspace_id=workspace.id,
-            password_hash=hash_password(password) if password else None,
-            **values,
+            workspace,
+            email=email,
+            name=name,
+            role=role,
+            active=True,
+            password=password,
+            unit_ids=[units[k] for k in unit_keys],
+            caller=caller,
+            now=now,
         )
-        for key in dict.fromkeys(unit_keys):
-            conn.execute(t.person_unit.insert().values(person_id=person_id, unit_id=units[key]))
-        # The audit keeps who was added, never the password hash.
-        after = {**values, "units": list(unit_keys)}
-        audit(conn, caller, workspace, "create", "person", person_id, now, after=after)
-    return person_id
+
+
+def list_people(
+    uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int
+) -> list[Person]:
+    """Up to `limit` + 1 people with ids above `after_id`, by id."""
+    with uow:
+        return repo.people_page(uow.conn, workspace.id, after_id, limit)
+
+
+def get_person(uow: UnitOfWork, workspace: Workspace, person_id: int) -> Person:
+    with uow:
+        return repo.get_person(uow.conn, workspace.id, person_id)
+
+
+def _unknown_units(
+    conn: sa.Connection, workspace: Workspace, unit_ids: Iterable[int]
+) -> list[FieldProblem]:
+    known = {u.id for u in repo.load_units(conn, workspace.id)}
+    missing = [u for u in dict.fromkeys(unit_ids) if u not in known]
+    if not missing:
+        return []
+    listed = ", ".join(str(u) for u in missing)
+    return [FieldProblem("unit_ids", f"no unit has the id {listed} in this workspace")]
+
+
+def create_person(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    unit_ids: Sequence[int] = (),
+    active: bool = True,
+    password: str | None = None,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Person:
+    """Add a person with their units, by id (admins); an email already in use is a conflict."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        require(caller, conn, workspace, "add people", admins_only)
+        problems = _person_problems(email=email, name=name, role=role, password=password)
+        problems += _unknown_units(conn, workspace, unit_ids)
+        if problems:
+            raise ValidationFailed(problems)
+        person_id = _insert_person(
+            conn,
+            workspace,
+            email=email,
+            name=name,
+            role=role,
+            active=active,
+            password=password,
+            unit_ids=unit_ids,
+            caller=caller,
+            now=now,
+        )
+        return repo.get_person(conn, workspace.id, person_id)
+
+
+_PERSON_FIELDS = ("name", "email", "role", "unit_ids", "active", "password")
+
+
+def _leaves_no_admin(conn: sa.Connection, workspace: Workspace, person: Person) -> bool:
+    others = conn.execute(
+        sa.select(t.person.c.id).where(
+            t.person.c.workspace_id == workspace.id,
+            t.person.c.id != person.id,
+            t.person.c.role == Role.ADMIN.value,
+            t.person.c.active.is_(True),
+        )
+    ).first()
+    return others is None
+
+
+def update_person(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    person_id: int,
+    changes: Mapping[str, Any],
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Person:
+    """Change a person's name, email, role, units, activity or password (admins).
+
+    The workspace always keeps an active admin: the last one cannot demote or deactivate
+    themselves.
+    """
+    now = clock()
+    with uow:
+        conn = uow.conn
+        person = repo.get_person(conn, workspace.id, person_id)
+        require(caller, conn, workspace, "change people", admins_only)
+        problems = [
+            FieldProblem(name, "must not be null")
+            for name in _PERSON_FIELDS
+            if name in changes and changes[name] is None
+        ]
+        if problems:
+            raise ValidationFailed(problems)
+        problems = _person_problems(
+            email=changes.get("email"),
+            name=changes.get("name"),
+            role=changes.get("role"),
+            password=changes.get("password"),
+        )
+        if "unit_ids" in changes:
+            problems += _unknown_units(conn, workspace, changes["unit_ids"])
+        if problems:
+            raise ValidationFailed(problems)
+        before = _audited(person)
+        values: dict[str, Any] = {}
+        if "name" in changes:
+            values["name"] = str(changes["name"]).strip()
+        if "email" in changes:
+            values["email"] = validation.normalise_email(changes["email"])
+            other = repo.find_person_by_email(conn, workspace.id, values["email"])
+            if other is not None and other.id != person.id:
+                raise Conflict(f"{values['email']} is already a person in {workspace.name}")
+        if "role" in changes:
+            values["role"] = changes["role"]
+        if "active" in changes:
+            values["active"] = bool(changes["active"])
+        was_admin = person.active and person.role is Role.ADMIN
+        stays_admin = values.get("active", person.active) and (
+            values.get("role", person.role.value) == Role.ADMIN.value
+        )
+        if was_admin and not stays_admin and _leaves_no_admin(conn, workspace, person):
+            raise Conflict(
+                f"{person.email} is the last active admin of {workspace.name}: "
+                "make someone else an admin first"
+            )
+        if "password" in changes:
+            values["password_hash"] = hash_password(changes["password"])
+        update_row(conn, t.person, person.id, now, **values)
+        if "unit_ids" in changes:
+            conn.execute(t.person_unit.delete().where(t.person_unit.c.person_id == person.id))
+            for unit_id in dict.fromkeys(changes["unit_ids"]):
+                conn.execute(t.person_unit.insert().values(person_id=person.id, unit_id=unit_id))
+        updated = repo.get_person(conn, workspace.id, person.id)
+        after = _audited(updated)
+        if "password" in changes:
+            after["password_changed"] = True  # that it changed, never the password or hash
+        audit(
+            conn, caller, workspace, "update", "person", person.id, now, before=before, after=after
+        )
+    return updated
+
+
+def _audited(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "email": person.email,
+        "role": person.role.value,
+        "active": person.active,
+        "unit_ids": list(person.unit_ids),
+    }
 
 
 def set_password(

@@ -60,6 +60,14 @@ def find_period(periods: list[Period], name: str | None, on: date) -> Period:
     return found
 
 
+def period_by_id(periods: list[Period], period_id: int) -> Period:
+    """The period with this id (the API names periods by id, never by name)."""
+    for p in periods:
+        if p.id == period_id:
+            return p
+    raise NotFound(f"period {period_id} does not exist")
+
+
 def kpi_values_before(data: PeriodData, period: Period) -> dict[int, float | None]:
     """Each KPI's latest bucket value on the eve of the period (for coaching rule OKR006)."""
     eve = period.start_date - timedelta(days=1)
@@ -79,14 +87,22 @@ def period_report(
     workspace: Workspace,
     *,
     period: str | None = None,
+    period_id: int | None = None,
     as_of: date | None = None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
 ) -> PeriodReport:
-    """Load a period's rows set-based, then score, grade and coach them in the domain."""
+    """Load a period's rows set-based, then score, grade and coach them in the domain.
+
+    The period is the one with `period_id`, else the one named `period`, else the current one.
+    """
     day = as_of or today_in(workspace, clock)
     with uow:
-        chosen = find_period(repo.load_periods(uow.conn, workspace.id), period, day)
+        periods = repo.load_periods(uow.conn, workspace.id)
+        if period_id is not None:
+            chosen = period_by_id(periods, period_id)
+        else:
+            chosen = find_period(periods, period, day)
         data = repo.load_period_data(uow.conn, workspace, chosen, as_of=day)
     figures = evaluate(data, day, thresholds)
     findings = coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))

@@ -5,15 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from headway.domain.model import (
+    CheckIn,
     Figures,
     Finding,
+    Initiative,
     KeyResult,
     Kpi,
+    Measurement,
     Objective,
     Period,
     Person,
     Unit,
 )
+from headway.services.api_tokens import TokenInfo
+from headway.services.audit_log import AuditEvent
+from headway.services.dashboard import Attention, Dashboard, RecentCheckIn
+from headway.services.periods import Grade, PeriodRecord
+from headway.services.proposals import ObjectiveDraft
 from headway.services.reports import PeriodReport
 
 
@@ -141,4 +149,141 @@ def person_shape(person: Person) -> dict[str, Any]:
         "role": person.role.value,
         "active": person.active,
         "unit_ids": list(person.unit_ids),
+    }
+
+
+def check_in_shape(check_in: CheckIn) -> dict[str, Any]:
+    return {
+        "id": check_in.id,
+        "key_result_id": check_in.key_result_id,
+        "value": check_in.value,
+        "confidence": check_in.confidence,
+        "note": check_in.note,
+        "effective_date": check_in.effective_date.isoformat(),
+        "author_id": check_in.author_id,
+        "created_at": check_in.created_at.isoformat(),
+    }
+
+
+def initiative_shape(initiative: Initiative) -> dict[str, Any]:
+    return {
+        "id": initiative.id,
+        "key_result_id": initiative.key_result_id,
+        "objective_id": initiative.objective_id,
+        "title": initiative.title,
+        "owner_id": initiative.owner_id,
+        "status": initiative.status.value,
+        "due_date": initiative.due_date.isoformat() if initiative.due_date else None,
+        "link": initiative.link,
+    }
+
+
+def grade_shape(grade: Grade) -> dict[str, Any]:
+    if grade.objective_id is not None:
+        return {
+            "objective_id": grade.objective_id,
+            "score": grade.score,
+            "band": grade.band,
+            "fell_short": grade.fell_short,
+        }
+    return {"key_result_id": grade.key_result_id, "score": grade.score, "band": grade.band}
+
+
+def period_record_shape(record: PeriodRecord) -> dict[str, Any]:
+    """A period as the periods resource serves it: with its notes, and grades once closed."""
+    shape = {**period_shape(record.period), **record.retro}
+    if record.grades is not None:
+        shape["grades"] = [grade_shape(g) for g in record.grades]
+    return shape
+
+
+def token_shape(token: TokenInfo) -> dict[str, Any]:
+    """A token's details: never the token itself nor its hash."""
+    return {
+        "id": token.id,
+        "name": token.name,
+        "person_id": token.person_id,
+        "created_at": token.created_at.isoformat(),
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
+
+
+def audit_event_shape(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def measurement_shape(m: Measurement) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "kpi_id": m.kpi_id,
+        "at": m.at.isoformat(),
+        "value": m.value,
+        "note": m.note,
+        "source": m.source.value,
+        "recorded_by": m.recorded_by,
+        "recorded_at": m.recorded_at.isoformat(),
+    }
+
+
+def objective_draft_shape(draft: ObjectiveDraft) -> dict[str, Any]:
+    """A proposed objective as the API writes one, its key result embedded; nothing stored."""
+    return {
+        "kpi_id": draft.proposal.kpi_id,
+        "period_id": draft.period_id,
+        **draft.objective,
+        "key_results": [dict(draft.key_result)],
+    }
+
+
+def _attention_shape(a: Attention) -> dict[str, Any]:
+    return {
+        "subject_type": a.subject_type,
+        "id": a.id,
+        "title": a.title,
+        "status": a.status.value,
+        "score": a.score,
+    }
+
+
+def _recent_check_in_shape(r: RecentCheckIn) -> dict[str, Any]:
+    c = r.check_in
+    return {
+        "id": c.id,
+        "key_result_id": r.key_result.id,
+        "key_result_title": r.key_result.title,
+        "value": c.value,
+        "confidence": c.confidence,
+        "note": c.note,
+        "effective_date": c.effective_date.isoformat(),
+        "author_id": c.author_id,
+        "author_name": r.author_name,
+        "created_at": c.created_at.isoformat(),
+    }
+
+
+def dashboard_shape(d: Dashboard) -> dict[str, Any]:
+    """The dashboard in JSON: the period's state as of a date, at a glance."""
+    return {
+        "period": period_shape(d.report.period),
+        "as_of": d.report.as_of.isoformat(),
+        "expected": d.report.expected,
+        "score": d.overall_score,
+        "objectives_by_status": d.objectives_by_status,
+        "key_results_by_status": d.key_results_by_status,
+        "at_risk": [_attention_shape(a) for a in d.at_risk],
+        "off_track": [_attention_shape(a) for a in d.off_track],
+        "kpi_health": d.kpi_health,
+        "recent_check_ins": [_recent_check_in_shape(r) for r in d.recent_check_ins],
+        "findings": [finding_shape(f) for f in d.report.findings],
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -277,24 +277,28 @@ def load_period_data(
     Objectives of every period overlapping this one are loaded, so a rollup key result sees
     the objectives aligned under it even when they sit in a shorter period.
     """
+    return load_periods_data(conn, workspace, [period], as_of=as_of)
+
+
+def load_periods_data(
+    conn: sa.Connection, workspace: Workspace, periods: Sequence[Period], *, as_of: date
+) -> PeriodData:
+    """`load_period_data` for several periods at once: still a fixed number of queries."""
     ws = workspace.id
-    periods = {p.id: p for p in load_periods(conn, ws)}
-    objectives = _objectives_in(
-        conn,
-        sa.and_(
-            t.period.c.workspace_id == ws,
-            t.period.c.start_date <= period.end_date,
-            t.period.c.end_date >= period.start_date,
+    every_period = {p.id: p for p in load_periods(conn, ws)}
+    overlaps = sa.or_(
+        sa.false(),
+        *(
+            sa.and_(t.period.c.start_date <= p.end_date, t.period.c.end_date >= p.start_date)
+            for p in periods
         ),
     )
+    in_periods = sa.and_(t.period.c.workspace_id == ws, overlaps)
+    objectives = _objectives_in(conn, in_periods)
     overlapping = (
         sa.select(t.objective.c.id)
         .join(t.period, t.period.c.id == t.objective.c.period_id)
-        .where(
-            t.period.c.workspace_id == ws,
-            t.period.c.start_date <= period.end_date,
-            t.period.c.end_date >= period.start_date,
-        )
+        .where(in_periods)
     )
     kr_rows = conn.execute(
         sa.select(t.key_result)
@@ -310,7 +314,7 @@ def load_period_data(
     )
     return PeriodData(
         fiscal_year_start_month=workspace.fiscal_year_start_month,
-        periods=periods,
+        periods=every_period,
         objectives=objectives,
         key_results=key_results,
         check_ins=[to_check_in(r) for r in ci_rows],
@@ -392,3 +396,168 @@ def page_of(
         .limit(limit + 1)
     )
     return [to_row(r) for r in conn.execute(q)]
+
+
+# --- single rows and pages for the people, periods, tokens and audit resources ----------------
+
+
+def _people_with_units(conn: sa.Connection, rows: list[Any]) -> list[Person]:
+    """Person rows with their unit memberships: one more query whatever the count."""
+    memberships: dict[int, list[int]] = defaultdict(list)
+    if rows:
+        q = (
+            sa.select(t.person_unit.c.person_id, t.person_unit.c.unit_id)
+            .where(t.person_unit.c.person_id.in_([r.id for r in rows]))
+            .order_by(t.person_unit.c.person_id, t.person_unit.c.unit_id)
+        )
+        for person_id, unit_id in conn.execute(q):
+            memberships[person_id].append(unit_id)
+    return [
+        Person(
+            id=r.id,
+            name=r.name,
+            email=r.email,
+            role=Role(r.role),
+            active=r.active,
+            unit_ids=tuple(memberships[r.id]),
+            key=r.key,
+        )
+        for r in rows
+    ]
+
+
+def get_person(conn: sa.Connection, workspace_id: int, person_id: int) -> Person:
+    row = conn.execute(
+        sa.select(t.person).where(
+            t.person.c.id == person_id, t.person.c.workspace_id == workspace_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"person {person_id} does not exist")
+    return _people_with_units(conn, [row])[0]
+
+
+def people_page(conn: sa.Connection, workspace_id: int, after_id: int, limit: int) -> list[Person]:
+    """Up to `limit` + 1 people with ids above `after_id`, by id, with their units."""
+    q = (
+        sa.select(t.person)
+        .where(t.person.c.workspace_id == workspace_id, t.person.c.id > after_id)
+        .order_by(t.person.c.id)
+        .limit(limit + 1)
+    )
+    return _people_with_units(conn, list(conn.execute(q)))
+
+
+def get_period(conn: sa.Connection, workspace_id: int, period_id: int) -> Period:
+    row = conn.execute(
+        sa.select(t.period).where(
+            t.period.c.id == period_id, t.period.c.workspace_id == workspace_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"period {period_id} does not exist")
+    return to_period(row)
+
+
+# --- OKR rows for the API: objectives, key results, check-ins, initiatives -------------------
+
+
+def objectives_after(
+    conn: sa.Connection,
+    workspace_id: int,
+    after_id: int,
+    limit: int | None,
+    *where: sa.ColumnElement[bool],
+) -> list[Objective]:
+    """Objectives of a workspace with ids above `after_id`, by id; at most `limit` + 1 of them
+    (every one when `limit` is None: a filter on computed figures must see them all)."""
+    q = (
+        sa.select(t.objective)
+        .where(t.objective.c.workspace_id == workspace_id, t.objective.c.id > after_id, *where)
+        .order_by(t.objective.c.id)
+    )
+    if limit is not None:
+        q = q.limit(limit + 1)
+    return [to_objective(r) for r in conn.execute(q)]
+
+
+def get_key_result(conn: sa.Connection, workspace_id: int, key_result_id: int) -> KeyResult:
+    row = conn.execute(
+        sa.select(t.key_result).where(
+            t.key_result.c.id == key_result_id, t.key_result.c.workspace_id == workspace_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"key result {key_result_id} does not exist")
+    return to_key_result(row)
+
+
+def get_check_in(conn: sa.Connection, workspace_id: int, check_in_id: int) -> CheckIn:
+    row = conn.execute(
+        sa.select(t.check_in).where(
+            t.check_in.c.id == check_in_id, t.check_in.c.workspace_id == workspace_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"check-in {check_in_id} does not exist")
+    return to_check_in(row)
+
+
+def get_initiative(conn: sa.Connection, workspace_id: int, initiative_id: int) -> Initiative:
+    row = conn.execute(
+        sa.select(t.initiative).where(
+            t.initiative.c.id == initiative_id, t.initiative.c.workspace_id == workspace_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"initiative {initiative_id} does not exist")
+    return to_initiative(row)
+
+
+def row_exists(conn: sa.Connection, table: sa.Table, workspace_id: int, row_id: int) -> bool:
+    """True when the workspace has a row of `table` with this id."""
+    q = sa.select(table.c.id).where(table.c.id == row_id, table.c.workspace_id == workspace_id)
+    return conn.execute(q).first() is not None
+
+
+def next_position(
+    conn: sa.Connection, column: sa.Column[int], *where: sa.ColumnElement[bool]
+) -> int:
+    """One past the highest `position` among the rows `where` selects: new rows go last."""
+    highest = conn.execute(sa.select(sa.func.max(column)).where(*where)).scalar()
+    return 0 if highest is None else int(highest) + 1
+
+
+# --- KPI reads (KPI list, one KPI's figures, measurement pages) ------------------------------
+
+
+def load_kpis_where(
+    conn: sa.Connection,
+    workspace_id: int,
+    *where: sa.ColumnElement[bool],
+    after_id: int = 0,
+    limit: int | None = None,
+) -> list[Kpi]:
+    """The workspace's KPIs with ids above `after_id` matching `where`, by id (at most `limit`)."""
+    q = (
+        sa.select(t.kpi)
+        .where(t.kpi.c.workspace_id == workspace_id, t.kpi.c.id > after_id, *where)
+        .order_by(t.kpi.c.id)
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    return [to_kpi(r) for r in conn.execute(q)]
+
+
+def load_measurements_of(
+    conn: sa.Connection, workspace_id: int, kpi_ids: list[int], *, until: date
+) -> list[Measurement]:
+    """The measurements of these KPIs dated up to `until`, in recording order: one query."""
+    if not kpi_ids:
+        return []
+    q = sa.select(t.measurement).where(
+        t.measurement.c.workspace_id == workspace_id,
+        t.measurement.c.kpi_id.in_(kpi_ids),
+        t.measurement.c.at <= until,
+    )
+    return [to_measurement(r) for r in conn.execute(q.order_by(t.measurement.c.id))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc as sa_exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -112,6 +113,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(sa_exc.DataError)
+    async def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+        # Inputs are bounded where they are parsed; this is the net under a bound forgotten.
+        log.warning("a value out of the database's range reached it: %s", exc)
+        problem_ = FieldProblem("body", "a value is out of range (too large or too long)")
+        return problem(422, problem_.message, errors=[problem_])
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

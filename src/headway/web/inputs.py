@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from fastapi import Path as PathParam
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from headway.services.document import Day, Number
 
-__all__ = ["Body", "Day", "Number", "changes_of"]
+__all__ = ["Body", "Day", "Id", "Number", "RowId", "changes_of"]
+
+MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+
+# A row id in a body: a JSON integer, never "12", 12.0 or true, and one a database can hold.
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+# A row id in a path: /objectives/99999999999999999999 is simply not there.
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="The row's id.")]
 
 
 class Body(BaseModel):

@@ -1,7 +1,135 @@
-"""/api/v1 routes: documents."""
+"""/api/v1/export and /api/v1/import: the workspace as one document ("OKRs as code")."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.services.document import dump_text
+from headway.services.exports import export_workspace
+from headway.services.workspace_replace import replace_workspace
+from headway.web.deps import ApiContext
 
 router = APIRouter(tags=["documents"])
+
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+JSON_TYPES = {"application/json", ""}
+
+
+class DocumentFormat(StrEnum):
+    JSON = "json"
+    YAML = "yaml"
+
+
+@router.get(
+    "/export",
+    responses={200: {"content": {"application/json": {}, "application/yaml": {}}}},
+)
+def export(
+    api: ApiContext,
+    format: Annotated[  # noqa: A002 - the query parameter's public name
+        DocumentFormat, Query(description="`json` (default) or `yaml`.")
+    ] = DocumentFormat.JSON,
+) -> Any:
+    """The caller's workspace as a document that imports back to the same workspace."""
+    document = export_workspace(api.uow, api.workspace.id)
+    if format is DocumentFormat.YAML:
+        return Response(dump_text(document), media_type="application/yaml")
+    return document
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a few lines of them can expand to billions of nodes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (*name) are not accepted", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+async def _document_bytes(request: Request) -> tuple[bytes, str]:
+    """The request body (at most MAX_DOCUMENT_BYTES) and its media type."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_DOCUMENT_BYTES:
+            raise HTTPException(413, f"a document may be at most {MAX_DOCUMENT_BYTES} bytes")
+        chunks.append(chunk)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return b"".join(chunks), media
+
+
+def _parse(raw: bytes, media: str) -> object:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed([FieldProblem("body", "must be UTF-8 text")]) from None
+    if media in YAML_TYPES:
+        try:
+            return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError as exc:
+            raise ValidationFailed([FieldProblem("body", f"is not valid YAML: {exc}")]) from None
+    if media in JSON_TYPES or media.endswith("+json"):
+        try:
+            # NaN and Infinity load as floats, so the document check names their field.
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationFailed([FieldProblem("body", f"is not valid JSON: {exc}")]) from None
+    raise HTTPException(415, "send the document as application/json or application/yaml")
+
+
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A workspace document (INTERFACES.md) naming the caller's workspace.",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/yaml": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post("/import", openapi_extra=_IMPORT_BODY)
+def import_document(
+    api: ApiContext,
+    body: Annotated[tuple[bytes, str], Depends(_document_bytes)],
+    replace: Annotated[
+        bool, Query(description="Must be true: the import replaces the workspace's contents.")
+    ] = False,
+    dry_run: Annotated[
+        bool, Query(description="Check the document and report, storing nothing.")
+    ] = False,
+) -> Any:
+    """Replace the caller's workspace with a document (admins), all or nothing.
+
+    The document must name the caller's workspace and keep the caller an active admin.
+    People who stay (by email) keep their passwords and tokens; the audit log is kept.
+    Every problem comes back at once with its path (`objectives[2].key_results[0].target`).
+    """
+    result = replace_workspace(
+        api.uow,
+        api.workspace,
+        lambda: _parse(*body),
+        replace=replace,
+        dry_run=dry_run,
+        caller=api.caller,
+        clock=api.clock,
+    )
+    return {
+        "workspace": api.workspace.name,
+        "dry_run": dry_run,
+        "counts": result.counts,
+        "warnings": [{"field": w.field, "message": w.message} for w in result.warnings],
+    }

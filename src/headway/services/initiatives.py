@@ -1,0 +1,212 @@
+"""Initiatives: the work planned for a key result. Effort, not outcome: they never score."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.domain import permissions, validation
+from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
+from headway.domain.model import Initiative, InitiativeStatus, KeyResult, Objective, Workspace
+from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.okrs import not_null, unknown_references
+from headway.services.period_state import open_period
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import update_row
+
+MAX_LINK = 2000  # the column's width
+LINK_SCHEMES = ("http://", "https://")
+
+
+def initiative_values(initiative: Initiative) -> dict[str, Any]:
+    """An initiative's writable fields, as the audit log and the API name them."""
+    return {
+        "title": initiative.title,
+        "owner_id": initiative.owner_id,
+        "status": initiative.status.value,
+        "due_date": initiative.due_date,
+        "link": initiative.link,
+    }
+
+
+def _check_initiative(
+    conn: sa.Connection, workspace: Workspace, initiative: Initiative
+) -> list[FieldProblem]:
+    problems = validation.validate_title("title", initiative.title)
+    link = initiative.link
+    if len(link) > MAX_LINK:
+        problems.append(FieldProblem("link", f"must be at most {MAX_LINK} characters"))
+    elif link and not link.lower().startswith(LINK_SCHEMES):
+        # Pages show the link as a link: anything but a web address (javascript:...) is refused.
+        problems.append(FieldProblem("link", "must be a web address starting http:// or https://"))
+    problems += unknown_references(conn, workspace.id, {"owner_id": initiative.owner_id})
+    if initiative.due_date is not None:
+        problems += validation.validate_day("due_date", initiative.due_date)
+    return problems
+
+
+def _key_result_and_objective(
+    conn: sa.Connection, workspace: Workspace, key_result_id: int
+) -> tuple[KeyResult, Objective]:
+    kr = repo.get_key_result(conn, workspace.id, key_result_id)
+    return kr, repo.get_objective(conn, workspace.id, kr.objective_id)
+
+
+def _owners_of(
+    conn: sa.Connection, workspace: Workspace, initiative: Initiative
+) -> tuple[KeyResult | None, Objective]:
+    """The key result (if any) and the objective an initiative belongs to."""
+    if initiative.key_result_id is not None:
+        kr, objective = _key_result_and_objective(conn, workspace, initiative.key_result_id)
+        initiative.objective_id = objective.id
+        return kr, objective
+    if initiative.objective_id is None:
+        raise NotFound(f"initiative {initiative.id} belongs to nothing")
+    return None, repo.get_objective(conn, workspace.id, initiative.objective_id)
+
+
+def list_initiatives(
+    uow: UnitOfWork, workspace: Workspace, key_result_id: int, *, after_id: int, limit: int
+) -> list[Initiative]:
+    """Up to `limit` + 1 initiatives of a key result with ids above `after_id`, by id."""
+    with uow:
+        conn = uow.conn
+        kr = repo.get_key_result(conn, workspace.id, key_result_id)
+        rows = repo.page_of(
+            conn,
+            t.initiative,
+            repo.to_initiative,
+            workspace.id,
+            after_id,
+            limit,
+            t.initiative.c.key_result_id == kr.id,
+        )
+    for initiative in rows:
+        initiative.objective_id = kr.objective_id
+    return rows
+
+
+def create_initiative(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    key_result_id: int,
+    draft: Initiative,
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Initiative:
+    """Plan an initiative for a key result of an open period."""
+    now = clock()
+    initiative = draft
+    initiative.title = initiative.title.strip()
+    with uow:
+        conn = uow.conn
+        kr, objective = _key_result_and_objective(conn, workspace, key_result_id)
+        # Naming oneself the owner grants nothing here: it takes the right to write the KR.
+        require(
+            caller,
+            conn,
+            workspace,
+            "plan initiatives for this key result",
+            lambda actor, tree: permissions.can_write_key_result(actor, kr, objective, tree),
+        )
+        open_period(conn, workspace.id, objective.period_id, "planning initiatives")
+        problems = _check_initiative(conn, workspace, initiative)
+        if problems:
+            raise ValidationFailed(problems)
+        initiative.key_result_id = kr.id
+        values = initiative_values(initiative) | {"key_result_id": kr.id}
+        initiative.id = insert_audited(conn, caller, workspace, t.initiative, now, **values)
+        initiative.objective_id = objective.id
+    return initiative
+
+
+def update_initiative(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    initiative_id: int,
+    changes: Mapping[str, Any],
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Initiative:
+    """Change an initiative of an open period: its owner, or whoever may write its key result."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        initiative = repo.get_initiative(conn, workspace.id, initiative_id)
+        kr, objective = _owners_of(conn, workspace, initiative)
+        require(
+            caller,
+            conn,
+            workspace,
+            "change this initiative",
+            lambda actor, tree: permissions.can_write_initiative(
+                actor, initiative, kr, objective, tree
+            ),
+        )
+        open_period(conn, workspace.id, objective.period_id, "changing its initiatives")
+        before = initiative_values(initiative)
+        problems = not_null(changes, "title", "status")
+        if problems:
+            raise ValidationFailed(problems)
+        for field, value in changes.items():
+            if field == "title":
+                initiative.title = str(value).strip()
+            elif field == "status":
+                initiative.status = InitiativeStatus(value)
+            elif field == "link":
+                initiative.link = value or ""
+            else:
+                setattr(initiative, field, value)
+        problems = _check_initiative(conn, workspace, initiative)
+        if problems:
+            raise ValidationFailed(problems)
+        after = initiative_values(initiative)
+        update_row(conn, t.initiative, initiative.id, now, **after)
+        audit(
+            conn,
+            caller,
+            workspace,
+            "update",
+            "initiative",
+            initiative.id,
+            now,
+            before=before,
+            after=after,
+        )
+    return initiative
+
+
+def delete_initiative(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    initiative_id: int,
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> None:
+    """Remove an initiative of an open period."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        initiative = repo.get_initiative(conn, workspace.id, initiative_id)
+        kr, objective = _owners_of(conn, workspace, initiative)
+        require(
+            caller,
+            conn,
+            workspace,
+            "delete this initiative",
+            lambda actor, tree: permissions.can_write_initiative(
+                actor, initiative, kr, objective, tree
+            ),
+        )
+        open_period(conn, workspace.id, objective.period_id, "deleting its initiatives")
+        conn.execute(t.initiative.delete().where(t.initiative.c.id == initiative.id))
+        before = initiative_values(initiative) | {"key_result_id": initiative.key_result_id}
+        audit(conn, caller, workspace, "delete", "initiative", initiative.id, now, before=before)

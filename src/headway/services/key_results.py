@@ -1,0 +1,261 @@
+"""Key results: adding them to an objective (last in its order), changing and deleting them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.domain import permissions, validation
+from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
+from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.okrs import delete_key_result_rows, not_null, unknown_references
+from headway.services.period_state import open_period
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import update_row
+
+MAX_UNIT_LABEL = 50  # the column's width
+
+
+def key_result_values(kr: KeyResult) -> dict[str, Any]:
+    """A key result's writable fields, as the audit log and the API name them."""
+    return {
+        "objective_id": kr.objective_id,
+        "title": kr.title,
+        "kind": kr.kind.value,
+        "unit_label": kr.unit_label,
+        "start_value": kr.start_value,
+        "target_value": kr.target_value,
+        "weight": kr.weight,
+        "owner_id": kr.owner_id,
+        "kpi_id": kr.kpi_id,
+    }
+
+
+def _check_key_result(
+    conn: sa.Connection, workspace: Workspace, kr: KeyResult, *, recheck_check_ins: bool
+) -> list[FieldProblem]:
+    problems = validation.validate_title("title", kr.title)
+    problems += validation.validate_key_result(
+        kr.kind, kr.start_value, kr.target_value, kr.weight, kpi_linked=kr.kpi_id is not None
+    )
+    if len(kr.unit_label) > MAX_UNIT_LABEL:
+        problems.append(FieldProblem("unit_label", f"must be at most {MAX_UNIT_LABEL} characters"))
+    problems += unknown_references(
+        conn, workspace.id, {"owner_id": kr.owner_id, "kpi_id": kr.kpi_id}
+    )
+    if recheck_check_ins and not problems:
+        problems += _check_ins_still_fit(conn, kr)
+    return problems
+
+
+def _check_ins_still_fit(conn: sa.Connection, kr: KeyResult) -> list[FieldProblem]:
+    """A new kind or KPI link must suit the check-ins already recorded (a rollup or a
+    KPI-linked key result takes none, a milestone only 0 or 1), so the workspace stays
+    exportable and importable as it is."""
+    q = sa.select(t.check_in).where(t.check_in.c.key_result_id == kr.id)
+    for row in conn.execute(q.order_by(t.check_in.c.id)):
+        check_in = repo.to_check_in(row)
+        # The date rule is about entering a check-in, not about the kind: date.max skips it.
+        misfits = validation.validate_check_in(
+            kr.kind,
+            check_in.value,
+            None,
+            check_in.effective_date,
+            date.max,
+            kpi_linked=kr.kpi_id is not None,
+        )
+        if misfits:
+            field = (
+                "kpi_id" if kr.kpi_id is not None and kr.kind != KeyResultKind.ROLLUP else "kind"
+            )
+            return [
+                FieldProblem(
+                    field,
+                    f"does not suit the check-in of {check_in.effective_date.isoformat()} "
+                    f"already recorded: {misfits[0].message}",
+                )
+            ]
+    return []
+
+
+def create_key_result(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    objective_id: int,
+    draft: KeyResult,
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> KeyResult:
+    """Add a key result to an objective of an open period, after its others."""
+    now = clock()
+    kr = draft
+    kr.title = kr.title.strip()
+    with uow:
+        conn = uow.conn
+        objective = repo.get_objective(conn, workspace.id, objective_id)
+        require(
+            caller,
+            conn,
+            workspace,
+            "add key results to this objective",
+            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+        )
+        open_period(conn, workspace.id, objective.period_id, "adding key results")
+        kr.objective_id = objective.id
+        problems = _check_key_result(conn, workspace, kr, recheck_check_ins=False)
+        if problems:
+            raise ValidationFailed(problems)
+        kr.position = repo.next_position(
+            conn, t.key_result.c.position, t.key_result.c.objective_id == objective.id
+        )
+        values = key_result_values(kr) | {"position": kr.position, "key": None}
+        kr.id = insert_audited(conn, caller, workspace, t.key_result, now, **values)
+    return kr
+
+
+def _apply(kr: KeyResult, changes: Mapping[str, Any]) -> list[FieldProblem]:
+    """Write a PATCH's changes into `kr`; problems with nulls that cannot be."""
+    problems = not_null(changes, "title", "kind", "objective_id")
+    if problems:
+        return problems
+    for field, value in changes.items():
+        if field == "title":
+            kr.title = str(value).strip()
+        elif field == "kind":
+            kr.kind = KeyResultKind(value)
+        elif field == "unit_label":
+            kr.unit_label = value or ""
+        else:
+            setattr(kr, field, value)
+    return []
+
+
+def _move_to(conn: sa.Connection, workspace: Workspace, kr: KeyResult, caller: Caller) -> Objective:
+    """The objective a key result moves to, if the caller may and alignment stays a tree."""
+    try:
+        target = repo.get_objective(conn, workspace.id, kr.objective_id)
+    except NotFound:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "objective_id", f"no objective with id {kr.objective_id} in this workspace"
+                )
+            ]
+        ) from None
+    require(
+        caller,
+        conn,
+        workspace,
+        "add key results to that objective",
+        lambda actor, tree: permissions.can_write_objective(actor, target, tree),
+    )
+    open_period(conn, workspace.id, target.period_id, "adding key results")
+    objectives = {o.id: o for o in repo.load_objectives(conn, workspace.id)}
+    key_results = {k.id: k for k in repo.load_key_results(conn, workspace.id)}
+    key_results[kr.id] = kr
+    for aligned in objectives.values():
+        if aligned.parent_key_result_id == kr.id and validation.alignment_creates_cycle(
+            aligned.id, None, kr.id, objectives, key_results
+        ):
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        "objective_id",
+                        f"alignment would form a cycle: objective {aligned.id} is aligned under "
+                        "this key result and would become its own ancestor",
+                    )
+                ]
+            )
+    return target
+
+
+def update_key_result(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    key_result_id: int,
+    changes: Mapping[str, Any],
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> KeyResult:
+    """Change a key result of an open period; what changed is validated again."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        kr = repo.get_key_result(conn, workspace.id, key_result_id)
+        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        require(
+            caller,
+            conn,
+            workspace,
+            "change this key result",
+            lambda actor, tree: permissions.can_write_key_result(actor, kr, objective, tree),
+        )
+        open_period(conn, workspace.id, objective.period_id, "changing its key results")
+        before = key_result_values(kr)
+        problems = _apply(kr, changes)
+        if problems:
+            raise ValidationFailed(problems)
+        values = {}
+        if kr.objective_id != objective.id:
+            _move_to(conn, workspace, kr, caller)
+            kr.position = repo.next_position(
+                conn, t.key_result.c.position, t.key_result.c.objective_id == kr.objective_id
+            )
+            values["position"] = kr.position
+        relinked = kr.kind.value != before["kind"] or kr.kpi_id != before["kpi_id"]
+        problems = _check_key_result(conn, workspace, kr, recheck_check_ins=relinked)
+        if problems:
+            raise ValidationFailed(problems)
+        after = key_result_values(kr)
+        update_row(conn, t.key_result, kr.id, now, **after, **values)
+        audit(
+            conn, caller, workspace, "update", "key_result", kr.id, now, before=before, after=after
+        )
+    return kr
+
+
+def delete_key_result(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    key_result_id: int,
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> None:
+    """Remove a key result with its check-ins and initiatives (refused while objectives are
+    aligned under it)."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        kr = repo.get_key_result(conn, workspace.id, key_result_id)
+        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        require(
+            caller,
+            conn,
+            workspace,
+            "remove key results from this objective",
+            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+        )
+        open_period(conn, workspace.id, objective.period_id, "deleting its key results")
+        below = conn.execute(
+            sa.select(t.objective.c.id, t.objective.c.title)
+            .where(t.objective.c.parent_key_result_id == kr.id)
+            .order_by(t.objective.c.id)
+        ).all()
+        if below:
+            names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
+            raise Conflict(
+                f"key result {kr.id} still has objectives aligned under it: {names}; "
+                "move or delete them first"
+            )
+        removed = delete_key_result_rows(conn, [kr.id])
+        before = key_result_values(kr) | removed
+        audit(conn, caller, workspace, "delete", "key_result", kr.id, now, before=before)

@@ -1,0 +1,200 @@
+"""KPI measurements: listed, recorded one at a time, or in a batch that replaces what it covers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from headway.domain import permissions, validation
+from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.domain.model import Kpi, KpiSource, Measurement, Workspace
+from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.reports import today_in
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+
+MAX_BATCH = 5000
+_DELETE_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasurementInput:
+    """One measurement to record; `at` defaults to today in the workspace."""
+
+    value: float
+    at: date | None = None
+    note: str = ""
+    source: KpiSource = KpiSource.MANUAL
+
+
+@dataclass(slots=True, kw_only=True)
+class MeasurementBatch:
+    """What a batch did: the measurements it added, and how many it replaced."""
+
+    created: list[Measurement]
+    removed: int
+
+
+def list_measurements(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    kpi_id: int,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    after_id: int,
+    limit: int,
+) -> list[Measurement]:
+    """Up to `limit` + 1 of a KPI's measurements (dated since..until, inclusive), by id."""
+    if since is not None and until is not None and until < since:
+        raise ValidationFailed([FieldProblem("to", f"must be on or after from ({since})")])
+    where = []
+    if since is not None:
+        where.append(t.measurement.c.at >= since)
+    if until is not None:
+        where.append(t.measurement.c.at <= until)
+    with uow:
+        conn = uow.conn
+        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        return repo.page_of(
+            conn,
+            t.measurement,
+            repo.to_measurement,
+            workspace.id,
+            after_id,
+            limit,
+            t.measurement.c.kpi_id == kpi.id,
+            *where,
+        )
+
+
+def _item_problems(
+    items: Sequence[MeasurementInput], today: date, *, indexed: bool
+) -> list[FieldProblem]:
+    def at(i: int, name: str) -> str:
+        return f"[{i}].{name}" if indexed else name
+
+    problems: list[FieldProblem] = []
+    if not items:
+        problems.append(FieldProblem("body", "must hold at least one measurement"))
+    if len(items) > MAX_BATCH:
+        problems.append(FieldProblem("body", f"must hold at most {MAX_BATCH} measurements"))
+    for i, item in enumerate(items):
+        own = validation.finite("value", item.value) + validation.validate_note("note", item.note)
+        if item.at is not None and item.at > today:
+            own.append(FieldProblem("at", f"must not be after today ({today.isoformat()})"))
+        problems += [FieldProblem(at(i, p.field), p.message) for p in own]
+    return problems
+
+
+def _remove_covered(
+    conn: sa.Connection,
+    caller: Caller,
+    workspace: Workspace,
+    kpi: Kpi,
+    covered: set[tuple[str, date]],
+    now: datetime,
+) -> int:
+    """Delete the KPI's measurements of the (source, date) pairs a batch covers; how many."""
+    dates = sorted({day for _, day in covered})
+    rows = conn.execute(
+        sa.select(t.measurement).where(
+            t.measurement.c.kpi_id == kpi.id, t.measurement.c.at.in_(dates)
+        )
+    )
+    doomed = [repo.to_measurement(r) for r in rows if (r.source, r.at) in covered]
+    ids = [m.id for m in doomed]
+    for start in range(0, len(ids), _DELETE_CHUNK):
+        chunk = ids[start : start + _DELETE_CHUNK]
+        conn.execute(t.measurement.delete().where(t.measurement.c.id.in_(chunk)))
+    for m in doomed:
+        before = {"kpi_id": kpi.id, "at": m.at, "value": m.value, "source": m.source.value}
+        audit(conn, caller, workspace, "delete", "measurement", m.id, now, before=before)
+    return len(doomed)
+
+
+def record_measurements(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    kpi_id: int,
+    items: Sequence[MeasurementInput],
+    *,
+    replace: bool = False,
+    indexed: bool = True,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> MeasurementBatch:
+    """Record measurements all-or-nothing, in the order given (the later counts as recorded last).
+
+    With `replace`, the batch first removes the KPI's measurements of the same source on
+    the dates it covers, so recording the same batch twice changes nothing. Problems name
+    `[i].field` when `indexed` (a list was sent), else just the field.
+    """
+    now = clock()
+    today = today_in(workspace, clock)
+    with uow:
+        conn = uow.conn
+        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        require(
+            caller,
+            conn,
+            workspace,
+            f"record measurements of {kpi.name!r}",
+            lambda actor, tree: permissions.can_record_measurement(actor, kpi, tree),
+        )
+        problems = _item_problems(items, today, indexed=indexed)
+        if problems:
+            raise ValidationFailed(problems)
+        removed = 0
+        if replace:
+            covered = {(item.source.value, item.at or today) for item in items}
+            removed = _remove_covered(conn, caller, workspace, kpi, covered, now)
+        created = []
+        for item in items:
+            measurement = Measurement(
+                id=0,
+                kpi_id=kpi.id,
+                at=item.at or today,
+                value=float(item.value),
+                recorded_at=now,
+                source=item.source,
+                note=item.note,
+                recorded_by=caller.person_id,
+            )
+            values = {
+                "kpi_id": kpi.id,
+                "at": measurement.at,
+                "value": measurement.value,
+                "source": measurement.source.value,
+                "note": measurement.note,
+                "recorded_by": measurement.recorded_by,
+            }
+            measurement.id = insert_audited(
+                conn, caller, workspace, t.measurement, now, recorded_at=now, **values
+            )
+            created.append(measurement)
+    return MeasurementBatch(created=created, removed=removed)
+
+
+def record_measurement(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    kpi_id: int,
+    *,
+    value: float,
+    at: date | None = None,
+    note: str = "",
+    source: KpiSource = KpiSource.MANUAL,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> int:
+    """Add one measurement to a KPI; the new measurement's id."""
+    item = MeasurementInput(value=value, at=at, note=note, source=source)
+    batch = record_measurements(
+        uow, workspace, kpi_id, [item], indexed=False, caller=caller, clock=clock
+    )
+    return batch.created[0].id

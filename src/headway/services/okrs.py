@@ -1,0 +1,292 @@
+"""Objectives: creating, changing and deleting them, aligned as a tree, in open periods only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.domain import permissions, validation
+from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
+from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.period_state import open_period
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import update_row
+
+# What each id field of a request refers to: its table and the word a message uses.
+_REFERENCES: dict[str, tuple[sa.Table, str]] = {
+    "period_id": (t.period, "period"),
+    "owner_unit_id": (t.unit, "unit"),
+    "owner_id": (t.person, "person"),
+    "parent_id": (t.objective, "objective"),
+    "parent_key_result_id": (t.key_result, "key result"),
+    "kpi_id": (t.kpi, "KPI"),
+    "objective_id": (t.objective, "objective"),
+    "key_result_id": (t.key_result, "key result"),
+}
+
+
+def unknown_references(
+    conn: sa.Connection, workspace_id: int, ids: Mapping[str, int | None]
+) -> list[FieldProblem]:
+    """A problem for each id field naming a row that the workspace does not have."""
+    problems = []
+    for field, row_id in ids.items():
+        table, what = _REFERENCES[field]
+        if row_id is not None and not repo.row_exists(conn, table, workspace_id, row_id):
+            problems.append(FieldProblem(field, f"no {what} with id {row_id} in this workspace"))
+    return problems
+
+
+def not_null(changes: Mapping[str, Any], *fields: str) -> list[FieldProblem]:
+    """A problem for each of `fields` that a PATCH set to null although it cannot be empty."""
+    return [
+        FieldProblem(f, "must not be null") for f in fields if f in changes and changes[f] is None
+    ]
+
+
+def objective_values(objective: Objective) -> dict[str, Any]:
+    """An objective's writable fields, as the audit log and the API name them."""
+    return {
+        "title": objective.title,
+        "description": objective.description,
+        "period_id": objective.period_id,
+        "owner_unit_id": objective.owner_unit_id,
+        "owner_id": objective.owner_id,
+        "parent_id": objective.parent_id,
+        "parent_key_result_id": objective.parent_key_result_id,
+        "type": objective.type.value,
+        "state": objective.state.value,
+    }
+
+
+def _check_objective(
+    conn: sa.Connection, workspace: Workspace, objective: Objective, *, is_new: bool
+) -> list[FieldProblem]:
+    problems = validation.validate_title("title", objective.title)
+    problems += validation.validate_note("description", objective.description)
+    problems += unknown_references(
+        conn,
+        workspace.id,
+        {
+            "period_id": objective.period_id,
+            "owner_unit_id": objective.owner_unit_id,
+            "owner_id": objective.owner_id,
+            "parent_id": objective.parent_id,
+            "parent_key_result_id": objective.parent_key_result_id,
+        },
+    )
+    parent, parent_kr = objective.parent_id, objective.parent_key_result_id
+    if parent is not None and parent_kr is not None:
+        problems.append(
+            FieldProblem(
+                "parent_key_result_id",
+                "an objective aligns to an objective or a key result, not both",
+            )
+        )
+    elif (parent is not None or parent_kr is not None) and not problems and not is_new:
+        # A new objective has nothing below it yet, so only a change can close a cycle.
+        objectives = {o.id: o for o in repo.load_objectives(conn, workspace.id)}
+        key_results = {kr.id: kr for kr in repo.load_key_results(conn, workspace.id)}
+        if validation.alignment_creates_cycle(
+            objective.id, parent, parent_kr, objectives, key_results
+        ):
+            field = "parent_id" if parent is not None else "parent_key_result_id"
+            problems.append(
+                FieldProblem(
+                    field, "alignment would form a cycle: the objective would be its own ancestor"
+                )
+            )
+    return problems
+
+
+def create_objective(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    draft: Objective,
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Objective:
+    """Add an objective to an open period, last in its order."""
+    now = clock()
+    objective = draft
+    objective.title = objective.title.strip()
+    with uow:
+        conn = uow.conn
+        require(
+            caller,
+            conn,
+            workspace,
+            "create an objective for this owner",
+            lambda actor, tree: permissions.can_create_objective(
+                actor, objective.owner_unit_id, objective.owner_id, tree
+            ),
+        )
+        problems = _check_objective(conn, workspace, objective, is_new=True)
+        if problems:
+            raise ValidationFailed(problems)
+        open_period(conn, workspace.id, objective.period_id, "adding objectives")
+        objective.position = repo.next_position(
+            conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
+        )
+        values = objective_values(objective) | {"position": objective.position, "key": None}
+        objective.id = insert_audited(conn, caller, workspace, t.objective, now, **values)
+    return objective
+
+
+def _apply(objective: Objective, changes: Mapping[str, Any]) -> list[FieldProblem]:
+    """Write a PATCH's changes into `objective`; problems with nulls that cannot be."""
+    problems = not_null(changes, "title", "period_id", "type", "state")
+    if problems:
+        return problems
+    for field, value in changes.items():
+        if field == "title":
+            objective.title = str(value).strip()
+        elif field == "description":
+            objective.description = value or ""
+        elif field == "type":
+            objective.type = ObjectiveType(value)
+        elif field == "state":
+            objective.state = ObjectiveState(value)
+        else:
+            setattr(objective, field, value)
+    return []
+
+
+def update_objective(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    objective_id: int,
+    changes: Mapping[str, Any],
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> Objective:
+    """Change an objective of an open period; what changed is validated again."""
+    now = clock()
+    with uow:
+        conn = uow.conn
+        objective = repo.get_objective(conn, workspace.id, objective_id)
+        require(
+            caller,
+            conn,
+            workspace,
+            "change this objective",
+            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+        )
+        open_period(conn, workspace.id, objective.period_id, "changing its objectives")
+        before = objective_values(objective)
+        problems = _apply(objective, changes) or _check_objective(
+            conn, workspace, objective, is_new=False
+        )
+        if problems:
+            raise ValidationFailed(problems)
+        if {"owner_unit_id", "owner_id"} & changes.keys():
+            # Handing an objective over is creating it for the new owner.
+            require(
+                caller,
+                conn,
+                workspace,
+                "hand this objective to that owner",
+                lambda actor, tree: permissions.can_create_objective(
+                    actor, objective.owner_unit_id, objective.owner_id, tree
+                ),
+            )
+        after = objective_values(objective)
+        values = dict(after)
+        if objective.period_id != before["period_id"]:
+            open_period(conn, workspace.id, objective.period_id, "adding objectives")
+            objective.position = repo.next_position(
+                conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
+            )
+            values["position"] = objective.position
+        update_row(conn, t.objective, objective.id, now, **values)
+        audit(
+            conn,
+            caller,
+            workspace,
+            "update",
+            "objective",
+            objective.id,
+            now,
+            before=before,
+            after=after,
+        )
+    return objective
+
+
+def delete_objective(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    objective_id: int,
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> None:
+    """Remove an objective with its key results, check-ins and initiatives.
+
+    Refused while another objective is aligned under it or under one of its key results, or
+    was carried over from it: deleting it would silently cut the tree.
+    """
+    now = clock()
+    with uow:
+        conn = uow.conn
+        objective = repo.get_objective(conn, workspace.id, objective_id)
+        require(
+            caller,
+            conn,
+            workspace,
+            "delete this objective",
+            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+        )
+        open_period(conn, workspace.id, objective.period_id, "deleting its objectives")
+        krs = sa.select(t.key_result.c.id).where(t.key_result.c.objective_id == objective.id)
+        kr_ids = list(conn.execute(krs).scalars())
+        below = conn.execute(
+            sa.select(t.objective.c.id, t.objective.c.title)
+            .where(
+                t.objective.c.id != objective.id,
+                sa.or_(
+                    t.objective.c.parent_id == objective.id,
+                    t.objective.c.parent_key_result_id.in_(kr_ids),
+                    t.objective.c.continued_from_id == objective.id,
+                ),
+            )
+            .order_by(t.objective.c.id)
+        ).all()
+        if below:
+            names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
+            raise Conflict(
+                f"objective {objective.id} still has objectives aligned under it or carried "
+                f"over from it: {names}; move or delete them first"
+            )
+        removed = delete_key_result_rows(conn, kr_ids)
+        removed["initiatives"] += conn.execute(
+            t.initiative.delete().where(t.initiative.c.objective_id == objective.id)
+        ).rowcount
+        conn.execute(t.grade.delete().where(t.grade.c.objective_id == objective.id))
+        # Its own alignment links point at other rows only; the row itself can now go.
+        conn.execute(t.objective.delete().where(t.objective.c.id == objective.id))
+        before = objective_values(objective) | {"key_result_ids": kr_ids, **removed}
+        audit(conn, caller, workspace, "delete", "objective", objective.id, now, before=before)
+
+
+def delete_key_result_rows(conn: sa.Connection, kr_ids: list[int]) -> dict[str, int]:
+    """Delete key results with their check-ins, initiatives and grades; counts of what went."""
+    if not kr_ids:
+        return {"check_ins": 0, "initiatives": 0}
+    check_ins = conn.execute(
+        t.check_in.delete().where(t.check_in.c.key_result_id.in_(kr_ids))
+    ).rowcount
+    initiatives = conn.execute(
+        t.initiative.delete().where(t.initiative.c.key_result_id.in_(kr_ids))
+    ).rowcount
+    conn.execute(t.grade.delete().where(t.grade.c.key_result_id.in_(kr_ids)))
+    conn.execute(t.key_result.delete().where(t.key_result.c.id.in_(kr_ids)))
+    return {"check_ins": check_ins, "initiatives": initiatives}

@@ -1,0 +1,362 @@
+"""Periods: planning them, their retrospective notes, and closing one with its grades.
+
+A closed period is read-only except for its retrospective notes (DOMAIN.md, Validation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.domain import validation
+from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.evaluation import evaluate
+from headway.domain.model import (
+    ObjectiveState,
+    ObjectiveType,
+    Period,
+    PeriodKind,
+    PeriodState,
+    StatusThresholds,
+    Workspace,
+)
+from headway.domain.scoring import fell_short_of_type, grade_band
+from headway.services.actors import Caller, admins_only, audit, insert_audited, require
+from headway.services.reports import today_in
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import update_row
+
+RETRO_FIELDS = ("retro_worked", "retro_didnt", "retro_next")
+PLAN_FIELDS = ("name", "kind", "start_date", "end_date", "state")
+MAX_NAME = 100  # the column's width; names such as 2027-Q1 are short
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A frozen final score: of an objective (with whether it fell short) or a key result."""
+
+    objective_id: int | None
+    key_result_id: int | None
+    score: float | None
+    band: str | None
+    fell_short: bool | None = None
+
+
+@dataclass(slots=True)
+class PeriodRecord:
+    """A period with its retrospective notes, and its grades once it is closed."""
+
+    period: Period
+    retro: dict[str, str]
+    grades: list[Grade] | None = field(default=None)
+
+
+def _record(row: Any) -> PeriodRecord:
+    return PeriodRecord(
+        period=repo.to_period(row), retro={name: getattr(row, name) for name in RETRO_FIELDS}
+    )
+
+
+def _row(conn: sa.Connection, workspace: Workspace, period_id: int) -> PeriodRecord:
+    row = conn.execute(
+        sa.select(t.period).where(
+            t.period.c.id == period_id, t.period.c.workspace_id == workspace.id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"period {period_id} does not exist")
+    return _record(row)
+
+
+def _grades(conn: sa.Connection, period_id: int) -> list[Grade]:
+    rows = conn.execute(
+        sa.select(
+            t.grade.c.objective_id,
+            t.grade.c.key_result_id,
+            t.grade.c.score,
+            t.grade.c.band,
+            t.objective.c.type,
+        )
+        .outerjoin(t.objective, t.objective.c.id == t.grade.c.objective_id)
+        .where(t.grade.c.period_id == period_id)
+        .order_by(t.grade.c.id)
+    )
+    grades = []
+    for r in rows:
+        short = None
+        if r.objective_id is not None and r.score is not None and r.type is not None:
+            short = fell_short_of_type(ObjectiveType(r.type), r.score)
+        grades.append(Grade(r.objective_id, r.key_result_id, r.score, r.band, short))
+    return grades
+
+
+def list_periods(
+    uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int
+) -> list[PeriodRecord]:
+    """Up to `limit` + 1 periods with ids above `after_id`, by id (without their grades)."""
+    with uow:
+        return repo.page_of(uow.conn, t.period, _record, workspace.id, after_id, limit)
+
+
+def get_period(uow: UnitOfWork, workspace: Workspace, period_id: int) -> PeriodRecord:
+    """A period with its notes, and its grades when it is closed."""
+    with uow:
+        record = _row(uow.conn, workspace, period_id)
+        if record.period.state is PeriodState.CLOSED:
+            record.grades = _grades(uow.conn, period_id)
+    return record
+
+
+def _name_problems(name: str) -> list[FieldProblem]:
+    problems = validation.validate_title("name", name)
+    if not problems and len(name.strip()) > MAX_NAME:
+        problems.append(FieldProblem("name", f"must be at most {MAX_NAME} characters"))
+    return problems
+
+
+def _retro_problems(retro: Mapping[str, Any]) -> list[FieldProblem]:
+    return [p for name, text in retro.items() for p in validation.validate_note(name, text or "")]
+
+
+def _name_taken(conn: sa.Connection, workspace: Workspace, name: str, period_id: int) -> None:
+    clash = conn.execute(
+        sa.select(t.period.c.id).where(
+            t.period.c.workspace_id == workspace.id,
+            t.period.c.name == name,
+            t.period.c.id != period_id,
+        )
+    ).first()
+    if clash is not None:
+        raise Conflict(f"a period named {name!r} already exists")
+
+
+def _closing_by_patch(state: object) -> list[FieldProblem]:
+    if state == PeriodState.CLOSED.value:
+        return [FieldProblem("state", "a period is closed with POST /periods/{id}/close")]
+    return []
+
+
+def create_period(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    name: str,
+    kind: PeriodKind,
+    start_date: date,
+    end_date: date,
+    state: PeriodState = PeriodState.PLANNING,
+    retro: Mapping[str, str | None] | None = None,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> PeriodRecord:
+    """Add a period (admins); its name is unique in the workspace."""
+    now = clock()
+    notes = {k: (v or "") for k, v in (retro or {}).items()}
+    with uow:
+        conn = uow.conn
+        require(caller, conn, workspace, "plan periods", admins_only)
+        problems = _name_problems(name) + validation.validate_period(
+            start_date, end_date, kind=kind, fiscal_start_month=workspace.fiscal_year_start_month
+        )
+        problems += _closing_by_patch(state.value) + _retro_problems(notes)
+        if problems:
+            raise ValidationFailed(problems)
+        _name_taken(conn, workspace, name.strip(), 0)
+        values = {
+            "name": name.strip(),
+            "kind": kind.value,
+            "start_date": start_date,
+            "end_date": end_date,
+            "state": state.value,
+            **notes,
+        }
+        period_id = insert_audited(conn, caller, workspace, t.period, now, **values)
+        return _row(conn, workspace, period_id)
+
+
+def _date_problems(
+    changes: Mapping[str, Any], period: Period, workspace: Workspace
+) -> list[FieldProblem]:
+    start = changes.get("start_date", period.start_date)
+    end = changes.get("end_date", period.end_date)
+    problems = validation.validate_period(
+        start,
+        end,
+        kind=changes.get("kind", period.kind),
+        fiscal_start_month=workspace.fiscal_year_start_month,
+    )
+    # Name the field that moved: an end now before a new start is the start's problem.
+    return [
+        FieldProblem("start_date", f"must be on or before end_date ({end.isoformat()})")
+        if p.field == "end_date" and "end_date" not in changes
+        else p
+        for p in problems
+    ]
+
+
+def update_period(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    period_id: int,
+    changes: Mapping[str, Any],
+    *,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> PeriodRecord:
+    """Rename, re-date or change the state of a period, or write its notes (admins).
+
+    Once closed, only the retrospective notes change: any other field that would change is
+    a conflict (sending a field's current value is harmless). A null note clears it.
+    """
+    now = clock()
+    with uow:
+        conn = uow.conn
+        record = _row(conn, workspace, period_id)
+        period = record.period
+        require(caller, conn, workspace, "plan periods", admins_only)
+        before = {**_plan(period), **record.retro}
+        if period.state is PeriodState.CLOSED:
+            changing = [f for f in PLAN_FIELDS if f in changes and _differs(changes[f], before[f])]
+            if changing:
+                raise Conflict(
+                    f"period {period.name} is closed: only its retrospective notes may change "
+                    f"(not {', '.join(changing)})"
+                )
+        problems = [
+            FieldProblem(f, "must not be null")
+            for f in PLAN_FIELDS
+            if f in changes and changes[f] is None
+        ]
+        if problems:
+            raise ValidationFailed(problems)
+        if "name" in changes:
+            problems += _name_problems(changes["name"])
+        if {"start_date", "end_date", "kind"} & changes.keys():
+            problems += _date_problems(changes, period, workspace)
+        if period.state is not PeriodState.CLOSED:
+            problems += _closing_by_patch(changes.get("state"))
+        notes = {f: changes[f] or "" for f in RETRO_FIELDS if f in changes}
+        problems += _retro_problems(notes)
+        if problems:
+            raise ValidationFailed(problems)
+        values: dict[str, Any] = {f: changes[f] for f in PLAN_FIELDS if f in changes}
+        if "name" in values:
+            values["name"] = values["name"].strip()
+            _name_taken(conn, workspace, values["name"], period.id)
+        values |= notes
+        update_row(conn, t.period, period.id, now, **values)
+        updated = _row(conn, workspace, period.id)
+        after = {**_plan(updated.period), **updated.retro}
+        audit(
+            conn, caller, workspace, "update", "period", period.id, now, before=before, after=after
+        )
+        if updated.period.state is PeriodState.CLOSED:
+            updated.grades = _grades(conn, period.id)
+    return updated
+
+
+def _differs(new: object, old: object) -> bool:
+    return (new.strip() if isinstance(new, str) else new) != old
+
+
+def _plan(period: Period) -> dict[str, Any]:
+    return {
+        "name": period.name,
+        "kind": period.kind.value,
+        "start_date": period.start_date,
+        "end_date": period.end_date,
+        "state": period.state.value,
+    }
+
+
+def close_period(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    period_id: int,
+    *,
+    retro: Mapping[str, str | None] | None = None,
+    thresholds: StatusThresholds,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> PeriodRecord:
+    """Grade every objective and key result of the period and close it and its objectives.
+
+    The grades are the final figures as of the period's end (or today, if it ends later),
+    computed by the same domain pass as every report, in the same transaction as the writes.
+    """
+    now = clock()
+    notes = {k: (v or "") for k, v in (retro or {}).items()}
+    with uow:
+        conn = uow.conn
+        period = _row(conn, workspace, period_id).period
+        require(caller, conn, workspace, "close periods", admins_only)
+        if period.state is PeriodState.CLOSED:
+            raise Conflict(f"period {period.name} is already closed")
+        problems = _retro_problems(notes)
+        if problems:
+            raise ValidationFailed(problems)
+        as_of = min(period.end_date, today_in(workspace, clock))
+        data = repo.load_period_data(conn, workspace, period, as_of=as_of)
+        figures = evaluate(data, as_of, thresholds)
+        # Only the request that moves the state gets to write grades; a concurrent second
+        # close finds no row left to update.
+        closed = conn.execute(
+            t.period.update()
+            .where(t.period.c.id == period.id, t.period.c.state != PeriodState.CLOSED.value)
+            .values(state=PeriodState.CLOSED.value, updated_at=now, **notes)
+        )
+        if closed.rowcount != 1:
+            raise Conflict(f"period {period.name} is already closed")
+        objectives = [o for o in data.objectives if o.period_id == period.id]
+        mine = {o.id for o in objectives}
+        rows: list[dict[str, Any]] = []
+        for o in objectives:
+            score = figures.objectives[o.id].score
+            rows.append({"objective_id": o.id, "key_result_id": None, "score": score})
+            for kr in data.key_results:
+                if kr.objective_id == o.id:
+                    kr_score = figures.key_results[kr.id].score
+                    rows.append({"objective_id": None, "key_result_id": kr.id, "score": kr_score})
+        for r in rows:
+            r["band"] = None if r["score"] is None else grade_band(r["score"]).value
+        if rows:
+            conn.execute(
+                t.grade.insert(),
+                [
+                    {**r, "workspace_id": workspace.id, "period_id": period.id, "created_at": now}
+                    for r in rows
+                ],
+            )
+        if mine:
+            conn.execute(
+                t.objective.update()
+                .where(t.objective.c.id.in_(mine))
+                .values(state=ObjectiveState.CLOSED.value, updated_at=now)
+            )
+        after = {
+            "state": PeriodState.CLOSED.value,
+            "as_of": as_of.isoformat(),
+            "objectives_closed": sorted(mine),
+            "grades": [r for r in rows if r["objective_id"] is not None],
+            **notes,
+        }
+        audit(
+            conn,
+            caller,
+            workspace,
+            "close",
+            "period",
+            period.id,
+            now,
+            before={"state": period.state.value},
+            after=after,
+        )
+        record = _row(conn, workspace, period.id)
+        record.grades = _grades(conn, period.id)
+    return record

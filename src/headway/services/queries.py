@@ -1,0 +1,132 @@
+"""The read side of OKRs: objectives and key results with the figures the domain computed.
+
+Figures come from `evaluate` over rows loaded set-based for the periods concerned, so a page
+of objectives with their key results costs the same few queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from headway.domain.evaluation import evaluate
+from headway.domain.model import (
+    Figures,
+    KeyResult,
+    Objective,
+    Period,
+    PeriodData,
+    Status,
+    StatusThresholds,
+    Workspace,
+)
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+
+
+@dataclass(slots=True)
+class ObjectiveRead:
+    """An objective, its key results in order, and figures that cover them all."""
+
+    objective: Objective
+    key_results: list[KeyResult]
+    figures: Figures
+
+
+@dataclass(slots=True)
+class KeyResultRead:
+    key_result: KeyResult
+    figures: Figures
+
+
+def _periods(conn: sa.Connection, workspace: Workspace, period_ids: set[int]) -> list[Period]:
+    return [p for p in repo.load_periods(conn, workspace.id) if p.id in period_ids]
+
+
+def _key_results_of(data: PeriodData) -> dict[int, list[KeyResult]]:
+    by_objective: dict[int, list[KeyResult]] = {}
+    for kr in data.key_results:  # loaded in each objective's order
+        by_objective.setdefault(kr.objective_id, []).append(kr)
+    return by_objective
+
+
+def list_objectives(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    period_id: int | None = None,
+    unit_id: int | None = None,
+    owner_id: int | None = None,
+    status: Status | None = None,
+    as_of: date,
+    thresholds: StatusThresholds,
+    after_id: int,
+    limit: int,
+) -> list[ObjectiveRead]:
+    """Up to `limit` + 1 objectives with ids above `after_id`, by id, matching the filters.
+
+    `status` is a computed figure, so that filter applies after evaluation.
+    """
+    filters = []
+    if period_id is not None:
+        filters.append(t.objective.c.period_id == period_id)
+    if unit_id is not None:
+        filters.append(t.objective.c.owner_unit_id == unit_id)
+    if owner_id is not None:
+        filters.append(t.objective.c.owner_id == owner_id)
+    with uow:
+        conn = uow.conn
+        candidates = repo.objectives_after(
+            conn, workspace.id, after_id, None if status else limit, *filters
+        )
+        if not candidates:
+            return []
+        periods = _periods(conn, workspace, {o.period_id for o in candidates})
+        data = repo.load_periods_data(conn, workspace, periods, as_of=as_of)
+    figures = evaluate(data, as_of, thresholds)
+    key_results = _key_results_of(data)
+    reads = [ObjectiveRead(o, key_results.get(o.id, []), figures) for o in candidates]
+    if status is not None:
+        reads = [r for r in reads if figures.objectives[r.objective.id].status == status]
+    return reads[: limit + 1]
+
+
+def get_objective(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    objective_id: int,
+    *,
+    as_of: date,
+    thresholds: StatusThresholds,
+) -> ObjectiveRead:
+    """One objective with its key results and figures as of a date."""
+    with uow:
+        conn = uow.conn
+        objective = repo.get_objective(conn, workspace.id, objective_id)
+        data = repo.load_periods_data(
+            conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
+        )
+    figures = evaluate(data, as_of, thresholds)
+    return ObjectiveRead(objective, _key_results_of(data).get(objective.id, []), figures)
+
+
+def get_key_result(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    key_result_id: int,
+    *,
+    as_of: date,
+    thresholds: StatusThresholds,
+) -> KeyResultRead:
+    """One key result with its figures as of a date."""
+    with uow:
+        conn = uow.conn
+        kr = repo.get_key_result(conn, workspace.id, key_result_id)
+        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        data = repo.load_periods_data(
+            conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
+        )
+    return KeyResultRead(kr, evaluate(data, as_of, thresholds))

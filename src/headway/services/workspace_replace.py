@@ -1,0 +1,134 @@
+"""Replacing the caller's own workspace with a document (`POST /import`): all or nothing.
+
+Unlike `headway import --replace`, which drops a workspace and creates it anew, this keeps
+the workspace row and its id, the people who stay (matched by email, so their password
+hashes and API tokens keep working) and the whole audit log, which is append-only: events of
+people who go keep their actor label, with the actor id cleared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from headway.domain import validation
+from headway.domain.errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
+from headway.domain.model import Role, Workspace
+from headway.services.actors import Caller, admins_only, audit, require
+from headway.services.document import WorkspaceDoc, parse_document, unknown_fields
+from headway.services.imports import ImportResult, check_document, document_today, write_contents
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+from headway.store.writes import update_row
+
+
+class _DryRun(Exception):  # noqa: N818 - control flow: roll the transaction back
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+
+
+def _own_problems(doc: WorkspaceDoc, workspace: Workspace, email: str) -> list[FieldProblem]:
+    problems = []
+    if doc.workspace != workspace.name:
+        problems.append(
+            FieldProblem(
+                "workspace",
+                f"must be {workspace.name!r}: an import replaces your own workspace",
+            )
+        )
+    if not any(
+        validation.normalise_email(p.email) == email and p.role is Role.ADMIN and p.active
+        for p in doc.people
+    ):
+        problems.append(FieldProblem("people", "the document would remove your own admin access"))
+    return problems
+
+
+def _clear_contents(conn: sa.Connection, ws: int, keep_emails: Collection[str]) -> dict[str, int]:
+    """Delete the workspace's rows but its audit log and the people who stay; those people."""
+    people = conn.execute(
+        sa.select(t.person.c.id, t.person.c.email).where(t.person.c.workspace_id == ws)
+    ).all()
+    kept = {email: person_id for person_id, email in people if email in keep_emails}
+    gone = [person_id for person_id, email in people if email not in keep_emails]
+    for table in (t.grade, t.check_in, t.initiative, t.measurement):
+        conn.execute(table.delete().where(table.c.workspace_id == ws))
+    conn.execute(
+        t.objective.update()
+        .where(t.objective.c.workspace_id == ws)
+        .values(parent_id=None, parent_key_result_id=None, continued_from_id=None)
+    )
+    conn.execute(t.unit.update().where(t.unit.c.workspace_id == ws).values(parent_id=None))
+    conn.execute(
+        t.person_unit.delete().where(t.person_unit.c.person_id.in_([p for p, _ in people]))
+    )
+    for table in (t.key_result, t.objective, t.kpi, t.period):
+        conn.execute(table.delete().where(table.c.workspace_id == ws))
+    if gone:
+        e = t.audit_event
+        conn.execute(e.update().where(e.c.actor_id.in_(gone)).values(actor_id=None))
+        conn.execute(t.api_token.delete().where(t.api_token.c.person_id.in_(gone)))
+        conn.execute(t.person.delete().where(t.person.c.id.in_(gone)))
+    # Keys are handed out afresh by the document; clear them so no two clash on the way.
+    conn.execute(t.person.update().where(t.person.c.workspace_id == ws).values(key=None))
+    conn.execute(t.unit.delete().where(t.unit.c.workspace_id == ws))
+    return kept
+
+
+def replace_workspace(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    document: Callable[[], object],
+    *,
+    replace: bool,
+    dry_run: bool = False,
+    caller: Caller,
+    clock: Callable[[], datetime],
+) -> ImportResult:
+    """Replace the caller's workspace with a document (admins), or only check it (dry run).
+
+    `document` reads the document, once the caller is known to be allowed to import. It
+    must name this workspace and keep the caller an active admin, and replacing must be
+    asked for. Any problem leaves the database unchanged.
+    """
+    if caller.person is None:
+        raise PermissionDenied("importing through the API needs a person")
+    email = caller.person.email
+    now = clock()
+    try:
+        with uow:
+            conn = uow.conn
+            require(caller, conn, workspace, "import a workspace document", admins_only)
+            doc = parse_document(document())
+            problems = _own_problems(doc, workspace, email)
+            problems += check_document(doc, document_today(doc, now))
+            if problems:
+                raise ValidationFailed(problems)
+            if not replace:
+                raise Conflict(
+                    f"workspace {workspace.name!r} exists: send replace=true to replace "
+                    "everything in it with the document"
+                )
+            keep = {validation.normalise_email(p.email) for p in doc.people}
+            kept = _clear_contents(conn, workspace.id, keep)
+            update_row(
+                conn,
+                t.workspace,
+                workspace.id,
+                now,
+                fiscal_year_start_month=doc.fiscal_year_start_month,
+                timezone=doc.timezone,
+            )
+            counts = write_contents(conn, workspace.id, doc, now, people_by_email=kept)
+            after = {"name": workspace.name, "replaced": True, **counts}
+            audit(conn, caller, workspace, "import", "workspace", workspace.id, now, after=after)
+            result = ImportResult(
+                workspace_id=workspace.id, counts=counts, warnings=unknown_fields(doc)
+            )
+            if dry_run:
+                raise _DryRun(result)
+    except _DryRun as dry:
+        return dry.result
+    return result

@@ -1,0 +1,97 @@
+"""Listing objectives with their key results and figures costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.config import load_settings
+from headway.domain.model import Status, StatusThresholds
+from headway.services.imports import import_workspace
+from headway.services.queries import list_objectives
+from headway.services.workspaces import resolve_workspace
+from headway.store.uow import make_uow
+
+AS_OF = date(2026, 11, 15)
+
+
+def _company(name: str, departments: int) -> dict[str, Any]:
+    """Per department an objective with three check-in KRs; every other one in Q3, not Q4."""
+    units = [{"key": "co", "name": name, "kind": "company"}]
+    objectives = []
+    for d in range(departments):
+        units.append({"key": f"d{d}", "name": f"Dept {d}", "kind": "department", "parent": "co"})
+        objectives.append(
+            {
+                "key": f"o{d}",
+                "title": f"Objective of dept {d}",
+                "period": "Q4" if d % 2 else "Q3",
+                "owner_unit": f"d{d}",
+                **({"parent": "o0"} if d else {}),
+                "key_results": [
+                    {
+                        "key": f"o{d}-kr{i}",
+                        "title": f"KR {i}",
+                        "kind": "metric",
+                        "start": 0,
+                        "target": 10,
+                        "check_ins": [{"date": "2026-09-20", "value": i + d % 3}],
+                    }
+                    for i in range(3)
+                ],
+            }
+        )
+    return {
+        "workspace": name,
+        "units": units,
+        "periods": [
+            {"name": "Q3", "kind": "quarter", "start": "2026-07-01", "end": "2026-09-30"},
+            {"name": "Q4", "kind": "quarter", "start": "2026-10-01", "end": "2026-12-31"},
+        ],
+        "objectives": objectives,
+    }
+
+
+def _statements_for_list(database_url: str, name: str, departments: int, **filters: Any) -> int:
+    uow = make_uow(load_settings(database_url=database_url))
+    clock = lambda: datetime(2026, 11, 16, tzinfo=UTC)  # noqa: E731
+    import_workspace(uow, _company(name, departments), actor_label="test", clock=clock)
+    workspace = resolve_workspace(uow, name)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    sa.event.listen(uow.engine, "before_cursor_execute", count)
+    reads = list_objectives(
+        uow,
+        workspace,
+        as_of=AS_OF,
+        thresholds=StatusThresholds(),
+        after_id=0,
+        limit=500,
+        **filters,
+    )
+    sa.event.remove(uow.engine, "before_cursor_execute", count)
+    uow.engine.dispose()
+    if not filters:
+        assert len(reads) == departments
+        assert all(len(r.key_results) == 3 for r in reads)
+    return len(statements)
+
+
+def test_listing_objectives_issues_the_same_few_queries_for_any_company_size(
+    migrated_url: str,
+) -> None:
+    small = _statements_for_list(migrated_url, "Small", 2)
+    large = _statements_for_list(migrated_url, "Large", 100)
+    assert small == large
+    assert large <= 12
+
+
+def test_a_status_filter_costs_no_more_queries(migrated_url: str) -> None:
+    plain = _statements_for_list(migrated_url, "Plain", 30)
+    filtered = _statements_for_list(migrated_url, "Filtered", 30, status=Status.OFF_TRACK)
+    assert filtered == plain
