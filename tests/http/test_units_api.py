@@ -69,3 +69,12 @@ def test_another_workspaces_unit_does_not_exist(live: Any) -> None:
     with live.client("other_admin") as http:
         assert http.get(f"/units/{live.ids['unit:sales']}").status_code == 404
         assert http.patch(f"/units/{live.ids['unit:sales']}", json={"name": "x"}).status_code == 404
+
+
+def test_a_null_name_or_kind_is_refused_not_stored_as_none(live: Any) -> None:
+    with live.client("admin") as http:
+        unit = f"/units/{live.ids['unit:support-emea']}"
+        refused = http.patch(unit, json={"name": None, "kind": None})
+        assert refused.status_code == 422
+        assert {e["field"] for e in refused.json()["errors"]} == {"name", "kind"}
+        assert http.get(unit).json()["name"] == "Support EMEA"

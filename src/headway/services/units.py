@@ -87,6 +87,12 @@ def update_unit(
         unit = _unit(conn, workspace, unit_id)
         require(caller, conn, workspace, "change the unit tree", admins_only)
         before = {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
+        # A null name or kind would clear what every unit must have: refuse, don't print "None".
+        nulls = [
+            FieldProblem(f, "is required") for f in ("name", "kind") if changes.get(f, "") is None
+        ]
+        if nulls:
+            raise ValidationFailed(nulls)
         if "name" in changes:
             unit.name = str(changes["name"]).strip()
         if "kind" in changes:
