@@ -33,13 +33,15 @@ NOW = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
 InstallRevision = Callable[[str], None]
 
-LATER_REVISION = '''"""A revision after 0001 that only these tests ship."""
+LATER = "9001"  # a revision after this Headway's head that only these tests ship
+
+LATER_REVISION = '''"""A revision after the head that only these tests ship."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{later}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -62,7 +64,7 @@ with op.batch_alter_table("workspace") as batch:
 
 FAIL_HALFWAY = """
 op.create_table("scratch", sa.Column("id", sa.Integer, primary_key=True))
-raise RuntimeError("revision 0002 failed halfway")
+raise RuntimeError("revision 9001 failed halfway")
 """
 
 
@@ -131,13 +133,16 @@ def _schema_of(engine: sa.Engine) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def later_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> InstallRevision:
-    """Make this Headway ship a revision 0002 whose upgrade() runs the given code."""
+    """Make this Headway ship a revision after its head whose upgrade() runs the given code."""
 
     def install(body: str) -> None:
         folder = tmp_path / "migrations"
         shutil.copytree(schema.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        source = LATER_REVISION.format(body=textwrap.indent(body.strip(), "    "))
-        (folder / "versions" / "0002_later.py").write_text(source)
+        head = head_revision()
+        source = LATER_REVISION.format(
+            later=LATER, head=head, body=textwrap.indent(body.strip(), "    ")
+        )
+        (folder / "versions" / f"{LATER}_later.py").write_text(source)
         monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
 
     return install
@@ -205,7 +210,7 @@ def test_an_older_schema_is_outdated_until_upgraded_and_keeps_its_rows(
         with pytest.raises(SchemaOutOfDate) as refused:
             ensure_current(engine)
         assert str(refused.value) == (
-            "the database schema is at revision 0001 but this Headway needs 0002: "
+            f"the database schema is at revision 0001 but this Headway needs {LATER}: "
             "run `headway db upgrade`"
         )
 
@@ -223,11 +228,12 @@ def test_an_older_schema_is_outdated_until_upgraded_and_keeps_its_rows(
 def test_a_failing_revision_leaves_the_schema_as_it_was(
     migrated_url: str, later_revision: InstallRevision
 ) -> None:
+    head = head_revision()
     later_revision(FAIL_HALFWAY)
     with _engine(migrated_url) as engine:
         with pytest.raises(RuntimeError, match="failed halfway"):
             upgrade_database(engine)
-        assert schema_revision(engine) == "0001"
+        assert schema_revision(engine) == head
         assert "scratch" not in sa.inspect(engine).get_table_names()
 
 
@@ -240,9 +246,10 @@ def test_a_schema_from_a_newer_headway_is_refused_not_touched(
     with _engine(database_url) as engine:
         assert schema_state(engine) == "outdated"
         for check in (ensure_current, upgrade_database):
-            with pytest.raises(SchemaOutOfDate, match="revision 0002, which this Headway does not"):
+            newer = f"revision {LATER}, which this Headway does not"
+            with pytest.raises(SchemaOutOfDate, match=newer):
                 check(engine)
-        assert schema_revision(engine) == "0002"
+        assert schema_revision(engine) == LATER
 
 
 def test_foreign_keys_are_enforced(migrated_url: str) -> None:
@@ -273,3 +280,28 @@ def test_a_unit_of_work_rolls_back_everything_when_an_exception_escapes(
             names = connection.execute(sa.select(tables.workspace.c.name)).scalars().all()
         assert names == ["Acme"]
         assert _count(engine, tables.unit) == 0
+
+
+def test_a_deleted_rows_id_is_never_given_to_a_new_row(migrated_url: str) -> None:
+    with _engine(migrated_url) as engine, engine.begin() as connection:
+        workspace_id = _add_workspace(connection)
+        newest = _add_workspace(connection, "Globex")
+        connection.execute(tables.workspace.delete().where(tables.workspace.c.id == newest))
+        assert _add_workspace(connection, "Initech") > newest > workspace_id
+
+
+def test_upgrading_from_0001_keeps_rows_and_stops_reusing_ids(database_url: str) -> None:
+    command.upgrade(alembic_config(database_url), "0001")
+    with _engine(database_url) as engine:
+        with engine.begin() as connection:
+            workspace_id = _add_workspace(connection)
+            _add_unit(connection, workspace_id, "Sales")
+            _add_unit(connection, workspace_id, "Support")
+        upgrade_database(engine)
+        with engine.begin() as connection:
+            units = tables.unit.c
+            newest = connection.execute(sa.select(sa.func.max(units.id))).scalar_one()
+            connection.execute(tables.unit.delete().where(units.id == newest))
+            _add_unit(connection, workspace_id, "Marketing")
+            ids = connection.execute(sa.select(units.id).order_by(units.id)).scalars().all()
+        assert ids == [newest - 1, newest + 1]

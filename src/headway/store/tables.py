@@ -5,6 +5,8 @@ Migrations in `migrations/versions` must produce exactly this metadata; a test c
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData(
@@ -19,6 +21,10 @@ metadata = sa.MetaData(
 
 Number: sa.Double[float] = sa.Double()
 Timestamp = sa.DateTime(timezone=True)
+
+# SQLite would hand a deleted row's id to the next row; the audit log names rows by id, so an
+# id is never reused (PostgreSQL's sequences never reuse one anyway).
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
 
 
 def _id() -> sa.Column[int]:
@@ -55,6 +61,7 @@ workspace = sa.Table(
     sa.Column("fiscal_year_start_month", sa.Integer, nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False),
     *_stamps(),
+    **NEVER_REUSE_IDS,
 )
 
 unit = sa.Table(
@@ -68,6 +75,7 @@ unit = sa.Table(
     sa.Column("parent_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
+    **NEVER_REUSE_IDS,
 )
 
 person = sa.Table(
@@ -84,6 +92,7 @@ person = sa.Table(
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "email"),
     sa.UniqueConstraint("workspace_id", "key"),
+    **NEVER_REUSE_IDS,
 )
 
 person_unit = sa.Table(
@@ -110,6 +119,7 @@ period = sa.Table(
     sa.Column("retro_next", sa.Text, nullable=False, server_default=sa.text("''")),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "name"),
+    **NEVER_REUSE_IDS,
 )
 
 objective = sa.Table(
@@ -137,6 +147,7 @@ objective = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
+    **NEVER_REUSE_IDS,
 )
 
 kpi = sa.Table(
@@ -161,6 +172,7 @@ kpi = sa.Table(
     sa.Column("source", sa.String(20), nullable=False),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
+    **NEVER_REUSE_IDS,
 )
 
 key_result = sa.Table(
@@ -187,6 +199,7 @@ key_result = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
+    **NEVER_REUSE_IDS,
 )
 
 check_in = sa.Table(
@@ -207,6 +220,7 @@ check_in = sa.Table(
     sa.Column("author_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
     sa.Column("effective_date", sa.Date, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
+    **NEVER_REUSE_IDS,
 )
 
 initiative = sa.Table(
@@ -230,6 +244,7 @@ initiative = sa.Table(
     sa.Column("due_date", sa.Date, nullable=True),
     sa.Column("link", sa.String(2000), nullable=False),
     *_stamps(),
+    **NEVER_REUSE_IDS,
 )
 
 measurement = sa.Table(
@@ -245,6 +260,7 @@ measurement = sa.Table(
     sa.Column("recorded_by", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
     sa.Column("recorded_at", Timestamp, nullable=False),
     sa.Index("ix_measurement_kpi_at", "kpi_id", "at"),
+    **NEVER_REUSE_IDS,
 )
 
 grade = sa.Table(
@@ -265,6 +281,7 @@ grade = sa.Table(
     sa.Column("score", Number, nullable=True),
     sa.Column("band", sa.String(20), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
+    **NEVER_REUSE_IDS,
 )
 
 audit_event = sa.Table(
@@ -273,7 +290,7 @@ audit_event = sa.Table(
     _id(),
     _workspace_id(),
     sa.Column("actor_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
-    sa.Column("actor_label", sa.String(200), nullable=False),
+    sa.Column("actor_label", sa.String(320), nullable=False),  # an email, or "cli"
     sa.Column("action", sa.String(50), nullable=False),
     sa.Column("subject_type", sa.String(50), nullable=False),
     sa.Column("subject_id", sa.Integer, nullable=True),
@@ -281,6 +298,7 @@ audit_event = sa.Table(
     sa.Column("after", sa.JSON, nullable=True),
     sa.Column("at", Timestamp, nullable=False),
     sa.Index("ix_audit_event_subject", "subject_type", "subject_id"),
+    **NEVER_REUSE_IDS,
 )
 
 api_token = sa.Table(
@@ -297,4 +315,36 @@ api_token = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("last_used_at", Timestamp, nullable=True),
     sa.Column("revoked_at", Timestamp, nullable=True),
+    **NEVER_REUSE_IDS,
+)
+
+web_session = sa.Table(
+    "web_session",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False
+    ),
+    # Only a SHA-256 of the session cookie is kept, as for API tokens.
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    # The session's CSRF token: every form and every script request must carry it.
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_seen_at", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False),
+    sa.Column("ended_at", Timestamp, nullable=True),
+    **NEVER_REUSE_IDS,
+)
+
+# Failed sign-ins, for the rate limit. Not workspace content: before a sign-in succeeds
+# nobody knows which workspace (if any) the email belongs to.
+sign_in_failure = sa.Table(
+    "sign_in_failure",
+    metadata,
+    _id(),
+    sa.Column("email", sa.String(320), nullable=False, index=True),
+    sa.Column("client", sa.String(64), nullable=False, index=True),
+    sa.Column("at", Timestamp, nullable=False, index=True),
+    **NEVER_REUSE_IDS,
 )

@@ -93,3 +93,15 @@ def delete_workspace(conn: sa.Connection, workspace_id: int) -> None:
     for table in (t.key_result, t.objective, t.kpi, t.period, t.person, t.unit):
         conn.execute(table.delete().where(table.c.workspace_id == workspace_id))
     conn.execute(t.workspace.delete().where(t.workspace.c.id == workspace_id))
+
+
+def end_sessions(
+    conn: sa.Connection, person_id: int, now: datetime, *, keep_hash: str | None = None
+) -> None:
+    """End every live web session of a person (their password changed: sign in again),
+    but the one whose token hash is `keep_hash`, if given."""
+    s = t.web_session.c
+    live = sa.and_(s.person_id == person_id, s.ended_at.is_(None))
+    if keep_hash is not None:
+        live = sa.and_(live, s.token_hash != keep_hash)
+    conn.execute(t.web_session.update().where(live).values(ended_at=now))
