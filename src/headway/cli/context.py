@@ -109,3 +109,11 @@ def command_context(database: str | None, *, migrate: bool = False) -> CommandCo
     else:
         ensure_current(uow.engine)
     return CommandContext(settings=settings, uow=uow, caller=Caller.operator())
+
+
+def workspace_context(
+    database: str | None, workspace: str | None
+) -> tuple[CommandContext, Workspace]:
+    """The context of a command that acts in one workspace, and that workspace."""
+    ctx = command_context(database)
+    return ctx, ctx.workspace(workspace)

@@ -21,6 +21,7 @@ from headway.cli.context import (
     WorkspaceName,
     command_context,
     day_option,
+    workspace_context,
 )
 from headway.config import SettingsError
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
@@ -32,7 +33,8 @@ from headway.services.imports import import_workspace
 from headway.services.kpis import propose_okr_from_kpi, record_measurement
 from headway.services.people import add_person, create_token
 from headway.services.report_formats import number, report_markdown
-from headway.services.reports import period_report
+from headway.services.report_html import report_html
+from headway.services.reports import PeriodReport, period_report
 from headway.services.shapes import finding_shape, report_shape
 from headway.store.schema import SchemaOutOfDate
 
@@ -62,6 +64,22 @@ def _now() -> datetime:
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _created(row_id: int, message: str, *, as_json: bool) -> None:
+    """What a command that adds one row prints: its id for machines, else a sentence."""
+    if as_json:
+        _print_json({"id": row_id})
+    else:
+        output.say(message)
+
+
+def _period_report(
+    database: str | None, workspace: str | None, period: str | None, as_of: date | None
+) -> PeriodReport:
+    ctx, ws = workspace_context(database, workspace)
+    thresholds = ctx.settings.thresholds()
+    return period_report(ctx.uow, ws, period=period, as_of=as_of, thresholds=thresholds, clock=_now)
 
 
 @app.command()
@@ -96,7 +114,14 @@ def serve(
     host = host or ctx.settings.host
     port = port or ctx.settings.port
     output.say(f"Headway on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
-    uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(ctx.settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=True,
+        forwarded_allow_ips=ctx.settings.forwarded_allow_ips,
+    )
 
 
 @app.command()
@@ -161,8 +186,7 @@ def export(
     as_json: Json = False,
 ) -> None:
     """Write the workspace as a document that imports back to the same workspace."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
+    ctx, ws = workspace_context(database, workspace)
     document = export_workspace(ctx.uow, ws.id)
     text = dump_text(document, as_json=as_json or (out is not None and out.suffix == ".json"))
     if out is None:
@@ -183,20 +207,18 @@ def report(
     period: Annotated[str | None, typer.Option(help="Period name (default: the current).")] = None,
     as_of: AsOf = None,
     fmt: Annotated[
-        output.ReportFormat, typer.Option("--format", help="text, md or json.")
+        output.ReportFormat, typer.Option("--format", help="text, md, html or json.")
     ] = output.ReportFormat.TEXT,
     as_json: Json = False,
 ) -> None:
     """The period's objectives, key results, KPIs and coaching, as of a date."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
-    result = period_report(
-        ctx.uow, ws, period=period, as_of=as_of, thresholds=ctx.settings.thresholds(), clock=_now
-    )
+    result = _period_report(database, workspace, period, as_of)
     if as_json or fmt is output.ReportFormat.JSON:
         _print_json(report_shape(result))
     elif fmt is output.ReportFormat.MD:
         sys.stdout.write(report_markdown(result))
+    elif fmt is output.ReportFormat.HTML:
+        sys.stdout.write(report_html(result))
     else:
         output.print_report(result)
 
@@ -210,11 +232,7 @@ def lint(
     as_json: Json = False,
 ) -> None:
     """Coaching advice on the period's OKRs and on the KPIs (never a block)."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
-    result = period_report(
-        ctx.uow, ws, period=period, as_of=as_of, thresholds=ctx.settings.thresholds(), clock=_now
-    )
+    result = _period_report(database, workspace, period, as_of)
     if as_json:
         _print_json([finding_shape(f) for f in result.findings])
     else:
@@ -241,8 +259,7 @@ def checkin(
     as_json: Json = False,
 ) -> None:
     """Record a check-in on a key result."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
+    ctx, ws = workspace_context(database, workspace)
     check_in_id = record_check_in(
         ctx.uow,
         ws,
@@ -254,10 +271,9 @@ def checkin(
         caller=ctx.caller,
         clock=_now,
     )
-    if as_json:
-        _print_json({"id": check_in_id})
-    else:
-        output.say(f"Checked in {number(value)} on key result {key_result_id}.")
+    _created(
+        check_in_id, f"Checked in {number(value)} on key result {key_result_id}.", as_json=as_json
+    )
 
 
 @kpi_app.command("record")
@@ -276,8 +292,7 @@ def kpi_record(
     as_json: Json = False,
 ) -> None:
     """Record a KPI measurement."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
+    ctx, ws = workspace_context(database, workspace)
     measurement_id = record_measurement(
         ctx.uow,
         ws,
@@ -288,10 +303,7 @@ def kpi_record(
         caller=ctx.caller,
         clock=_now,
     )
-    if as_json:
-        _print_json({"id": measurement_id})
-    else:
-        output.say(f"Recorded {number(value)} on KPI {kpi_id}.")
+    _created(measurement_id, f"Recorded {number(value)} on KPI {kpi_id}.", as_json=as_json)
 
 
 @kpi_app.command("propose")
@@ -303,8 +315,7 @@ def kpi_propose(
     as_json: Json = False,
 ) -> None:
     """Propose an objective and key result from a KPI that is off target."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
+    ctx, ws = workspace_context(database, workspace)
     proposal = propose_okr_from_kpi(ctx.uow, ws, kpi_id, as_of=as_of, clock=_now)
     if as_json:
         _print_json(output.proposal_shape(proposal))
@@ -328,8 +339,7 @@ def user_add(
     as_json: Json = False,
 ) -> None:
     """Add a person to the workspace."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
+    ctx, ws = workspace_context(database, workspace)
     person_id = add_person(
         ctx.uow,
         ws,
@@ -341,10 +351,7 @@ def user_add(
         caller=ctx.caller,
         clock=_now,
     )
-    if as_json:
-        _print_json({"id": person_id})
-    else:
-        output.say(f"Added {email.strip().lower()} ({role}) to {ws.name}.")
+    _created(person_id, f"Added {email.strip().lower()} ({role}) to {ws.name}.", as_json=as_json)
 
 
 @token_app.command("create")
@@ -356,8 +363,7 @@ def token_create(
     as_json: Json = False,
 ) -> None:
     """Create a personal API token (shown once; only its hash is kept)."""
-    ctx = command_context(database)
-    ws = ctx.workspace(workspace)
+    ctx, ws = workspace_context(database, workspace)
     new = create_token(ctx.uow, ws, email=email, name=name, caller=ctx.caller, clock=_now)
     if as_json:
         _print_json({"token": new.token})

@@ -41,6 +41,7 @@ HEALTH_STYLES = {
 class ReportFormat(StrEnum):
     TEXT = "text"
     MD = "md"
+    HTML = "html"
     JSON = "json"
 
 

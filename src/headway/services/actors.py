@@ -18,7 +18,7 @@ from headway.domain import permissions
 from headway.domain.errors import PermissionDenied
 from headway.domain.model import Person, Workspace
 from headway.store import repository as repo
-from headway.store.writes import add_audit_event, insert_row
+from headway.store.writes import add_audit_event, insert_row, update_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,39 @@ def insert_audited(
     row_id = insert_row(conn, table, now, workspace_id=workspace.id, **values)
     audit(conn, caller, workspace, "create", table.name, row_id, now, after=values)
     return row_id
+
+
+def update_audited(
+    conn: sa.Connection,
+    caller: Caller,
+    workspace: Workspace,
+    table: sa.Table,
+    row_id: int,
+    now: datetime,
+    *,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    **extra: Any,
+) -> None:
+    """Write `after` (and `extra` columns the audit log leaves out, such as a new position)
+    to one row and record the change with the values before and after."""
+    update_row(conn, table, row_id, now, **after, **extra)
+    audit(conn, caller, workspace, "update", table.name, row_id, now, before=before, after=after)
+
+
+def delete_audited(
+    conn: sa.Connection,
+    caller: Caller,
+    workspace: Workspace,
+    table: sa.Table,
+    row_id: int,
+    now: datetime,
+    *,
+    before: Mapping[str, Any],
+) -> None:
+    """Delete one row (its dependants are the caller's business) and record what it held."""
+    conn.execute(table.delete().where(table.c.id == row_id))
+    audit(conn, caller, workspace, "delete", table.name, row_id, now, before=before)
 
 
 def audit(

@@ -26,10 +26,15 @@ def record_check_in(
     confidence: int | None = None,
     note: str = "",
     effective_date: date | None = None,
+    objective_id: int | None = None,
     caller: Caller,
     clock: Callable[[], datetime],
 ) -> int:
-    """Append a check-in to a key result of an open period; the new check-in's id."""
+    """Append a check-in to a key result of an open period; the new check-in's id.
+
+    With `objective_id`, the key result must be one of that objective's (NotFound otherwise):
+    a page names both.
+    """
     now = clock()
     today = today_in(workspace, clock)
     day = effective_date or today
@@ -41,7 +46,7 @@ def record_check_in(
             .join(t.period, t.period.c.id == t.objective.c.period_id)
             .where(t.key_result.c.id == key_result_id, t.key_result.c.workspace_id == workspace.id)
         ).first()
-        if row is None:
+        if row is None or objective_id not in (None, row.objective_id):
             raise NotFound(f"key result {key_result_id} does not exist")
         kr = repo.to_key_result(row)
         objective = repo.get_objective(conn, workspace.id, kr.objective_id)

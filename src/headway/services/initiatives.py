@@ -11,13 +11,19 @@ import sqlalchemy as sa
 from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Initiative, InitiativeStatus, KeyResult, Objective, Workspace
-from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.actors import (
+    Caller,
+    delete_audited,
+    insert_audited,
+    require,
+    update_audited,
+)
+from headway.services.key_results import writable_key_result
 from headway.services.okrs import not_null, unknown_references
 from headway.services.period_state import open_period
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
 
 MAX_LINK = 2000  # the column's width
 LINK_SCHEMES = ("http://", "https://")
@@ -50,24 +56,43 @@ def _check_initiative(
     return problems
 
 
-def _key_result_and_objective(
-    conn: sa.Connection, workspace: Workspace, key_result_id: int
-) -> tuple[KeyResult, Objective]:
-    kr = repo.get_key_result(conn, workspace.id, key_result_id)
-    return kr, repo.get_objective(conn, workspace.id, kr.objective_id)
-
-
 def _owners_of(
     conn: sa.Connection, workspace: Workspace, initiative: Initiative
 ) -> tuple[KeyResult | None, Objective]:
     """The key result (if any) and the objective an initiative belongs to."""
     if initiative.key_result_id is not None:
-        kr, objective = _key_result_and_objective(conn, workspace, initiative.key_result_id)
+        kr = repo.get_key_result(conn, workspace.id, initiative.key_result_id)
+        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
         initiative.objective_id = objective.id
         return kr, objective
     if initiative.objective_id is None:
         raise NotFound(f"initiative {initiative.id} belongs to nothing")
     return None, repo.get_objective(conn, workspace.id, initiative.objective_id)
+
+
+def _writable_initiative(
+    conn: sa.Connection,
+    workspace: Workspace,
+    initiative_id: int,
+    caller: Caller,
+    *,
+    what: str,
+    doing: str,
+) -> Initiative:
+    """The initiative, if the caller may `what` (write it) and its period is open for `doing`."""
+    initiative = repo.get_initiative(conn, workspace.id, initiative_id)
+    kr, objective = _owners_of(conn, workspace, initiative)
+    require(
+        caller,
+        conn,
+        workspace,
+        what,
+        lambda actor, tree: permissions.can_write_initiative(
+            actor, initiative, kr, objective, tree
+        ),
+    )
+    open_period(conn, workspace.id, objective.period_id, doing)
+    return initiative
 
 
 def list_initiatives(
@@ -106,16 +131,15 @@ def create_initiative(
     initiative.title = initiative.title.strip()
     with uow:
         conn = uow.conn
-        kr, objective = _key_result_and_objective(conn, workspace, key_result_id)
         # Naming oneself the owner grants nothing here: it takes the right to write the KR.
-        require(
-            caller,
+        kr, objective = writable_key_result(
             conn,
             workspace,
-            "plan initiatives for this key result",
-            lambda actor, tree: permissions.can_write_key_result(actor, kr, objective, tree),
+            key_result_id,
+            caller,
+            what="plan initiatives for this key result",
+            doing="planning initiatives",
         )
-        open_period(conn, workspace.id, objective.period_id, "planning initiatives")
         problems = _check_initiative(conn, workspace, initiative)
         if problems:
             raise ValidationFailed(problems)
@@ -139,18 +163,14 @@ def update_initiative(
     now = clock()
     with uow:
         conn = uow.conn
-        initiative = repo.get_initiative(conn, workspace.id, initiative_id)
-        kr, objective = _owners_of(conn, workspace, initiative)
-        require(
-            caller,
+        initiative = _writable_initiative(
             conn,
             workspace,
-            "change this initiative",
-            lambda actor, tree: permissions.can_write_initiative(
-                actor, initiative, kr, objective, tree
-            ),
+            initiative_id,
+            caller,
+            what="change this initiative",
+            doing="changing its initiatives",
         )
-        open_period(conn, workspace.id, objective.period_id, "changing its initiatives")
         before = initiative_values(initiative)
         problems = not_null(changes, "title", "status")
         if problems:
@@ -168,17 +188,8 @@ def update_initiative(
         if problems:
             raise ValidationFailed(problems)
         after = initiative_values(initiative)
-        update_row(conn, t.initiative, initiative.id, now, **after)
-        audit(
-            conn,
-            caller,
-            workspace,
-            "update",
-            "initiative",
-            initiative.id,
-            now,
-            before=before,
-            after=after,
+        update_audited(
+            conn, caller, workspace, t.initiative, initiative.id, now, before=before, after=after
         )
     return initiative
 
@@ -195,18 +206,13 @@ def delete_initiative(
     now = clock()
     with uow:
         conn = uow.conn
-        initiative = repo.get_initiative(conn, workspace.id, initiative_id)
-        kr, objective = _owners_of(conn, workspace, initiative)
-        require(
-            caller,
+        initiative = _writable_initiative(
             conn,
             workspace,
-            "delete this initiative",
-            lambda actor, tree: permissions.can_write_initiative(
-                actor, initiative, kr, objective, tree
-            ),
+            initiative_id,
+            caller,
+            what="delete this initiative",
+            doing="deleting its initiatives",
         )
-        open_period(conn, workspace.id, objective.period_id, "deleting its initiatives")
-        conn.execute(t.initiative.delete().where(t.initiative.c.id == initiative.id))
         before = initiative_values(initiative) | {"key_result_id": initiative.key_result_id}
-        audit(conn, caller, workspace, "delete", "initiative", initiative.id, now, before=before)
+        delete_audited(conn, caller, workspace, t.initiative, initiative.id, now, before=before)

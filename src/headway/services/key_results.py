@@ -11,13 +11,17 @@ import sqlalchemy as sa
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
-from headway.services.actors import Caller, audit, insert_audited, require
-from headway.services.okrs import delete_key_result_rows, not_null, unknown_references
+from headway.services.actors import Caller, audit, insert_audited, require, update_audited
+from headway.services.okrs import (
+    delete_key_result_rows,
+    not_null,
+    unknown_references,
+    writable_objective,
+)
 from headway.services.period_state import open_period
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
 
 MAX_UNIT_LABEL = 50  # the column's width
 
@@ -35,6 +39,30 @@ def key_result_values(kr: KeyResult) -> dict[str, Any]:
         "owner_id": kr.owner_id,
         "kpi_id": kr.kpi_id,
     }
+
+
+def writable_key_result(
+    conn: sa.Connection,
+    workspace: Workspace,
+    key_result_id: int,
+    caller: Caller,
+    *,
+    what: str,
+    doing: str,
+) -> tuple[KeyResult, Objective]:
+    """The key result and its objective, if the caller may `what` (write the key result) and
+    the objective's period is open for `doing`."""
+    kr = repo.get_key_result(conn, workspace.id, key_result_id)
+    objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+    require(
+        caller,
+        conn,
+        workspace,
+        what,
+        lambda actor, tree: permissions.can_write_key_result(actor, kr, objective, tree),
+    )
+    open_period(conn, workspace.id, objective.period_id, doing)
+    return kr, objective
 
 
 def _check_key_result(
@@ -99,15 +127,14 @@ def create_key_result(
     kr.title = kr.title.strip()
     with uow:
         conn = uow.conn
-        objective = repo.get_objective(conn, workspace.id, objective_id)
-        require(
-            caller,
+        objective = writable_objective(
             conn,
             workspace,
-            "add key results to this objective",
-            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+            objective_id,
+            caller,
+            what="add key results to this objective",
+            doing="adding key results",
         )
-        open_period(conn, workspace.id, objective.period_id, "adding key results")
         kr.objective_id = objective.id
         problems = _check_key_result(conn, workspace, kr, recheck_check_ins=False)
         if problems:
@@ -140,7 +167,14 @@ def _apply(kr: KeyResult, changes: Mapping[str, Any]) -> list[FieldProblem]:
 def _move_to(conn: sa.Connection, workspace: Workspace, kr: KeyResult, caller: Caller) -> Objective:
     """The objective a key result moves to, if the caller may and alignment stays a tree."""
     try:
-        target = repo.get_objective(conn, workspace.id, kr.objective_id)
+        target = writable_objective(
+            conn,
+            workspace,
+            kr.objective_id,
+            caller,
+            what="add key results to that objective",
+            doing="adding key results",
+        )
     except NotFound:
         raise ValidationFailed(
             [
@@ -149,14 +183,6 @@ def _move_to(conn: sa.Connection, workspace: Workspace, kr: KeyResult, caller: C
                 )
             ]
         ) from None
-    require(
-        caller,
-        conn,
-        workspace,
-        "add key results to that objective",
-        lambda actor, tree: permissions.can_write_objective(actor, target, tree),
-    )
-    open_period(conn, workspace.id, target.period_id, "adding key results")
     objectives = {o.id: o for o in repo.load_objectives(conn, workspace.id)}
     key_results = {k.id: k for k in repo.load_key_results(conn, workspace.id)}
     key_results[kr.id] = kr
@@ -189,35 +215,32 @@ def update_key_result(
     now = clock()
     with uow:
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
-        require(
-            caller,
+        kr, objective = writable_key_result(
             conn,
             workspace,
-            "change this key result",
-            lambda actor, tree: permissions.can_write_key_result(actor, kr, objective, tree),
+            key_result_id,
+            caller,
+            what="change this key result",
+            doing="changing its key results",
         )
-        open_period(conn, workspace.id, objective.period_id, "changing its key results")
         before = key_result_values(kr)
         problems = _apply(kr, changes)
         if problems:
             raise ValidationFailed(problems)
-        values = {}
+        moved: dict[str, Any] = {}
         if kr.objective_id != objective.id:
             _move_to(conn, workspace, kr, caller)
             kr.position = repo.next_position(
                 conn, t.key_result.c.position, t.key_result.c.objective_id == kr.objective_id
             )
-            values["position"] = kr.position
+            moved["position"] = kr.position
         relinked = kr.kind.value != before["kind"] or kr.kpi_id != before["kpi_id"]
         problems = _check_key_result(conn, workspace, kr, recheck_check_ins=relinked)
         if problems:
             raise ValidationFailed(problems)
         after = key_result_values(kr)
-        update_row(conn, t.key_result, kr.id, now, **after, **values)
-        audit(
-            conn, caller, workspace, "update", "key_result", kr.id, now, before=before, after=after
+        update_audited(
+            conn, caller, workspace, t.key_result, kr.id, now, before=before, after=after, **moved
         )
     return kr
 
@@ -236,15 +259,14 @@ def delete_key_result(
     with uow:
         conn = uow.conn
         kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
-        require(
-            caller,
+        writable_objective(
             conn,
             workspace,
-            "remove key results from this objective",
-            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+            kr.objective_id,
+            caller,
+            what="remove key results from this objective",
+            doing="deleting its key results",
         )
-        open_period(conn, workspace.id, objective.period_id, "deleting its key results")
         below = conn.execute(
             sa.select(t.objective.c.id, t.objective.c.title)
             .where(t.objective.c.parent_key_result_id == kr.id)

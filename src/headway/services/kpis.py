@@ -24,14 +24,19 @@ from headway.domain.model import (
     Measurement,
     Workspace,
 )
-from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.actors import (
+    Caller,
+    delete_audited,
+    insert_audited,
+    require,
+    update_audited,
+)
 from headway.services.measurements import record_measurement
 from headway.services.proposals import propose_okr_from_kpi, store_proposal
 from headway.services.reports import today_in
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
 
 # The CLI and the demo load these from here.
 __all__ = [
@@ -189,6 +194,21 @@ def _problems(conn: sa.Connection, workspace: Workspace, kpi: Kpi) -> list[Field
     return problems
 
 
+def _writable_kpi(
+    conn: sa.Connection, workspace: Workspace, kpi_id: int, caller: Caller, *, verb: str
+) -> Kpi:
+    """The KPI, if the caller may `verb` (change or delete) it."""
+    kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+    require(
+        caller,
+        conn,
+        workspace,
+        f"{verb} the KPI {kpi.name!r}",
+        lambda actor, tree: permissions.can_write_kpi(actor, kpi, tree),
+    )
+    return kpi
+
+
 def create_kpi(
     uow: UnitOfWork,
     workspace: Workspace,
@@ -234,14 +254,7 @@ def update_kpi(
     day = today_in(workspace, clock)
     with uow:
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
-        require(
-            caller,
-            conn,
-            workspace,
-            f"change the KPI {kpi.name!r}",
-            lambda actor, tree: permissions.can_write_kpi(actor, kpi, tree),
-        )
+        kpi = _writable_kpi(conn, workspace, kpi_id, caller, verb="change")
         before = _values(kpi)
         problems: list[FieldProblem] = []
         updated = replace(kpi)
@@ -270,8 +283,7 @@ def update_kpi(
         if problems:
             raise ValidationFailed(list(dict.fromkeys(problems)))
         after = _values(updated)
-        update_row(conn, t.kpi, kpi.id, now, **after)
-        audit(conn, caller, workspace, "update", "kpi", kpi.id, now, before=before, after=after)
+        update_audited(conn, caller, workspace, t.kpi, kpi.id, now, before=before, after=after)
         measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     return KpiReading(kpis=[updated], figures=figures_of([updated], measurements, workspace, day))
 
@@ -288,14 +300,7 @@ def delete_kpi(
     now = clock()
     with uow:
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
-        require(
-            caller,
-            conn,
-            workspace,
-            f"delete the KPI {kpi.name!r}",
-            lambda actor, tree: permissions.can_write_kpi(actor, kpi, tree),
-        )
+        kpi = _writable_kpi(conn, workspace, kpi_id, caller, verb="delete")
         linked = conn.execute(
             sa.select(t.key_result.c.title)
             .where(t.key_result.c.kpi_id == kpi.id)
@@ -309,6 +314,5 @@ def delete_kpi(
                 f"the KPI {kpi.name!r} is linked to key results ({named}): unlink them first"
             )
         removed = conn.execute(t.measurement.delete().where(t.measurement.c.kpi_id == kpi.id))
-        conn.execute(t.kpi.delete().where(t.kpi.c.id == kpi.id))
         before = _values(kpi) | {"measurements": removed.rowcount}
-        audit(conn, caller, workspace, "delete", "kpi", kpi.id, now, before=before)
+        delete_audited(conn, caller, workspace, t.kpi, kpi.id, now, before=before)

@@ -11,12 +11,17 @@ import sqlalchemy as sa
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
-from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.actors import (
+    Caller,
+    delete_audited,
+    insert_audited,
+    require,
+    update_audited,
+)
 from headway.services.period_state import open_period
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
 
 # What each id field of a request refers to: its table and the word a message uses.
 _REFERENCES: dict[str, tuple[sa.Table, str]] = {
@@ -63,6 +68,28 @@ def objective_values(objective: Objective) -> dict[str, Any]:
         "type": objective.type.value,
         "state": objective.state.value,
     }
+
+
+def writable_objective(
+    conn: sa.Connection,
+    workspace: Workspace,
+    objective_id: int,
+    caller: Caller,
+    *,
+    what: str,
+    doing: str,
+) -> Objective:
+    """The objective, if the caller may `what` (write it) and its period is open for `doing`."""
+    objective = repo.get_objective(conn, workspace.id, objective_id)
+    require(
+        caller,
+        conn,
+        workspace,
+        what,
+        lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+    )
+    open_period(conn, workspace.id, objective.period_id, doing)
+    return objective
 
 
 def _check_objective(
@@ -172,15 +199,14 @@ def update_objective(
     now = clock()
     with uow:
         conn = uow.conn
-        objective = repo.get_objective(conn, workspace.id, objective_id)
-        require(
-            caller,
+        objective = writable_objective(
             conn,
             workspace,
-            "change this objective",
-            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+            objective_id,
+            caller,
+            what="change this objective",
+            doing="changing its objectives",
         )
-        open_period(conn, workspace.id, objective.period_id, "changing its objectives")
         before = objective_values(objective)
         problems = _apply(objective, changes) or _check_objective(
             conn, workspace, objective, is_new=False
@@ -198,25 +224,24 @@ def update_objective(
                     actor, objective.owner_unit_id, objective.owner_id, tree
                 ),
             )
-        after = objective_values(objective)
-        values = dict(after)
+        moved: dict[str, Any] = {}
         if objective.period_id != before["period_id"]:
             open_period(conn, workspace.id, objective.period_id, "adding objectives")
             objective.position = repo.next_position(
                 conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
             )
-            values["position"] = objective.position
-        update_row(conn, t.objective, objective.id, now, **values)
-        audit(
+            moved["position"] = objective.position
+        after = objective_values(objective)
+        update_audited(
             conn,
             caller,
             workspace,
-            "update",
-            "objective",
+            t.objective,
             objective.id,
             now,
             before=before,
             after=after,
+            **moved,
         )
     return objective
 
@@ -237,15 +262,14 @@ def delete_objective(
     now = clock()
     with uow:
         conn = uow.conn
-        objective = repo.get_objective(conn, workspace.id, objective_id)
-        require(
-            caller,
+        objective = writable_objective(
             conn,
             workspace,
-            "delete this objective",
-            lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+            objective_id,
+            caller,
+            what="delete this objective",
+            doing="deleting its objectives",
         )
-        open_period(conn, workspace.id, objective.period_id, "deleting its objectives")
         krs = sa.select(t.key_result.c.id).where(t.key_result.c.objective_id == objective.id)
         kr_ids = list(conn.execute(krs).scalars())
         below = conn.execute(
@@ -272,9 +296,8 @@ def delete_objective(
         ).rowcount
         conn.execute(t.grade.delete().where(t.grade.c.objective_id == objective.id))
         # Its own alignment links point at other rows only; the row itself can now go.
-        conn.execute(t.objective.delete().where(t.objective.c.id == objective.id))
         before = objective_values(objective) | {"key_result_ids": kr_ids, **removed}
-        audit(conn, caller, workspace, "delete", "objective", objective.id, now, before=before)
+        delete_audited(conn, caller, workspace, t.objective, objective.id, now, before=before)
 
 
 def delete_key_result_rows(conn: sa.Connection, kr_ids: list[int]) -> dict[str, int]:

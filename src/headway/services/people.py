@@ -19,7 +19,7 @@ from headway.services.actors import Caller, admins_only, audit, require
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import insert_row, update_row
+from headway.store.writes import end_sessions, insert_row, update_row
 
 TOKEN_PREFIX = "hw_"  # noqa: S105 - a visible prefix, not a secret
 MIN_PASSWORD_LENGTH = 8
@@ -36,13 +36,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _password_problems(password: str | None) -> list[FieldProblem]:
+def password_problems(password: str | None, *, field: str = "password") -> list[FieldProblem]:
+    """What is wrong with a new password (None: no password given, nothing wrong)."""
     if password is None:
         return []
     if len(password) < MIN_PASSWORD_LENGTH:
-        return [FieldProblem("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")]
+        return [FieldProblem(field, f"must be at least {MIN_PASSWORD_LENGTH} characters")]
     if len(password) > MAX_PASSWORD_LENGTH:
-        return [FieldProblem("password", f"must be at most {MAX_PASSWORD_LENGTH} characters")]
+        return [FieldProblem(field, f"must be at most {MAX_PASSWORD_LENGTH} characters")]
     return []
 
 
@@ -53,7 +54,7 @@ def _person_problems(
     problems += [] if name is None else validation.validate_title("name", name)
     if role is not None and role not in {r.value for r in Role}:
         problems.append(FieldProblem("role", "must be one of admin, member, viewer"))
-    return problems + _password_problems(password)
+    return problems + password_problems(password)
 
 
 def _insert_person(
@@ -267,6 +268,8 @@ def update_person(
             )
         if "password" in changes:
             values["password_hash"] = hash_password(changes["password"])
+            # Whoever held a session with the old password holds nothing now.
+            end_sessions(conn, person.id, now)
         update_row(conn, t.person, person.id, now, **values)
         if "unit_ids" in changes:
             conn.execute(t.person_unit.delete().where(t.person_unit.c.person_id == person.id))
@@ -307,11 +310,13 @@ def set_password(
         )
         if person is None:
             raise NotFound(f"no person has the email {email}")
+        now = clock()
         uow.conn.execute(
             t.person.update()
             .where(t.person.c.id == person.id)
-            .values(password_hash=hash_password(password), updated_at=clock())
+            .values(password_hash=hash_password(password), updated_at=now)
         )
+        end_sessions(uow.conn, person.id, now)
 
 
 @dataclass(frozen=True, slots=True)

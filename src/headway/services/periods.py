@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from headway.domain import validation
-from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.evaluation import evaluate
 from headway.domain.model import (
     ObjectiveState,
@@ -64,14 +64,7 @@ def _record(row: Any) -> PeriodRecord:
 
 
 def _row(conn: sa.Connection, workspace: Workspace, period_id: int) -> PeriodRecord:
-    row = conn.execute(
-        sa.select(t.period).where(
-            t.period.c.id == period_id, t.period.c.workspace_id == workspace.id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"period {period_id} does not exist")
-    return _record(row)
+    return _record(repo.workspace_row(conn, t.period, workspace.id, period_id, "period"))
 
 
 def _grades(conn: sa.Connection, period_id: int) -> list[Grade]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from headway.domain import permissions
+from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.evaluation import evaluate
 from headway.domain.kpi import OkrProposal, kpi_figures, propose_okr
@@ -162,6 +162,14 @@ def _store(
     caller: Caller,
     now: datetime,
 ) -> tuple[Objective, KeyResult, Period]:
+    # A proposal may have been edited before it is stored: check it as any new OKR is.
+    problems = validation.validate_title("objective_title", proposal.objective_title)
+    problems += validation.validate_title("key_result_title", proposal.key_result_title)
+    problems += validation.validate_key_result(
+        KeyResultKind.METRIC, proposal.start_value, proposal.target_value, 1.0, kpi_linked=True
+    )
+    if problems:
+        raise ValidationFailed(problems)
     period = _period(repo.load_periods(conn, workspace.id), period_id, today)
     if period is None:
         raise ValidationFailed(
@@ -169,11 +177,9 @@ def _store(
         )
     if period.state is PeriodState.CLOSED:
         raise Conflict(f"period {period.name} is closed")
-    position = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(t.objective)
-        .where(t.objective.c.period_id == period.id)
-    ).scalar_one()
+    position = repo.next_position(
+        conn, t.objective.c.position, t.objective.c.period_id == period.id
+    )
     objective_values, kr_values = _rows(kpi, proposal)
     objective_values |= {"period_id": period.id, "position": position}
     objective_id = insert_audited(conn, caller, workspace, t.objective, now, **objective_values)

@@ -9,13 +9,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from headway.domain import validation
-from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Unit, UnitKind, Workspace
-from headway.services.actors import Caller, admins_only, audit, insert_audited, require
+from headway.services.actors import (
+    Caller,
+    admins_only,
+    delete_audited,
+    insert_audited,
+    require,
+    update_audited,
+)
 from headway.store import repository as repo
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
 
 
 def list_units(uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int) -> list[Unit]:
@@ -30,10 +36,12 @@ def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
 
 
 def _unit(conn: sa.Connection, workspace: Workspace, unit_id: int) -> Unit:
-    for unit in repo.load_units(conn, workspace.id):
-        if unit.id == unit_id:
-            return unit
-    raise NotFound(f"unit {unit_id} does not exist")
+    return repo.to_unit(repo.workspace_row(conn, t.unit, workspace.id, unit_id, "unit"))
+
+
+def _unit_values(unit: Unit) -> dict[str, Any]:
+    """A unit's writable fields, as the audit log and the API name them."""
+    return {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
 
 
 def _check_tree(units: list[Unit], changed: Unit) -> list[FieldProblem]:
@@ -65,7 +73,7 @@ def create_unit(
         problems = validation.validate_title("name", name) + _check_tree(units, new)
         if problems:
             raise ValidationFailed(problems)
-        values = {"name": new.name, "kind": kind.value, "parent_id": parent_id, "key": None}
+        values = _unit_values(new) | {"key": None}
         new.id = insert_audited(conn, caller, workspace, t.unit, now, **values)
     return new
 
@@ -86,7 +94,7 @@ def update_unit(
         units = repo.load_units(conn, workspace.id)
         unit = _unit(conn, workspace, unit_id)
         require(caller, conn, workspace, "change the unit tree", admins_only)
-        before = {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
+        before = _unit_values(unit)
         # A null name or kind would clear what every unit must have: refuse, don't print "None".
         nulls = [
             FieldProblem(f, "is required") for f in ("name", "kind") if changes.get(f, "") is None
@@ -103,9 +111,8 @@ def update_unit(
         problems += _check_tree(units, unit)
         if problems:
             raise ValidationFailed(problems)
-        after = {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
-        update_row(conn, t.unit, unit.id, now, **after)
-        audit(conn, caller, workspace, "update", "unit", unit.id, now, before=before, after=after)
+        after = _unit_values(unit)
+        update_audited(conn, caller, workspace, t.unit, unit.id, now, before=before, after=after)
     return unit
 
 
@@ -134,14 +141,5 @@ def delete_unit(
         owned = [what for what, q in owners.items() if conn.execute(q.limit(1)).first()]
         if owned:
             raise Conflict(f"unit {unit.name!r} still has {', '.join(owned)}: move them first")
-        conn.execute(t.unit.delete().where(t.unit.c.id == unit.id))
-        audit(
-            conn,
-            caller,
-            workspace,
-            "delete",
-            "unit",
-            unit.id,
-            now,
-            before={"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id},
-        )
+        before = _unit_values(unit)
+        delete_audited(conn, caller, workspace, t.unit, unit.id, now, before=before)

@@ -167,6 +167,19 @@ def to_measurement(r: Any) -> Measurement:
 # --- whole-table loaders (each one query) ----------------------------------------------------
 
 
+def workspace_row(
+    conn: sa.Connection, table: sa.Table, workspace_id: int, row_id: int, what: str
+) -> Any:
+    """The row of `table` with this id in the workspace; NotFound (naming `what`) otherwise,
+    also when it belongs to another workspace."""
+    row = conn.execute(
+        sa.select(table).where(table.c.id == row_id, table.c.workspace_id == workspace_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"{what} {row_id} does not exist")
+    return row
+
+
 def get_workspace(conn: sa.Connection, workspace_id: int) -> Workspace:
     row = conn.execute(sa.select(t.workspace).where(t.workspace.c.id == workspace_id)).first()
     if row is None:
@@ -326,22 +339,12 @@ def load_periods_data(
 
 
 def get_objective(conn: sa.Connection, workspace_id: int, objective_id: int) -> Objective:
-    row = conn.execute(
-        sa.select(t.objective).where(
-            t.objective.c.id == objective_id, t.objective.c.workspace_id == workspace_id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"objective {objective_id} does not exist")
+    row = workspace_row(conn, t.objective, workspace_id, objective_id, "objective")
     return to_objective(row)
 
 
 def get_kpi(conn: sa.Connection, workspace_id: int, kpi_id: int) -> Kpi:
-    row = conn.execute(
-        sa.select(t.kpi).where(t.kpi.c.id == kpi_id, t.kpi.c.workspace_id == workspace_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"KPI {kpi_id} does not exist")
+    row = workspace_row(conn, t.kpi, workspace_id, kpi_id, "KPI")
     return to_kpi(row)
 
 
@@ -427,13 +430,7 @@ def _people_with_units(conn: sa.Connection, rows: list[Any]) -> list[Person]:
 
 
 def get_person(conn: sa.Connection, workspace_id: int, person_id: int) -> Person:
-    row = conn.execute(
-        sa.select(t.person).where(
-            t.person.c.id == person_id, t.person.c.workspace_id == workspace_id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"person {person_id} does not exist")
+    row = workspace_row(conn, t.person, workspace_id, person_id, "person")
     return _people_with_units(conn, [row])[0]
 
 
@@ -449,13 +446,7 @@ def people_page(conn: sa.Connection, workspace_id: int, after_id: int, limit: in
 
 
 def get_period(conn: sa.Connection, workspace_id: int, period_id: int) -> Period:
-    row = conn.execute(
-        sa.select(t.period).where(
-            t.period.c.id == period_id, t.period.c.workspace_id == workspace_id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"period {period_id} does not exist")
+    row = workspace_row(conn, t.period, workspace_id, period_id, "period")
     return to_period(row)
 
 
@@ -482,35 +473,17 @@ def objectives_after(
 
 
 def get_key_result(conn: sa.Connection, workspace_id: int, key_result_id: int) -> KeyResult:
-    row = conn.execute(
-        sa.select(t.key_result).where(
-            t.key_result.c.id == key_result_id, t.key_result.c.workspace_id == workspace_id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"key result {key_result_id} does not exist")
+    row = workspace_row(conn, t.key_result, workspace_id, key_result_id, "key result")
     return to_key_result(row)
 
 
 def get_check_in(conn: sa.Connection, workspace_id: int, check_in_id: int) -> CheckIn:
-    row = conn.execute(
-        sa.select(t.check_in).where(
-            t.check_in.c.id == check_in_id, t.check_in.c.workspace_id == workspace_id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"check-in {check_in_id} does not exist")
+    row = workspace_row(conn, t.check_in, workspace_id, check_in_id, "check-in")
     return to_check_in(row)
 
 
 def get_initiative(conn: sa.Connection, workspace_id: int, initiative_id: int) -> Initiative:
-    row = conn.execute(
-        sa.select(t.initiative).where(
-            t.initiative.c.id == initiative_id, t.initiative.c.workspace_id == workspace_id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"initiative {initiative_id} does not exist")
+    row = workspace_row(conn, t.initiative, workspace_id, initiative_id, "initiative")
     return to_initiative(row)
 
 
@@ -561,3 +534,18 @@ def load_measurements_of(
         t.measurement.c.at <= until,
     )
     return [to_measurement(r) for r in conn.execute(q.order_by(t.measurement.c.id))]
+
+
+def load_initiatives_of_objective(
+    conn: sa.Connection, workspace_id: int, objective_id: int
+) -> list[Initiative]:
+    """The initiatives of an objective and of its key results, by id, in one query."""
+    i = t.initiative.c
+    krs = sa.select(t.key_result.c.id).where(t.key_result.c.objective_id == objective_id)
+    q = (
+        sa.select(t.initiative)
+        .where(i.workspace_id == workspace_id)
+        .where(sa.or_(i.objective_id == objective_id, i.key_result_id.in_(krs)))
+        .order_by(i.id)
+    )
+    return [to_initiative(r) for r in conn.execute(q)]
