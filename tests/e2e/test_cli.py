@@ -170,6 +170,38 @@ def test_kpi_record_moves_the_latest_value(headway: Any, database_url: str) -> N
     assert churn_after["health"] == "critical"
 
 
+def test_report_as_html_is_one_page_with_the_figures_and_user_text_escaped(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    doc = _seeds()
+    doc["objectives"][1]["title"] = "<script>alert(1)</script> & more"
+    assert (
+        headway("import", str(_write(tmp_path, "d.yaml", doc)), database=database_url).returncode
+        == 0
+    )
+    page = headway(
+        "report",
+        "--period",
+        "2026-Q4",
+        "--as-of",
+        "2026-11-15",
+        "--format",
+        "html",
+        database=database_url,
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!doctype html>")
+    assert "<title>Example Co — 2026-Q4</title>" in page.stdout
+    assert "As of 2026-11-15: expected progress 50%." in page.stdout
+    # The worked example's figures: the customer-experience objective scores 62%, on track.
+    assert (
+        'Improve our customer experience — 62% <span class="on_track">(on track)</span>'
+        in page.stdout
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page.stdout
+    assert "<script" not in page.stdout
+
+
 def test_token_create_prints_a_token_that_is_stored_only_as_a_hash(
     headway: Any, database_url: str
 ) -> None:

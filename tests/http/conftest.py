@@ -8,11 +8,6 @@ permission rules tell apart; `ids` maps the document's keys to the rows' ids.
 from __future__ import annotations
 
 import copy
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +27,7 @@ from headway.services.workspaces import resolve_workspace
 from headway.store import tables as t
 from headway.store.schema import upgrade_database
 from headway.store.uow import make_uow
+from live_server import headway_server
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
 
@@ -57,12 +53,6 @@ class LiveServer:
         """An HTTP client acting as `actor` (None: no credentials at all)."""
         headers = {"Authorization": f"Bearer {self.tokens[actor]}"} if actor else {}
         return httpx.Client(base_url=self.base_url + "/api/v1", headers=headers, timeout=30)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _other_company() -> dict[str, Any]:
@@ -113,44 +103,7 @@ def live(
         server = request.getfixturevalue("postgres_server")
         database_url = server.create_database()
     tokens, ids = _seed(database_url)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")}
-    process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "headway",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--database",
-            database_url,
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            output = process.stdout.read() if process.stdout else ""
-            pytest.fail(f"headway serve did not start:\n{output}")
-        time.sleep(0.1)
-    yield LiveServer(base_url=base_url, database_url=database_url, tokens=tokens, ids=ids)
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with headway_server(database_url) as base_url:
+        yield LiveServer(base_url=base_url, database_url=database_url, tokens=tokens, ids=ids)
     if server is not None:
         server.drop_database(database_url)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 
 # Every path of INTERFACES.md's HTTP API table (with {id} placeholders), by method.
 INTERFACE_PATHS = {
@@ -94,3 +95,36 @@ def test_malformed_json_and_unknown_fields_are_422_naming_the_field(live: Any) -
         wrong_type = http.post("/units", json={"name": 5, "kind": "team"})
         assert wrong_type.status_code == 422
         assert "name" in {e["field"] for e in wrong_type.json()["errors"]}
+
+
+TOO_LARGE = str(2**63)  # one past the largest id a database integer column holds
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("GET", "/units/ID", "unit_id"),
+        ("GET", "/people/ID", "person_id"),
+        ("GET", "/periods/ID", "period_id"),
+        ("POST", "/periods/ID/close", "period_id"),
+        ("GET", "/objectives/ID", "objective_id"),
+        ("GET", "/kpis/ID", "kpi_id"),
+        ("GET", "/kpis/ID/measurements", "kpi_id"),
+        ("POST", "/kpis/ID/propose-okr", "kpi_id"),
+        ("DELETE", "/tokens/ID", "token_id"),
+        ("GET", "/reports/period/ID", "period_id"),
+        ("GET", "/kpis?unit=ID", "unit"),
+        ("GET", "/dashboard?period=ID", "period"),
+        ("GET", "/lint?period=ID", "period"),
+        ("GET", "/audit?subject_id=ID", "subject_id"),
+        ("GET", "/audit?actor_id=ID", "actor_id"),
+    ],
+)
+@pytest.mark.parametrize("row_id", ["0", TOO_LARGE])
+def test_ids_out_of_range_are_422_naming_the_parameter(
+    live: Any, method: str, path: str, field: str, row_id: str
+) -> None:
+    with live.client("admin") as http:
+        answer = http.request(method, path.replace("ID", row_id))
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == [field]

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
+
+import httpx
+
+from headway.config import load_settings
+from headway.services.actors import Caller
+from headway.services.people import create_token
+from headway.services.workspaces import resolve_workspace
+from headway.store.uow import make_uow
 
 EVENT_FIELDS = {
     "id",
@@ -143,3 +153,45 @@ def test_only_admins_read_the_log_and_only_their_own_workspaces(live: Any) -> No
     assert theirs
     assert not ours & {e["id"] for e in theirs}
     assert all(e["actor_label"] != "ceo@example.com" for e in theirs)
+
+
+def test_a_cursor_beyond_any_id_is_refused_naming_the_cursor(live: Any) -> None:
+    huge = base64.urlsafe_b64encode(f"id:{2**70}".encode()).decode().rstrip("=")
+    with live.client("admin") as http:
+        answer = http.get("/audit", params={"cursor": huge})
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == ["cursor"]
+
+
+def test_a_person_with_a_250_character_email_leaves_it_in_the_log(live: Any) -> None:
+    email = "a" * 59 + "@" + ".".join(["b" * 60, "c" * 60, "d" * 60]) + ".example"
+    assert len(email) == 250
+    with live.client("admin") as http:
+        person = http.post("/people", json={"name": "Long Mail", "email": email, "role": "admin"})
+        assert person.status_code == 201, person.text
+    uow = make_uow(load_settings(database_url=live.database_url))
+    token = create_token(
+        uow,
+        resolve_workspace(uow, "Example Co"),
+        email=email,
+        caller=Caller.operator("test"),
+        clock=lambda: datetime.now(UTC),
+    ).token
+    uow.engine.dispose()
+    with httpx.Client(
+        base_url=live.base_url + "/api/v1", headers={"Authorization": f"Bearer {token}"}
+    ) as http:
+        period = http.post(
+            "/periods",
+            json={
+                "name": "Long mail's sprint",
+                "kind": "custom",
+                "start_date": "2027-05-03",
+                "end_date": "2027-05-14",
+            },
+        )
+        assert period.status_code == 201, period.text
+        events = http.get(
+            "/audit", params={"subject_type": "period", "subject_id": period.json()["id"]}
+        ).json()["items"]
+    assert [e["actor_label"] for e in events] == [email]

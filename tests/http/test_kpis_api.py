@@ -304,6 +304,28 @@ def test_propose_okr_with_create_stores_the_draft_objective(live: Any) -> None:
     assert stored == [("Improve Average reply time",)]
 
 
+def test_a_stored_proposal_goes_last_in_its_period_even_after_deletions(live: Any) -> None:
+    period = live.ids["period:2026-Q4"]
+    positions = sa.select(t.objective.c.id, t.objective.c.position).where(
+        t.objective.c.period_id == period
+    )
+    with live.client("admin") as http:
+        made = [
+            http.post("/objectives", json={"title": f"Stopgap {n}", "period_id": period}).json()
+            for n in range(3)
+        ]
+        for objective in made[:2]:
+            assert http.delete(f"/objectives/{objective['id']}").status_code == 204
+        stored = http.post(
+            f"/kpis/{live.ids['kpi:reply-time']}/propose-okr",
+            params={"create": "true", "as_of": AS_OF},
+            json={"period_id": period},
+        ).json()
+    order = dict(_rows(live, positions))
+    assert order[stored["id"]] == max(order.values())
+    assert list(order.values()).count(order[stored["id"]]) == 1
+
+
 def test_propose_okr_refusals(live: Any) -> None:
     before = _objective_count(live)
     reply = live.ids["kpi:reply-time"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 
 def test_units_list_pages_with_an_opaque_cursor(live: Any) -> None:
     with live.client("viewer") as http:
@@ -78,3 +80,25 @@ def test_a_null_name_or_kind_is_refused_not_stored_as_none(live: Any) -> None:
         assert refused.status_code == 422
         assert {e["field"] for e in refused.json()["errors"]} == {"name", "kind"}
         assert http.get(unit).json()["name"] == "Support EMEA"
+
+
+@pytest.mark.parametrize("parent", ['"PARENT"', "PARENT.0", "true"])
+def test_a_parent_id_that_is_not_a_json_integer_is_refused(live: Any, parent: str) -> None:
+    raw = parent.replace("PARENT", str(live.ids["unit:support"]))
+    with live.client("admin") as http:
+        before = len(http.get("/units", params={"limit": 500}).json()["items"])
+        made = http.post(
+            "/units",
+            content=f'{{"name": "Support APAC", "kind": "team", "parent_id": {raw}}}'.encode(),
+            headers={"content-type": "application/json"},
+        )
+        assert made.status_code == 422, made.text
+        assert [e["field"] for e in made.json()["errors"]] == ["parent_id"]
+        assert len(http.get("/units", params={"limit": 500}).json()["items"]) == before
+        moved = http.patch(
+            f"/units/{live.ids['unit:support-emea']}",
+            content=f'{{"parent_id": {raw}}}'.encode(),
+            headers={"content-type": "application/json"},
+        )
+        assert moved.status_code == 422, moved.text
+        assert [e["field"] for e in moved.json()["errors"]] == ["parent_id"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy.exc as sa_exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from headway.domain.errors import (
@@ -39,6 +40,28 @@ TITLES = {
 
 class Unauthenticated(DomainError):
     """No valid credentials came with the request."""
+
+
+# Renders an error as a web page: (request, status, detail, errors) -> response. The web UI
+# installs one; without it, or for API paths, every error is problem+json.
+PageErrorRenderer = Callable[[Request, int, str, list[FieldProblem] | None], Response]
+
+API_PATHS = ("/api/", "/healthz")
+
+
+def _answer(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """problem+json for the API; an error page for a person's browser on a page path."""
+    renderer: PageErrorRenderer | None = getattr(request.app.state, "page_errors", None)
+    if renderer is not None and not request.url.path.startswith(API_PATHS):
+        return renderer(request, status, detail, errors)
+    return problem(status, detail, errors=errors, headers=headers)
 
 
 def problem(
@@ -86,43 +109,43 @@ def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, request validation and HTTP errors to problem+json."""
 
     @app.exception_handler(ValidationFailed)
-    async def _invalid(_: Request, exc: ValidationFailed) -> JSONResponse:
-        return problem(422, str(exc), errors=exc.problems)
+    async def _invalid(request: Request, exc: ValidationFailed) -> Response:
+        return _answer(request, 422, str(exc), errors=exc.problems)
 
     @app.exception_handler(RequestValidationError)
-    async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = _request_problems(exc)
-        return problem(422, "; ".join(str(p) for p in problems), errors=problems)
+        return _answer(request, 422, "; ".join(str(p) for p in problems), errors=problems)
 
     @app.exception_handler(NotFound)
-    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return problem(404, str(exc))
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return _answer(request, 404, str(exc))
 
     @app.exception_handler(PermissionDenied)
-    async def _forbidden(_: Request, exc: PermissionDenied) -> JSONResponse:
-        return problem(403, str(exc))
+    async def _forbidden(request: Request, exc: PermissionDenied) -> Response:
+        return _answer(request, 403, str(exc))
 
     @app.exception_handler(Conflict)
-    async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return problem(409, str(exc))
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        return _answer(request, 409, str(exc))
 
     @app.exception_handler(Unauthenticated)
     async def _unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
         return problem(401, str(exc), headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail))
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        return _answer(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(sa_exc.DataError)
-    async def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
         # Inputs are bounded where they are parsed; this is the net under a bound forgotten.
         log.warning("a value out of the database's range reached it: %s", exc)
         problem_ = FieldProblem("body", "a value is out of range (too large or too long)")
-        return problem(422, problem_.message, errors=[problem_])
+        return _answer(request, 422, problem_.message, errors=[problem_])
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return problem(500, "an unexpected error happened; it has been logged")
+        return _answer(request, 500, "an unexpected error happened; it has been logged")

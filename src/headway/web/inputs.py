@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from headway.services.document import Day, Number
 
-__all__ = ["Body", "Day", "Id", "Number", "RowId", "changes_of"]
+__all__ = ["Body", "Day", "FilterId", "Id", "Number", "RowId", "changes_of"]
 
 MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 
@@ -17,6 +17,8 @@ MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 # A row id in a path: /objectives/99999999999999999999 is simply not there.
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="The row's id.")]
+# A row id in a query (?period=12): the same range, so a bad one is a 422 naming the parameter.
+FilterId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Body(BaseModel):

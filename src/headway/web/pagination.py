@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Query
 
 from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.web.inputs import MAX_ID
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -35,7 +36,7 @@ def decode_cursor(cursor: str | None) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = text.partition(":")
-        if kind == "id" and value.isdigit():
+        if kind == "id" and value.isdigit() and int(value) <= MAX_ID:
             return int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

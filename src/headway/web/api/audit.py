@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from headway.services import audit_log as service
 from headway.services.shapes import audit_event_shape
 from headway.web.deps import ApiContext
+from headway.web.inputs import FilterId
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -20,8 +21,8 @@ def list_audit_events(
     subject_type: Annotated[
         str | None, Query(description="Only events about rows of this kind (e.g. `person`).")
     ] = None,
-    subject_id: Annotated[int | None, Query(description="Only events about this row.")] = None,
-    actor_id: Annotated[int | None, Query(description="Only what this person did.")] = None,
+    subject_id: Annotated[FilterId | None, Query(description="Only events about this row.")] = None,
+    actor_id: Annotated[FilterId | None, Query(description="Only what this person did.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Any:

@@ -14,11 +14,12 @@ from headway.services.report_html import report_html
 from headway.services.reports import period_report
 from headway.services.shapes import dashboard_shape, finding_shape, period_shape, report_shape
 from headway.web.deps import ApiContext, AsOfQuery
+from headway.web.inputs import FilterId, RowId
 
 router = APIRouter(tags=["insights"])
 
 PeriodQuery = Annotated[
-    int | None, Query(description="The period's id (default: the current period).")
+    FilterId | None, Query(description="The period's id (default: the current period).")
 ]
 
 
@@ -77,7 +78,7 @@ def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = Non
     },
 )
 def get_period_report(
-    period_id: int,
+    period_id: RowId,
     api: ApiContext,
     fmt: Annotated[
         ReportFormat, Query(alias="format", description="json, md (Markdown) or html.")

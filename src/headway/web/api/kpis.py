@@ -22,12 +22,11 @@ from headway.services.shapes import (
     objective_shape,
 )
 from headway.web.deps import ApiContext, AsOfQuery
-from headway.web.inputs import Body, Day, Number, changes_of
+from headway.web.inputs import Body, Day, FilterId, Id, Number, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 router = APIRouter(prefix="/kpis", tags=["kpis"])
 
-Id = Annotated[int, Strict()]
 Text = Annotated[str, Strict()]
 
 
@@ -99,7 +98,9 @@ def _shaped(reading: KpiReading) -> dict[str, Any]:
 @router.get("")
 def list_kpis(
     api: ApiContext,
-    unit: Annotated[int | None, Query(description="Owning unit's id (that unit only).")] = None,
+    unit: Annotated[
+        FilterId | None, Query(description="Owning unit's id (that unit only).")
+    ] = None,
     category: Annotated[str | None, Query(description="Category, in any case.")] = None,
     health: Annotated[Health | None, Query(description="Health as of the date.")] = None,
     as_of: AsOfQuery = None,
@@ -130,13 +131,13 @@ def create_kpi(body: KpiIn, api: ApiContext) -> Any:
 
 
 @router.get("/{kpi_id}")
-def get_kpi(kpi_id: int, api: ApiContext, as_of: AsOfQuery = None) -> Any:
+def get_kpi(kpi_id: RowId, api: ApiContext, as_of: AsOfQuery = None) -> Any:
     """One KPI with its latest value, health and trend as of a date."""
     return _shaped(service.get_kpi(api.uow, api.workspace, kpi_id, as_of=as_of, clock=api.clock))
 
 
 @router.patch("/{kpi_id}")
-def update_kpi(kpi_id: int, body: KpiPatch, api: ApiContext) -> Any:
+def update_kpi(kpi_id: RowId, body: KpiPatch, api: ApiContext) -> Any:
     """Change a KPI; send null to clear an optional field."""
     reading = service.update_kpi(
         api.uow, api.workspace, kpi_id, changes_of(body), caller=api.caller, clock=api.clock
@@ -145,14 +146,14 @@ def update_kpi(kpi_id: int, body: KpiPatch, api: ApiContext) -> Any:
 
 
 @router.delete("/{kpi_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_kpi(kpi_id: int, api: ApiContext) -> None:
+def delete_kpi(kpi_id: RowId, api: ApiContext) -> None:
     """Remove a KPI and its measurements (refused while a key result is linked to it)."""
     service.delete_kpi(api.uow, api.workspace, kpi_id, caller=api.caller, clock=api.clock)
 
 
 @router.get("/{kpi_id}/measurements")
 def list_measurements(
-    kpi_id: int,
+    kpi_id: RowId,
     api: ApiContext,
     since: Annotated[date | None, Query(alias="from", description="Dated on or after.")] = None,
     until: Annotated[date | None, Query(alias="to", description="Dated on or before.")] = None,
@@ -189,7 +190,7 @@ def _measurements_in(payload: Any) -> list[MeasurementIn]:
     openapi_extra=_MEASUREMENTS_BODY,
 )
 def record_measurements(
-    kpi_id: int,
+    kpi_id: RowId,
     payload: Annotated[Any, BodyParam()],
     api: ApiContext,
     replace: Annotated[
@@ -222,7 +223,7 @@ def record_measurements(
 
 @router.post("/{kpi_id}/propose-okr")
 def propose_okr(
-    kpi_id: int,
+    kpi_id: RowId,
     api: ApiContext,
     response: Response,
     body: ProposalIn | None = None,
@@ -230,7 +231,7 @@ def propose_okr(
         bool, Query(description="Store the proposal as a draft objective (201).")
     ] = False,
     period_id: Annotated[
-        int | None, Query(description="Period to store it in (default: the current one).")
+        FilterId | None, Query(description="Period to store it in (default: the current one).")
     ] = None,
     as_of: AsOfQuery = None,
 ) -> Any:

@@ -6,18 +6,15 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import Field
 
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Status
 from headway.services import okrs, queries
 from headway.services.shapes import objective_shape
 from headway.web.deps import ApiContext, AsOfQuery
-from headway.web.inputs import MAX_ID, Body, Id, RowId, changes_of
+from headway.web.inputs import Body, FilterId, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 router = APIRouter(prefix="/objectives", tags=["objectives"])
-
-FilterId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ObjectiveIn(Body):

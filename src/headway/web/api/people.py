@@ -11,7 +11,7 @@ from headway.domain.model import Role
 from headway.services import people as service
 from headway.services.shapes import person_shape
 from headway.web.deps import ApiContext
-from headway.web.inputs import Body, Id, changes_of
+from headway.web.inputs import Body, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -65,12 +65,12 @@ def create_person(body: PersonIn, api: ApiContext) -> Any:
 
 
 @router.get("/{person_id}")
-def get_person(person_id: int, api: ApiContext) -> Any:
+def get_person(person_id: RowId, api: ApiContext) -> Any:
     return person_shape(service.get_person(api.uow, api.workspace, person_id))
 
 
 @router.patch("/{person_id}")
-def update_person(person_id: int, body: PersonPatch, api: ApiContext) -> Any:
+def update_person(person_id: RowId, body: PersonPatch, api: ApiContext) -> Any:
     """Change a person (admins); the last active admin cannot demote or deactivate themselves."""
     person = service.update_person(
         api.uow, api.workspace, person_id, changes_of(body), caller=api.caller, clock=api.clock

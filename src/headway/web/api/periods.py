@@ -10,7 +10,7 @@ from headway.domain.model import PeriodKind, PeriodState
 from headway.services import periods as service
 from headway.services.shapes import period_record_shape
 from headway.web.deps import ApiContext
-from headway.web.inputs import Body, Day, changes_of
+from headway.web.inputs import Body, Day, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 router = APIRouter(prefix="/periods", tags=["periods"])
@@ -66,13 +66,13 @@ def create_period(body: PeriodIn, api: ApiContext) -> Any:
 
 
 @router.get("/{period_id}")
-def get_period(period_id: int, api: ApiContext) -> Any:
+def get_period(period_id: RowId, api: ApiContext) -> Any:
     """A period with its notes; once closed, with the `grades` frozen at closing."""
     return period_record_shape(service.get_period(api.uow, api.workspace, period_id))
 
 
 @router.patch("/{period_id}")
-def update_period(period_id: int, body: PeriodPatch, api: ApiContext) -> Any:
+def update_period(period_id: RowId, body: PeriodPatch, api: ApiContext) -> Any:
     """Change a period (admins). A closed period takes only its retrospective notes (else 409)."""
     record = service.update_period(
         api.uow, api.workspace, period_id, changes_of(body), caller=api.caller, clock=api.clock
@@ -81,7 +81,7 @@ def update_period(period_id: int, body: PeriodPatch, api: ApiContext) -> Any:
 
 
 @router.post("/{period_id}/close")
-def close_period(period_id: int, api: ApiContext, body: RetroNotes | None = None) -> Any:
+def close_period(period_id: RowId, api: ApiContext, body: RetroNotes | None = None) -> Any:
     """Close a period (admins): grade its objectives and key results as of its end (or today,
     if sooner), close its objectives, and keep the retrospective notes sent along."""
     record = service.close_period(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, status
 from headway.services import api_tokens as service
 from headway.services.shapes import token_shape
 from headway.web.deps import ApiContext
-from headway.web.inputs import Body
+from headway.web.inputs import Body, RowId
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
@@ -38,6 +38,6 @@ def create_token(body: TokenIn, api: ApiContext) -> Any:
 
 
 @router.delete("/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: int, api: ApiContext) -> None:
+def revoke_token(token_id: RowId, api: ApiContext) -> None:
     """Revoke a token: one's own, or any in the workspace for admins. It gets 401 afterwards."""
     service.revoke_token(api.uow, api.workspace, token_id, caller=api.caller, clock=api.clock)

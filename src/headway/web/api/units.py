@@ -10,7 +10,7 @@ from headway.domain.model import UnitKind
 from headway.services import units as service
 from headway.services.shapes import unit_shape
 from headway.web.deps import ApiContext
-from headway.web.inputs import Body, changes_of
+from headway.web.inputs import Body, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
 router = APIRouter(prefix="/units", tags=["units"])
@@ -19,13 +19,13 @@ router = APIRouter(prefix="/units", tags=["units"])
 class UnitIn(Body):
     name: str
     kind: UnitKind
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class UnitPatch(Body):
     name: str | None = None
     kind: UnitKind | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 @router.get("")
@@ -51,12 +51,12 @@ def create_unit(body: UnitIn, api: ApiContext) -> Any:
 
 
 @router.get("/{unit_id}")
-def get_unit(unit_id: int, api: ApiContext) -> Any:
+def get_unit(unit_id: RowId, api: ApiContext) -> Any:
     return unit_shape(service.get_unit(api.uow, api.workspace, unit_id))
 
 
 @router.patch("/{unit_id}")
-def update_unit(unit_id: int, body: UnitPatch, api: ApiContext) -> Any:
+def update_unit(unit_id: RowId, body: UnitPatch, api: ApiContext) -> Any:
     """Rename or move a unit (admins)."""
     unit = service.update_unit(
         api.uow, api.workspace, unit_id, changes_of(body), caller=api.caller, clock=api.clock
@@ -65,6 +65,6 @@ def update_unit(unit_id: int, body: UnitPatch, api: ApiContext) -> Any:
 
 
 @router.delete("/{unit_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_unit(unit_id: int, api: ApiContext) -> None:
+def delete_unit(unit_id: RowId, api: ApiContext) -> None:
     """Remove a unit that owns nothing (admins)."""
     service.delete_unit(api.uow, api.workspace, unit_id, caller=api.caller, clock=api.clock)
