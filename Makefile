@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HEADWAY := $(BIN)/headway
 PIP := $(BIN)/python -m pip
 
-.PHONY: install install-dev run test lint format services clean
+.PHONY: install install-dev run test lint format services browser screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Headway needs Python >= 3.11")'
@@ -29,6 +29,7 @@ run: install
 	$(HEADWAY) init
 	$(HEADWAY) demo
 	@echo
+	@echo "Headway:      http://127.0.0.1:8000"
 	@echo "Demo sign-in: ceo@northwind.example / headway-demo (every demo person has that password)"
 	@echo "API token:    .venv/bin/headway token create ceo@northwind.example"
 	@echo "API docs:     http://127.0.0.1:8000/api/docs"
@@ -37,6 +38,10 @@ run: install
 # Starts (or, as root in CI, installs) the PostgreSQL server the integration tests use.
 services:
 	@sh scripts/ensure-postgres
+
+# Installs (as root in CI) Debian's Chromium, which the browser tests drive with Playwright.
+browser:
+	@sh scripts/ensure-chromium
 
 lint: install-dev
 	$(BIN)/ruff check src tests
@@ -47,8 +52,12 @@ format: install-dev
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
-test: install-dev services lint
+test: install-dev services browser lint
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# The README's screenshots of the main pages (needs Chromium: `make browser` as root).
+screenshots: install-dev browser
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -21,6 +21,16 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `headway serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `headway serve` listens on.")
+    secure_cookies: bool = Field(
+        False,
+        description="Mark the session cookie Secure (browsers then send it over HTTPS only); "
+        "turn on when Headway is served over HTTPS.",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is "
+        "trusted for the client address (the sign-in limit counts per client); * trusts all.",
+    )
     on_track_gap: float = Field(
         0.10, ge=0, le=1, description="Largest gap (expected - score) still on track."
     )

@@ -95,6 +95,17 @@ def fiscal_quarter_spans(fiscal_year: int, fiscal_start_month: int) -> list[Peri
     return spans
 
 
+def period_to_show(periods: Iterable[Period], on: date) -> Period | None:
+    """The current period; when none contains `on`, the latest begun by then, else the first."""
+    periods = list(periods)
+    found = current_period(periods, on)
+    if found is not None:
+        return found
+    ordered = sorted(periods, key=lambda p: (p.start_date, p.id))
+    begun = [p for p in ordered if p.start_date <= on]
+    return begun[-1] if begun else (ordered[0] if ordered else None)
+
+
 def current_period(periods: Iterable[Period], on: date) -> Period | None:
     """The open period containing `on`: active before planning, then the shortest."""
     candidates = [

@@ -52,6 +52,11 @@ def metric_progress(start: float | None, target: float | None, current: float | 
     return (value - start) / (target - start) + 0.0
 
 
+def value_at_progress(start: float, target: float, progress: float) -> float:
+    """The metric value that `progress` stands for: the inverse of `metric_progress`."""
+    return start + progress * (target - start)
+
+
 def milestone_progress(latest_value: float | None) -> float:
     """Raw progress of a milestone: 1 when the latest value is 1, else 0."""
     return 1.0 if latest_value == 1 else 0.0

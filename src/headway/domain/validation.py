@@ -137,6 +137,11 @@ def validate_confidence(confidence: object) -> list[FieldProblem]:
     return []
 
 
+def takes_check_ins(kind: KeyResultKind | str, *, kpi_linked: bool) -> bool:
+    """Only metric and milestone key results not following a KPI take manual check-ins."""
+    return kind != KeyResultKind.ROLLUP and not kpi_linked
+
+
 def validate_check_in(
     kind: KeyResultKind | str,
     value: float,
@@ -147,22 +152,15 @@ def validate_check_in(
     kpi_linked: bool = False,
 ) -> list[FieldProblem]:
     """A check-in on a key result of `kind`, dated `effective_date`, entered on `today`."""
-    if kind == KeyResultKind.ROLLUP:
-        return [
-            FieldProblem(
-                "value",
-                "a rollup key result takes no check-ins: its value comes from the objectives "
-                "aligned under it",
-            )
-        ]
-    if kpi_linked:
-        return [
-            FieldProblem(
-                "value",
-                "a key result linked to a KPI takes no check-ins: record a measurement on the "
-                "KPI instead",
-            )
-        ]
+    if not takes_check_ins(kind, kpi_linked=kpi_linked):
+        why = (
+            "a rollup key result takes no check-ins: its value comes from the objectives "
+            "aligned under it"
+            if kind == KeyResultKind.ROLLUP
+            else "a key result linked to a KPI takes no check-ins: record a measurement on the "
+            "KPI instead"
+        )
+        return [FieldProblem("value", why)]
     problems = finite("value", value)
     if value is None:
         problems.append(FieldProblem("value", "is required"))

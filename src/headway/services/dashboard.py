@@ -15,11 +15,14 @@ from headway.domain.model import (
     CheckIn,
     Health,
     KeyResult,
+    Objective,
     Status,
     StatusThresholds,
+    Unit,
     Workspace,
 )
 from headway.domain.scoring import check_in_order, objective_score
+from headway.domain.units import depth_first
 from headway.services.reports import PeriodReport, period_report, today_in
 from headway.store.uow import UnitOfWork
 
@@ -45,6 +48,15 @@ class RecentCheckIn:
     author_name: str | None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitObjectives:
+    """One unit of the organisation tree with the period's objectives it owns."""
+
+    unit: Unit | None  # None: objectives owned by a person only
+    depth: int
+    objectives: list[Objective]
+
+
 @dataclass(slots=True, kw_only=True)
 class Dashboard:
     report: PeriodReport
@@ -55,6 +67,7 @@ class Dashboard:
     off_track: list[Attention]
     kpi_health: dict[str, dict[str, int]]
     recent_check_ins: list[RecentCheckIn]
+    by_unit: list[UnitObjectives]
 
 
 def report_of(
@@ -161,4 +174,33 @@ def dashboard(
         off_track=attention[Status.OFF_TRACK],
         kpi_health=kpi_health,
         recent_check_ins=recent,
+        by_unit=objectives_by_unit(report),
     )
+
+
+def objectives_by_unit(report: PeriodReport) -> list[UnitObjectives]:
+    """The period's objectives under their owning units, company -> department -> team.
+
+    Units without objectives are kept when a unit below them has some, so the tree reads
+    whole; objectives with a person but no unit as owner come last.
+    """
+    objectives = report.objectives()
+    owned: dict[int | None, list[Objective]] = {}
+    for o in objectives:
+        owned.setdefault(o.owner_unit_id, []).append(o)
+    units = report.data.units
+    ordered = depth_first(units.values())
+    # Bottom up: a unit stays when it owns objectives or a unit below it stays.
+    kept = {unit_id for unit_id in owned if unit_id is not None}
+    for unit, _ in reversed(ordered):
+        if unit.id in kept and unit.parent_id is not None:
+            kept.add(unit.parent_id)
+    rows = [
+        UnitObjectives(unit=unit, depth=depth, objectives=owned.get(unit.id, []))
+        for unit, depth in ordered
+        if unit.id in kept
+    ]
+    unowned = [o for o in objectives if o.owner_unit_id not in units]
+    if unowned:
+        rows.append(UnitObjectives(unit=None, depth=0, objectives=unowned))
+    return rows

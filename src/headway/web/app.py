@@ -27,6 +27,7 @@ from headway.web.api import (
     units,
 )
 from headway.web.errors import install_error_handlers
+from headway.web.ui import install_ui
 
 API_ROUTERS = (
     units,
@@ -88,4 +89,5 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     for module in API_ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
+    install_ui(app)
     return app

@@ -1,0 +1,112 @@
+"""A KPI as its page shows it: figures, measurements, the key results that follow it, and the
+OKR it proposes when it is off target."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from headway.domain.errors import ValidationFailed
+from headway.domain.kpi import OkrProposal, kpi_figures, propose_okr
+from headway.domain.model import (
+    Health,
+    KeyResult,
+    Kpi,
+    KpiFigures,
+    Measurement,
+    Objective,
+    Period,
+    PeriodState,
+    Unit,
+    Workspace,
+)
+from headway.domain.periods import current_period
+from headway.services.reports import today_in
+from headway.store import repository as repo
+from headway.store import tables as t
+from headway.store.uow import UnitOfWork
+
+OFF_TARGET = (Health.WARNING, Health.CRITICAL)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowingKeyResult:
+    key_result: KeyResult
+    objective: Objective
+    period: Period
+
+
+@dataclass(slots=True, kw_only=True)
+class KpiView:
+    kpi: Kpi
+    figures: KpiFigures
+    as_of: date
+    measurements: list[Measurement]  # newest first, none after "as of"
+    following: list[FollowingKeyResult]
+    owner_unit: Unit | None
+    units: list[Unit]  # the whole tree, for who may write the KPI
+    proposal: OkrProposal | None  # off target, and no key result of an open period follows it
+    open_periods: list[Period]  # where a proposed OKR may go
+    default_period_id: int | None
+
+
+def kpi_view(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    kpi_id: int,
+    *,
+    as_of: date | None,
+    clock: Callable[[], datetime],
+) -> KpiView:
+    """Everything the KPI's page shows, figures as of a date; four queries."""
+    today = today_in(workspace, clock)
+    day = as_of or today
+    with uow:
+        conn = uow.conn
+        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+        rows = conn.execute(
+            sa.select(t.key_result, t.objective.c.title.label("objective_title"))
+            .add_columns(t.objective.c.period_id)
+            .join(t.objective, t.objective.c.id == t.key_result.c.objective_id)
+            .where(t.key_result.c.kpi_id == kpi.id, t.key_result.c.workspace_id == workspace.id)
+            .order_by(t.key_result.c.id)
+        ).all()
+        periods = {p.id: p for p in repo.load_periods(conn, workspace.id)}
+        units = {u.id: u for u in repo.load_units(conn, workspace.id)}
+    figures = kpi_figures(kpi, measurements, workspace.fiscal_year_start_month, day)
+    following = [
+        FollowingKeyResult(
+            key_result=repo.to_key_result(r),
+            objective=Objective(id=r.objective_id, title=r.objective_title, period_id=r.period_id),
+            period=periods[r.period_id],
+        )
+        for r in rows
+    ]
+    proposal = None
+    followed = any(f.period.state is not PeriodState.CLOSED for f in following)
+    if figures.health in OFF_TARGET and not followed:
+        try:
+            proposal = propose_okr(kpi, figures)
+        except ValidationFailed:
+            proposal = None  # e.g. an in-range KPI inside its range: nothing to propose
+    open_periods = sorted(
+        (p for p in periods.values() if p.state is not PeriodState.CLOSED),
+        key=lambda p: (p.start_date, p.id),
+    )
+    current = current_period(open_periods, today)
+    return KpiView(
+        kpi=kpi,
+        figures=figures,
+        as_of=day,
+        measurements=sorted(measurements, key=lambda m: (m.at, m.recorded_at, m.id), reverse=True),
+        following=following,
+        owner_unit=units.get(kpi.owner_unit_id),
+        units=list(units.values()),
+        proposal=proposal,
+        open_periods=open_periods,
+        default_period_id=current.id if current else None,
+    )

@@ -1,0 +1,144 @@
+"""An objective as its page shows it: figures, check-in history, initiatives and alignment.
+
+The figures come from the period report (a fixed number of queries whatever the company's
+size); the objective's own initiatives and its parent take one query each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from headway.domain import permissions, validation
+from headway.domain.model import (
+    CheckIn,
+    Initiative,
+    KeyResult,
+    Kpi,
+    Objective,
+    PeriodState,
+    Person,
+    StatusThresholds,
+    Workspace,
+)
+from headway.domain.scoring import check_in_order
+from headway.services.reports import PeriodReport, period_report
+from headway.store import repository as repo
+from headway.store.uow import UnitOfWork
+
+
+@dataclass(slots=True, kw_only=True)
+class ObjectiveView:
+    report: PeriodReport
+    objective: Objective
+    key_results: list[KeyResult]
+    check_ins: dict[int, list[CheckIn]]  # by key result, newest first, none after "as of"
+    initiatives: dict[int | None, list[Initiative]]  # by key result; None: the objective's own
+    parent: Objective | None
+    parent_key_result: KeyResult | None
+    children: list[Objective]  # aligned under the objective or one of its key results
+    kpis: dict[int, Kpi]  # the KPIs its key results follow
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveRights:
+    """What one person may change on the objective's page (DOMAIN.md, "Who may do what")."""
+
+    write_objective: bool = False
+    write_key_results: frozenset[int] = frozenset()
+    check_in: frozenset[int] = frozenset()  # key results taking manual check-ins from them
+    edit_initiatives: frozenset[int] = frozenset()
+
+
+def rights_on(view: ObjectiveView, person: Person | None, workspace_id: int) -> ObjectiveRights:
+    """The person's rights on the objective, its key results and initiatives; none when the
+    period is closed. The services decide again on every write; this only shapes the page."""
+    if person is None or view.report.period.state is PeriodState.CLOSED:
+        return ObjectiveRights()
+    actor = permissions.Actor.of(person, workspace_id)
+    tree = permissions.UnitTree(view.report.data.units.values(), workspace_id=workspace_id)
+    objective = view.objective
+    by_id = {kr.id: kr for kr in view.key_results}
+    write = {
+        kr.id
+        for kr in view.key_results
+        if permissions.can_write_key_result(actor, kr, objective, tree)
+    }
+    check_in = {
+        kr.id
+        for kr in view.key_results
+        if validation.takes_check_ins(kr.kind, kpi_linked=kr.kpi_id is not None)
+        and permissions.can_check_in(actor, kr, objective, tree)
+    }
+    initiatives = {
+        i.id
+        for items in view.initiatives.values()
+        for i in items
+        if permissions.can_write_initiative(
+            actor, i, by_id.get(i.key_result_id or 0), objective, tree
+        )
+    }
+    return ObjectiveRights(
+        write_objective=permissions.can_write_objective(actor, objective, tree),
+        write_key_results=frozenset(write),
+        check_in=frozenset(check_in),
+        edit_initiatives=frozenset(initiatives),
+    )
+
+
+def objective_view(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    objective_id: int,
+    *,
+    as_of: date | None,
+    thresholds: StatusThresholds,
+    clock: Callable[[], datetime],
+) -> ObjectiveView:
+    """Everything the objective's page shows, figures as of a date."""
+    with uow:
+        conn = uow.conn
+        objective = repo.get_objective(conn, workspace.id, objective_id)
+        initiatives = repo.load_initiatives_of_objective(conn, workspace.id, objective.id)
+        parent_kr = None
+        parent_id = objective.parent_id
+        if objective.parent_key_result_id is not None:
+            parent_kr = repo.get_key_result(conn, workspace.id, objective.parent_key_result_id)
+            parent_id = parent_kr.objective_id
+        parent = repo.get_objective(conn, workspace.id, parent_id) if parent_id else None
+    report = period_report(
+        uow,
+        workspace,
+        period_id=objective.period_id,
+        as_of=as_of,
+        thresholds=thresholds,
+        clock=clock,
+    )
+    data = report.data
+    key_results = [kr for kr in data.key_results if kr.objective_id == objective.id]
+    kr_ids = {kr.id for kr in key_results}
+    check_ins: dict[int, list[CheckIn]] = {kr.id: [] for kr in key_results}
+    for c in sorted(data.check_ins, key=check_in_order, reverse=True):
+        if c.key_result_id in kr_ids and c.effective_date <= report.as_of:
+            check_ins[c.key_result_id].append(c)
+    by_kr: dict[int | None, list[Initiative]] = {}
+    for initiative in initiatives:
+        by_kr.setdefault(initiative.key_result_id, []).append(initiative)
+    children = [
+        o
+        for o in data.objectives
+        if o.parent_id == objective.id or o.parent_key_result_id in kr_ids
+    ]
+    linked = {kr.kpi_id for kr in key_results if kr.kpi_id is not None}
+    return ObjectiveView(
+        report=report,
+        objective=objective,
+        key_results=key_results,
+        check_ins=check_ins,
+        initiatives=by_kr,
+        parent=parent,
+        parent_key_result=parent_kr,
+        children=children,
+        kpis={k.id: k for k in data.kpis if k.id in linked},
+    )

@@ -1,0 +1,133 @@
+"""Charts as SVG images, drawn on the server by pygal: no script, nothing fetched.
+
+Each chart is served inline as a data: URL in an <img> with a text alternative, and the page
+also lists the values, so nobody depends on seeing the picture.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pygal  # type: ignore[import-untyped]
+from pygal.style import Style  # type: ignore[import-untyped]
+
+from headway.domain.model import CheckIn, KeyResult, Kpi, KpiFigures, Period
+from headway.domain.periods import expected_progress
+from headway.domain.scoring import value_at_progress
+from headway.services.report_formats import number
+
+_STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#1f2933",
+    foreground_strong="#1f2933",
+    foreground_subtle="#616e7c",
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    colors=("#2463eb", "#7b8794", "#c2410c", "#b45309"),
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=13,
+    stroke_width=2,
+)
+_DASHED = {"width": 2, "dasharray": "6, 4"}
+_DOTTED = {"width": 2, "dasharray": "2, 4"}
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    src: str  # a data: URL holding the SVG
+    alt: str
+
+
+def _data_url(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _date_chart() -> pygal.DateLine:
+    return pygal.DateLine(
+        style=_STYLE,
+        width=760,
+        height=320,
+        js=[],  # no tooltip script: the image never runs code
+        x_label_rotation=0,
+        x_value_formatter=lambda d: d.strftime("%d %b"),
+        value_formatter=number,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=4,
+        show_x_guides=False,
+        dots_size=3,
+        truncate_legend=-1,
+        margin=12,
+        margin_bottom=24,
+    )
+
+
+def key_result_chart(
+    kr: KeyResult, period: Period, values: Sequence[tuple[date, float]], as_of: date
+) -> Chart | None:
+    """The key result's value over the period beside the straight line of expected pace."""
+    if kr.start_value is None or kr.target_value is None:
+        return None
+    chart = _date_chart()
+    chart.add("Value", [(d, v) for d, v in values if d <= as_of])
+    # The pace line runs through the value expected progress stands for, first day to last.
+    first, last = period.start_date, period.end_date
+    pace = [
+        (
+            day,
+            value_at_progress(kr.start_value, kr.target_value, expected_progress(first, last, day)),
+        )
+        for day in (first, last)
+    ]
+    chart.add("Expected pace", pace, stroke_style=_DASHED, show_dots=False)
+    label = f" {kr.unit_label}" if kr.unit_label else ""
+    latest = f"latest {number(values[-1][1])}{label}" if values else "no values yet"
+    alt = (
+        f"Chart of {kr.title}: {len(values)} value(s), {latest}; "
+        f"expected pace from {number(pace[0][1])} on {period.start_date.isoformat()} "
+        f"to {number(pace[1][1])} on {period.end_date.isoformat()}."
+    )
+    return Chart(_data_url(chart.render()), alt)
+
+
+def check_in_series(check_ins: Sequence[CheckIn]) -> list[tuple[date, float]]:
+    """Oldest first, one point per check-in (the list is given newest first)."""
+    return [(c.effective_date, c.value) for c in reversed(check_ins)]
+
+
+def kpi_chart(kpi: Kpi, figures: KpiFigures) -> Chart:
+    """The KPI's bucket values with its target (or range) and warning lines."""
+    series = figures.series
+    chart = _date_chart()
+    chart.add(f"Value ({kpi.cadence.value})", list(series))
+    first, last = (series[0][0], series[-1][0]) if series else (None, None)
+
+    def level(name: str, value: float | None, style: dict[str, object]) -> None:
+        if value is not None and first is not None and last is not None:
+            chart.add(name, [(first, value), (last, value)], stroke_style=style, show_dots=False)
+
+    if kpi.target is not None:
+        level("Target", kpi.target, _DASHED)
+    else:
+        level("Range low", kpi.target_low, _DASHED)
+        level("Range high", kpi.target_high, _DASHED)
+    level("Warning", kpi.warning, _DOTTED)
+    alt = (
+        f"Chart of {kpi.name}: {len(series)} {kpi.cadence.value} value(s)"
+        + (f", latest {number(series[-1][1])} {kpi.unit_label}".rstrip() if series else "")
+        + "."
+    )
+    return Chart(_data_url(chart.render()), alt)
+
+
+def sparkline(values: Sequence[float], name: str) -> Chart | None:
+    """A small line of the last values, for lists."""
+    if len(values) < 2:
+        return None
+    chart = pygal.Line(style=_STYLE, js=[], stroke_style={"width": 3})
+    chart.add("", list(values))
+    svg = chart.render_sparkline(width=120, height=28, show_dots=False)
+    return Chart(_data_url(svg), f"Trend of {name} over its last {len(values)} values")

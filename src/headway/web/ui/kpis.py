@@ -1,0 +1,208 @@
+"""KPI pages: the list with health and sparklines, and a page per KPI with its chart."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from headway.domain import permissions
+from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.domain.model import Aggregation, Cadence, Direction, Health
+from headway.domain.units import depth_first
+from headway.services.kpi_view import KpiView, kpi_view
+from headway.services.kpis import list_kpis, store_proposal
+from headway.services.measurements import record_measurement
+from headway.services.people import list_people
+from headway.services.report_formats import kpi_target_text
+from headway.services.units import list_units
+from headway.web.inputs import RowId
+from headway.web.ui.charts import kpi_chart, sparkline
+from headway.web.ui.context import (
+    ALL_ROWS,
+    Form,
+    Page,
+    PageContext,
+    field_errors,
+    refusal,
+    typed_values,
+)
+from headway.web.ui.forms import FormReader
+
+router = APIRouter(include_in_schema=False)
+
+SPARKLINE_POINTS = 12
+
+
+@router.get("/kpis", response_class=HTMLResponse)
+def kpi_list(
+    page: PageContext,
+    category: Annotated[str | None, Query(max_length=100)] = None,
+    health: Health | None = None,
+    as_of: date | None = None,
+) -> Response:
+    reading = list_kpis(
+        page.uow,
+        page.workspace,
+        category=category or None,
+        health=health,
+        as_of=as_of,
+        after_id=0,
+        limit=ALL_ROWS,
+        clock=page.clock,
+    )
+    units = {u.id: u for u in list_units(page.uow, page.workspace, after_id=0, limit=ALL_ROWS)}
+    kpis = sorted(reading.kpis, key=lambda k: (k.category.lower(), k.name.lower()))
+    sparklines = {
+        k.id: sparkline(
+            [v for _, v in reading.figures.kpis[k.id].series[-SPARKLINE_POINTS:]], k.name
+        )
+        for k in kpis
+    }
+    return page.render(
+        "kpis.html",
+        kpis=kpis,
+        f=reading.figures,
+        units=units,
+        sparklines=sparklines,
+        targets={k.id: kpi_target_text(k) for k in kpis},
+        category=category or "",
+        health=health.value if health else "",
+        healths=[h.value for h in Health],
+        as_of=reading.figures.as_of,
+    )
+
+
+CHOICES: dict[str, list[str]] = {
+    "direction": [d.value for d in Direction],
+    "cadence": [c.value for c in Cadence],
+    "aggregation": [a.value for a in Aggregation],
+}
+
+
+def kpi_form_context(page: Page) -> dict[str, Any]:
+    """What the KPI form offers: the unit tree, the people, the choices."""
+    units = list_units(page.uow, page.workspace, after_id=0, limit=ALL_ROWS)
+    people = list_people(page.uow, page.workspace, after_id=0, limit=ALL_ROWS)
+    return {
+        "tree": depth_first(units),
+        "all_people": sorted(people, key=lambda p: p.name.lower()),
+        "choices": CHOICES,
+    }
+
+
+def render_kpi(
+    page: Page,
+    view: KpiView,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    okr_errors: dict[str, str] | None = None,
+    okr_typed: dict[str, str] | None = None,
+    edit_errors: dict[str, str] | None = None,
+    edit_typed: dict[str, str] | None = None,
+) -> HTMLResponse:
+    actor = page.actor
+    tree = permissions.UnitTree(view.units, workspace_id=page.workspace.id)
+    may_record = actor is not None and permissions.can_record_measurement(actor, view.kpi, tree)
+    may_propose = actor is not None and permissions.can_create_objective(
+        actor, view.kpi.owner_unit_id, view.kpi.owner_id, tree
+    )
+    context: dict[str, Any] = {
+        "view": view,
+        "k": view.kpi,
+        "kf": view.figures,
+        "chart": kpi_chart(view.kpi, view.figures),
+        "target": kpi_target_text(view.kpi),
+        "may_record": may_record,
+        "may_propose": may_propose and view.proposal is not None and bool(view.open_periods),
+        "errors": errors or {},
+        "typed": typed or {},
+        "okr_errors": okr_errors or {},
+        "okr_typed": okr_typed or {},
+        "may_write": actor is not None and permissions.can_write_kpi(actor, view.kpi, tree),
+        "edit_errors": edit_errors or {},
+        "edit_typed": edit_typed or {},
+        **kpi_form_context(page),
+    }
+    return page.render("kpi.html", status_code=status_code, **context)
+
+
+def view_of(page: Page, kpi_id: int, as_of: date | None = None) -> KpiView:
+    return kpi_view(page.uow, page.workspace, kpi_id, as_of=as_of, clock=page.clock)
+
+
+@router.get("/kpis/{kpi_id}", response_class=HTMLResponse)
+def kpi_page(kpi_id: RowId, page: PageContext, as_of: date | None = None) -> Response:
+    return render_kpi(page, view_of(page, kpi_id, as_of))
+
+
+@router.post("/kpis/{kpi_id}/measurements")
+def record(kpi_id: RowId, page: PageContext, form: Form) -> Response:
+    """Record a measurement from the form (Value, Date, Note)."""
+    read = FormReader(form)
+    value = read.number("value")
+    at = read.day("at")
+    try:
+        read.check()
+        assert value is not None  # noqa: S101 - read.check() refused a missing value
+        record_measurement(
+            page.uow,
+            page.workspace,
+            kpi_id,
+            value=value,
+            at=at,
+            note=read.text("note"),
+            caller=page.caller,
+            clock=page.clock,
+        )
+    except ValidationFailed as exc:
+        view = view_of(page, kpi_id)
+        return render_kpi(
+            page, view, status_code=422, errors=field_errors(exc.problems), typed=typed_values(form)
+        )
+    return RedirectResponse(f"/kpis/{kpi_id}#measurements", status_code=303)
+
+
+@router.post("/kpis/{kpi_id}/okr")
+def start_okr(kpi_id: RowId, page: PageContext, form: Form) -> Response:
+    """Store the proposed OKR, as edited in the form, as a draft objective."""
+    view = view_of(page, kpi_id)
+    read = FormReader(form)
+    start = read.number("start_value")
+    target = read.number("target_value")
+    period_id = read.integer("period_id")
+    try:
+        read.check()
+        if view.proposal is None:
+            on_target = f"{view.kpi.name} has nothing to propose: it is on target or followed"
+            raise ValidationFailed([FieldProblem("form", on_target)])
+        assert start is not None and target is not None  # noqa: S101 - checked above
+        edited = replace(
+            view.proposal,
+            objective_title=read.text("objective_title"),
+            key_result_title=read.text("key_result_title"),
+            start_value=start,
+            target_value=target,
+        )
+        objective_id = store_proposal(
+            page.uow,
+            page.workspace,
+            edited,
+            period_id=period_id,
+            caller=page.caller,
+            clock=page.clock,
+        )
+    except (ValidationFailed, Conflict) as exc:
+        return render_kpi(
+            page,
+            view,
+            status_code=422,
+            okr_errors=refusal(exc),
+            okr_typed=typed_values(form),
+        )
+    return RedirectResponse(f"/objectives/{objective_id}", status_code=303)

@@ -1,0 +1,229 @@
+"""Writing OKRs from the browser: a new objective, its key results, editing and deleting it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from headway.domain.errors import (
+    Conflict,
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from headway.domain.model import KeyResult, KeyResultKind, Objective, ObjectiveState, ObjectiveType
+from headway.domain.units import depth_first
+from headway.services.key_results import (
+    create_key_result,
+    delete_key_result,
+    update_key_result,
+)
+from headway.services.okrs import create_objective, delete_objective, update_objective
+from headway.web.inputs import MAX_ID, RowId
+from headway.web.ui.context import (
+    Form,
+    Page,
+    PageContext,
+    in_calendar_order,
+    refusal,
+    typed_values,
+)
+from headway.web.ui.forms import FormReader
+from headway.web.ui.objectives import render_objective, view_of
+
+router = APIRouter(include_in_schema=False)
+
+TYPES = [t.value for t in ObjectiveType]
+KINDS = [k.value for k in KeyResultKind]
+EDITABLE_STATES = [ObjectiveState.DRAFT.value, ObjectiveState.ACTIVE.value]
+
+
+def _choice(read: FormReader, name: str, allowed: list[str], default: str) -> str:
+    value = read.text(name) or default
+    if value not in allowed:
+        read.problems.append(FieldProblem(name, "must be one of " + ", ".join(allowed)))
+    return value
+
+
+def _alignment(read: FormReader) -> tuple[int | None, int | None]:
+    """`o:ID` aligns under an objective, `kr:ID` under a key result, empty under nothing."""
+    text = read.text("aligned_under")
+    kind, _, number = text.partition(":")
+    if not text:
+        return None, None
+    if kind in ("o", "kr") and number.isdigit() and int(number) <= MAX_ID:
+        return (int(number), None) if kind == "o" else (None, int(number))
+    read.problems.append(FieldProblem("aligned_under", "choose an objective or key result"))
+    return None, None
+
+
+def _new_page(
+    page: Page, period_id: int | None, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    report = page.period_report(period_id)
+    data = report.data
+    key_results: dict[int, list[KeyResult]] = {}
+    for kr in data.key_results:
+        key_results.setdefault(kr.objective_id, []).append(kr)
+    return page.render(
+        "objective_new.html",
+        status_code=status_code,
+        report=report,
+        periods=[p for p in in_calendar_order(data.periods.values()) if p.state.value != "closed"],
+        tree=depth_first(data.units.values()),
+        people=sorted(data.people.values(), key=lambda p: p.name.lower()),
+        objectives=report.objectives(),
+        key_results=key_results,
+        types=TYPES,
+        **{"errors": {}, "typed": {}, **context},
+    )
+
+
+@router.get("/objectives/new", response_class=HTMLResponse)
+def new_objective_page(
+    page: PageContext,
+    period: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    unit: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    typed = {"owner_unit_id": str(unit)} if unit else {}
+    return _new_page(page, period, typed=typed)
+
+
+@router.post("/objectives/new")
+def add_objective(page: PageContext, form: Form) -> Response:
+    """Add an objective (members: for their units or themselves)."""
+    read = FormReader(form)
+    period_id = read.integer("period_id")
+    parent_id, parent_kr_id = _alignment(read)
+    objective_type = _choice(read, "type", TYPES, ObjectiveType.COMMITTED.value)
+    try:
+        if period_id is None:
+            read.problems.append(FieldProblem("period_id", "is required"))
+        read.check()
+        assert period_id is not None  # noqa: S101 - checked above
+        draft = Objective(
+            id=0,
+            title=read.text("title"),
+            description=read.text("description"),
+            period_id=period_id,
+            owner_unit_id=read.integer("owner_unit_id"),
+            owner_id=read.integer("owner_id"),
+            parent_id=parent_id,
+            parent_key_result_id=parent_kr_id,
+            type=ObjectiveType(objective_type),
+        )
+        objective = create_objective(
+            page.uow, page.workspace, draft, caller=page.caller, clock=page.clock
+        )
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
+        return _new_page(
+            page, period_id, status_code=422, errors=refusal(exc), typed=typed_values(form)
+        )
+    return RedirectResponse(f"/objectives/{objective.id}", status_code=303)
+
+
+def _key_result_fields(read: FormReader) -> dict[str, Any]:
+    """A key result's fields from its form, numbers read, the weight 1 when left empty."""
+    weight = read.number("weight", required=False)
+    return {
+        "title": read.text("title"),
+        "unit_label": read.text("unit_label"),
+        "start_value": read.number("start_value", required=False),
+        "target_value": read.number("target_value", required=False),
+        "weight": 1.0 if weight is None else weight,
+        "owner_id": read.integer("owner_id"),
+    }
+
+
+@router.post("/objectives/{objective_id}/key-results")
+def add_key_result(objective_id: RowId, page: PageContext, form: Form) -> Response:
+    """Add a key result to the objective."""
+    read = FormReader(form)
+    kind = _choice(read, "kind", KINDS, KeyResultKind.METRIC.value)
+    fields = _key_result_fields(read)
+    try:
+        read.check()
+        draft = KeyResult(
+            id=0,
+            objective_id=objective_id,
+            kind=KeyResultKind(kind),
+            kpi_id=read.integer("kpi_id"),
+            **fields,
+        )
+        kr = create_key_result(
+            page.uow, page.workspace, objective_id, draft, caller=page.caller, clock=page.clock
+        )
+    except (ValidationFailed, Conflict) as exc:
+        return render_objective(
+            page,
+            view_of(page, objective_id),
+            status_code=422,
+            new_kr_errors=refusal(exc),
+            new_kr_typed=typed_values(form),
+        )
+    return RedirectResponse(f"/objectives/{objective_id}#kr-{kr.id}", status_code=303)
+
+
+@router.post("/objectives/{objective_id}/key-results/{kr_id}/edit")
+def edit_key_result(objective_id: RowId, kr_id: RowId, page: PageContext, form: Form) -> Response:
+    """Change a key result's title, figures, weight and owner, or delete it."""
+    view = view_of(page, objective_id)
+    kr = next((k for k in view.key_results if k.id == kr_id), None)
+    if kr is None:
+        raise NotFound(f"key result {kr_id} is not part of objective {objective_id}")
+    read = FormReader(form)
+    try:
+        if read.text("action") == "delete":
+            delete_key_result(page.uow, page.workspace, kr_id, caller=page.caller, clock=page.clock)
+            return RedirectResponse(f"/objectives/{objective_id}", status_code=303)
+        changes = _key_result_fields(read)
+        if kr.kind is not KeyResultKind.METRIC:  # only metrics have a start, target and unit
+            for name in ("start_value", "target_value", "unit_label"):
+                changes.pop(name)
+        read.check()
+        update_key_result(
+            page.uow, page.workspace, kr_id, changes, caller=page.caller, clock=page.clock
+        )
+    except (ValidationFailed, Conflict) as exc:
+        return render_objective(
+            page,
+            view,
+            status_code=422,
+            errors={"key-result": {kr_id: refusal(exc)}},
+            typed={"key-result": {kr_id: typed_values(form)}},
+        )
+    return RedirectResponse(f"/objectives/{objective_id}#kr-{kr_id}", status_code=303)
+
+
+@router.post("/objectives/{objective_id}/edit")
+def edit_objective(objective_id: RowId, page: PageContext, form: Form) -> Response:
+    """Change the objective's title, description, type and state, or delete it."""
+    read = FormReader(form)
+    try:
+        if read.text("action") == "delete":
+            delete_objective(
+                page.uow, page.workspace, objective_id, caller=page.caller, clock=page.clock
+            )
+            return RedirectResponse("/", status_code=303)
+        changes = {
+            "title": read.text("title"),
+            "description": read.text("description"),
+            "type": _choice(read, "type", TYPES, ObjectiveType.COMMITTED.value),
+            "state": _choice(read, "state", EDITABLE_STATES, ObjectiveState.ACTIVE.value),
+        }
+        read.check()
+        update_objective(
+            page.uow, page.workspace, objective_id, changes, caller=page.caller, clock=page.clock
+        )
+    except (ValidationFailed, Conflict) as exc:
+        return render_objective(
+            page,
+            view_of(page, objective_id),
+            status_code=422,
+            edit_errors=refusal(exc),
+            edit_typed=typed_values(form),
+        )
+    return RedirectResponse(f"/objectives/{objective_id}", status_code=303)
