@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +37,11 @@ WorkspaceName = Annotated[
     typer.Option("--workspace", help="Workspace name (needed when there are several)."),
 ]
 MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+
+
+def now() -> datetime:
+    """The clock every command acts by."""
+    return datetime.now(UTC)
 
 
 def day_option(option: str) -> Callable[[str], date]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import sqlalchemy.exc
 import typer
@@ -21,8 +20,10 @@ from headway.cli.context import (
     WorkspaceName,
     command_context,
     day_option,
+    now,
     workspace_context,
 )
+from headway.cli.measurement_files import kpi_import
 from headway.config import SettingsError
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.services.checkins import record_check_in
@@ -58,18 +59,10 @@ app.add_typer(token_app, name="token")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
 def _created(row_id: int, message: str, *, as_json: bool) -> None:
     """What a command that adds one row prints: its id for machines, else a sentence."""
     if as_json:
-        _print_json({"id": row_id})
+        output.print_json({"id": row_id})
     else:
         output.say(message)
 
@@ -79,7 +72,7 @@ def _period_report(
 ) -> PeriodReport:
     ctx, ws = workspace_context(database, workspace)
     thresholds = ctx.settings.thresholds()
-    return period_report(ctx.uow, ws, period=period, as_of=as_of, thresholds=thresholds, clock=_now)
+    return period_report(ctx.uow, ws, period=period, as_of=as_of, thresholds=thresholds, clock=now)
 
 
 @app.command()
@@ -87,7 +80,7 @@ def init(database: Database = None, as_json: Json = False) -> None:
     """Create the database schema, or upgrade it to this version."""
     ctx = command_context(database, migrate=True)
     if as_json:
-        _print_json({"database": ctx.safe_url, "revision": ctx.revision})
+        output.print_json({"database": ctx.safe_url, "revision": ctx.revision})
     else:
         output.say(f"Database ready: {ctx.safe_url} (schema {ctx.revision})")
 
@@ -132,9 +125,9 @@ def demo(
 ) -> None:
     """Load the demo company (a quarter around today, KPIs, check-ins)."""
     ctx = command_context(database, migrate=True)
-    result = load_demo(ctx.uow, clock=_now, replace=reset)
+    result = load_demo(ctx.uow, clock=now, replace=reset)
     if as_json:
-        _print_json({"loaded": result is not None, "counts": result.counts if result else {}})
+        output.print_json({"loaded": result is not None, "counts": result.counts if result else {}})
         return
     if result is None:
         output.say("The demo workspace is already loaded (pass --reset to load it afresh).")
@@ -161,11 +154,11 @@ def import_(
         problem = FieldProblem("", f"cannot read {file}: {exc.strerror}")
         raise ValidationFailed([problem]) from None
     data = load_text(text, filename=file.name)
-    result = import_workspace(ctx.uow, data, actor_label="cli", clock=_now, replace=replace)
+    result = import_workspace(ctx.uow, data, actor_label="cli", clock=now, replace=replace)
     for warning in result.warnings:
         err.print(f"warning: {warning}", markup=False)
     if as_json:
-        _print_json(
+        output.print_json(
             {
                 "workspace_id": result.workspace_id,
                 "counts": result.counts,
@@ -214,7 +207,7 @@ def report(
     """The period's objectives, key results, KPIs and coaching, as of a date."""
     result = _period_report(database, workspace, period, as_of)
     if as_json or fmt is output.ReportFormat.JSON:
-        _print_json(report_shape(result))
+        output.print_json(report_shape(result))
     elif fmt is output.ReportFormat.MD:
         sys.stdout.write(report_markdown(result))
     elif fmt is output.ReportFormat.HTML:
@@ -234,7 +227,7 @@ def lint(
     """Coaching advice on the period's OKRs and on the KPIs (never a block)."""
     result = _period_report(database, workspace, period, as_of)
     if as_json:
-        _print_json([finding_shape(f) for f in result.findings])
+        output.print_json([finding_shape(f) for f in result.findings])
     else:
         output.print_findings(result.findings)
 
@@ -269,7 +262,7 @@ def checkin(
         note=note,
         effective_date=on,
         caller=ctx.caller,
-        clock=_now,
+        clock=now,
     )
     _created(
         check_in_id, f"Checked in {number(value)} on key result {key_result_id}.", as_json=as_json
@@ -301,7 +294,7 @@ def kpi_record(
         at=at,
         note=note,
         caller=ctx.caller,
-        clock=_now,
+        clock=now,
     )
     _created(measurement_id, f"Recorded {number(value)} on KPI {kpi_id}.", as_json=as_json)
 
@@ -316,9 +309,9 @@ def kpi_propose(
 ) -> None:
     """Propose an objective and key result from a KPI that is off target."""
     ctx, ws = workspace_context(database, workspace)
-    proposal = propose_okr_from_kpi(ctx.uow, ws, kpi_id, as_of=as_of, clock=_now)
+    proposal = propose_okr_from_kpi(ctx.uow, ws, kpi_id, as_of=as_of, clock=now)
     if as_json:
-        _print_json(output.proposal_shape(proposal))
+        output.print_json(output.proposal_shape(proposal))
     else:
         output.say(
             f"Objective: {proposal.objective_title}\nKey result: {proposal.key_result_title}"
@@ -349,7 +342,7 @@ def user_add(
         password=password,
         unit_keys=tuple(unit or ()),
         caller=ctx.caller,
-        clock=_now,
+        clock=now,
     )
     _created(person_id, f"Added {email.strip().lower()} ({role}) to {ws.name}.", as_json=as_json)
 
@@ -364,11 +357,14 @@ def token_create(
 ) -> None:
     """Create a personal API token (shown once; only its hash is kept)."""
     ctx, ws = workspace_context(database, workspace)
-    new = create_token(ctx.uow, ws, email=email, name=name, caller=ctx.caller, clock=_now)
+    new = create_token(ctx.uow, ws, email=email, name=name, caller=ctx.caller, clock=now)
     if as_json:
-        _print_json({"token": new.token})
+        output.print_json({"token": new.token})
     else:
         output.say(f"Token for {email} (shown once, keep it safe):\n{new.token}")
+
+
+kpi_app.command("import")(kpi_import)
 
 
 def main() -> None:

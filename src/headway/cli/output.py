@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from dataclasses import asdict
 from enum import StrEnum
 from typing import Any
@@ -22,6 +24,12 @@ from headway.services.report_formats import (
 from headway.services.reports import PeriodReport
 
 console = Console(highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Print JSON for machines: indented, UTF-8, dates as ISO text."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
 
 STATUS_STYLES = {
     Status.ACHIEVED: "bold green",
@@ -47,6 +55,11 @@ class ReportFormat(StrEnum):
 
 def say(message: str) -> None:
     console.print(message, markup=False, soft_wrap=True)
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 KPI`, `3 KPIs`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def counts(values: dict[str, int]) -> str:

@@ -72,6 +72,14 @@ def list_measurements(
         )
 
 
+def measurement_problems(item: MeasurementInput, today: date) -> list[FieldProblem]:
+    """What is wrong with one measurement to record: its value, date and note."""
+    problems = validation.finite("value", item.value) + validation.validate_note("note", item.note)
+    if item.at is not None:
+        problems += validation.validate_past_day("at", item.at, today)
+    return problems
+
+
 def _item_problems(
     items: Sequence[MeasurementInput], today: date, *, indexed: bool
 ) -> list[FieldProblem]:
@@ -84,9 +92,7 @@ def _item_problems(
     if len(items) > MAX_BATCH:
         problems.append(FieldProblem("body", f"must hold at most {MAX_BATCH} measurements"))
     for i, item in enumerate(items):
-        own = validation.finite("value", item.value) + validation.validate_note("note", item.note)
-        if item.at is not None and item.at > today:
-            own.append(FieldProblem("at", f"must not be after today ({today.isoformat()})"))
+        own = measurement_problems(item, today)
         problems += [FieldProblem(at(i, p.field), p.message) for p in own]
     return problems
 
@@ -139,44 +145,70 @@ def record_measurements(
     with uow:
         conn = uow.conn
         kpi = repo.get_kpi(conn, workspace.id, kpi_id)
-        require(
-            caller,
-            conn,
-            workspace,
-            f"record measurements of {kpi.name!r}",
-            lambda actor, tree: permissions.can_record_measurement(actor, kpi, tree),
-        )
+        require_recording(caller, conn, workspace, kpi)
         problems = _item_problems(items, today, indexed=indexed)
         if problems:
             raise ValidationFailed(problems)
-        removed = 0
-        if replace:
-            covered = {(item.source.value, item.at or today) for item in items}
-            removed = _remove_covered(conn, caller, workspace, kpi, covered, now)
-        created = []
-        for item in items:
-            measurement = Measurement(
-                id=0,
-                kpi_id=kpi.id,
-                at=item.at or today,
-                value=float(item.value),
-                recorded_at=now,
-                source=item.source,
-                note=item.note,
-                recorded_by=caller.person_id,
-            )
-            values = {
-                "kpi_id": kpi.id,
-                "at": measurement.at,
-                "value": measurement.value,
-                "source": measurement.source.value,
-                "note": measurement.note,
-                "recorded_by": measurement.recorded_by,
-            }
-            measurement.id = insert_audited(
-                conn, caller, workspace, t.measurement, now, recorded_at=now, **values
-            )
-            created.append(measurement)
+        return store_batch(
+            conn, caller, workspace, kpi, items, replace=replace, now=now, today=today
+        )
+
+
+def require_recording(caller: Caller, conn: sa.Connection, workspace: Workspace, kpi: Kpi) -> None:
+    """PermissionDenied unless the caller may record measurements of this KPI."""
+    require(
+        caller,
+        conn,
+        workspace,
+        f"record measurements of {kpi.name!r}",
+        lambda actor, tree: permissions.can_record_measurement(actor, kpi, tree),
+    )
+
+
+def store_batch(
+    conn: sa.Connection,
+    caller: Caller,
+    workspace: Workspace,
+    kpi: Kpi,
+    items: Sequence[MeasurementInput],
+    *,
+    replace: bool,
+    now: datetime,
+    today: date,
+) -> MeasurementBatch:
+    """Store validated measurements of one KPI in the open transaction, in the order given.
+
+    With `replace`, first remove the KPI's measurements of the same source on the dates
+    the batch covers.
+    """
+    removed = 0
+    if replace:
+        covered = {(item.source.value, item.at or today) for item in items}
+        removed = _remove_covered(conn, caller, workspace, kpi, covered, now)
+    created = []
+    for item in items:
+        measurement = Measurement(
+            id=0,
+            kpi_id=kpi.id,
+            at=item.at or today,
+            value=float(item.value),
+            recorded_at=now,
+            source=item.source,
+            note=item.note,
+            recorded_by=caller.person_id,
+        )
+        values = {
+            "kpi_id": kpi.id,
+            "at": measurement.at,
+            "value": measurement.value,
+            "source": measurement.source.value,
+            "note": measurement.note,
+            "recorded_by": measurement.recorded_by,
+        }
+        measurement.id = insert_audited(
+            conn, caller, workspace, t.measurement, now, recorded_at=now, **values
+        )
+        created.append(measurement)
     return MeasurementBatch(created=created, removed=removed)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.domain.typed_text import parse_day, parse_number
 
-_GROUPED = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+_T = TypeVar("_T")
 _WHOLE = re.compile(r"-?[0-9]{1,19}")  # what a 64-bit id column holds, ASCII digits only
 
 
@@ -30,26 +31,12 @@ class FormReader:
 
     def number(self, name: str, *, required: bool = True) -> float | None:
         """A number as people type it: 1234.5, -3, 1,234.5 (commas group thousands only)."""
-        text = self.text(name).replace("\u2212", "-")
+        text = self.text(name)
         if not text:
             if required:
                 self.problems.append(FieldProblem(name, "is required"))
             return None
-        if "," in text:
-            if not _GROUPED.fullmatch(text):
-                # 5,7 is 5.7 in much of the world and 57 nowhere: refuse rather than guess.
-                self.problems.append(
-                    FieldProblem(
-                        name, "use a point for decimals (5.7); commas only group thousands"
-                    )
-                )
-                return None
-            text = text.replace(",", "")
-        try:
-            return float(text)
-        except ValueError:
-            self.problems.append(FieldProblem(name, "must be a number"))
-            return None
+        return self._kept(parse_number(name, text))
 
     def integer(self, name: str) -> int | None:
         """A row id or a small whole number; absent is None."""
@@ -78,11 +65,14 @@ class FormReader:
         text = self.text(name)
         if not text:
             return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            self.problems.append(FieldProblem(name, "must be a date (YYYY-MM-DD)"))
+        return self._kept(parse_day(name, text))
+
+    def _kept(self, value: _T | FieldProblem) -> _T | None:
+        """The value read, or None with its problem noted."""
+        if isinstance(value, FieldProblem):
+            self.problems.append(value)
             return None
+        return value
 
     def check(self) -> None:
         """Raise ValidationFailed with every field that could not be read."""

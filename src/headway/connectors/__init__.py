@@ -1,0 +1,1 @@
+"""Adapters that bring data in from files and other systems."""
