@@ -36,31 +36,33 @@ class Sheet:
 
 def read_sheet(path: Path) -> Sheet:
     """The rows of a .csv or .xlsx file; ValidationFailed (field `file`) if it cannot be read."""
-    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(f"cannot read {path}: {exc.strerror}") from None
+    return sheet_from_bytes(path.name, data)
+
+
+def sheet_from_bytes(name: str, data: bytes) -> Sheet:
+    """The rows of a file's content, read as its name's suffix (.csv or .xlsx) says."""
+    suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(name, data)
     if suffix == ".xlsx":
-        return _read_xlsx(path)
-    raise _unreadable(f"{path.name} must be a .csv or an .xlsx file")
+        return _read_xlsx(name, data)
+    raise _unreadable(f"{name} must be a .csv or an .xlsx file")
 
 
 def _unreadable(message: str) -> ValidationFailed:
     return ValidationFailed([FieldProblem("file", message)])
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise _unreadable(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _read_csv(path: Path) -> Sheet:
+def _read_csv(name: str, data: bytes) -> Sheet:
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not a header.
-        text = _read_bytes(path).decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _unreadable(f"{path.name} is not UTF-8 text (save it as CSV UTF-8)") from None
+        raise _unreadable(f"{name} is not UTF-8 text (save it as CSV UTF-8)") from None
     first_line = text.split("\n", 1)[0]
     try:
         dialect: type[csv.Dialect] | str = csv.Sniffer().sniff(first_line, _DELIMITERS)
@@ -70,30 +72,29 @@ def _read_csv(path: Path) -> Sheet:
     records: list[tuple[int, list[Cell]]] = []
     try:
         for number, record in enumerate(reader, start=1):
-            _count(path, number)
+            _count(name, number)
             records.append((number, list(record)))
     except csv.Error as exc:
-        raise _unreadable(f"{path.name} row {reader.line_num}: {exc}") from None
-    return _sheet(path, records)
+        raise _unreadable(f"{name} row {reader.line_num}: {exc}") from None
+    return _sheet(name, records)
 
 
-def _read_xlsx(path: Path) -> Sheet:
-    data = _read_bytes(path)
+def _read_xlsx(name: str, data: bytes) -> Sheet:
     try:
         # data_only: a formula cell gives the value Excel saved with it, not its formula.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _unreadable(f"{path.name} is not an .xlsx workbook that can be read") from None
+        raise _unreadable(f"{name} is not an .xlsx workbook that can be read") from None
     try:
         if not book.worksheets:
-            raise _unreadable(f"{path.name} has no worksheet")
+            raise _unreadable(f"{name} has no worksheet")
         records: list[tuple[int, list[Cell]]] = []
         for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-            _count(path, number)
+            _count(name, number)
             records.append((number, [_plain(v) for v in values]))
     finally:
         book.close()
-    return _sheet(path, records)
+    return _sheet(name, records)
 
 
 def _plain(value: object) -> Cell:
@@ -106,22 +107,22 @@ def _plain(value: object) -> Cell:
     return str(value)
 
 
-def _count(path: Path, number: int) -> None:
+def _count(name: str, number: int) -> None:
     if number > MAX_ROWS + 1:
-        raise _unreadable(f"{path.name} has more than {MAX_ROWS} rows: split it into several files")
+        raise _unreadable(f"{name} has more than {MAX_ROWS} rows: split it into several files")
 
 
 def _blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _sheet(path: Path, records: list[tuple[int, list[Cell]]]) -> Sheet:
+def _sheet(name: str, records: list[tuple[int, list[Cell]]]) -> Sheet:
     filled = [(n, cells) for n, cells in records if not all(_blank(c) for c in cells)]
     if not filled:
-        raise _unreadable(f"{path.name} is empty: it needs a header row (at, value, ...)")
+        raise _unreadable(f"{name} is empty: it needs a header row (at, value, ...)")
     (header_row, header_cells), rows = filled[0], filled[1:]
     header = ["" if _blank(c) else str(c).strip() for c in header_cells]
     # Spreadsheets pad rows with empty cells on the right; they are not columns.
     while header and not header[-1]:
         header.pop()
-    return Sheet(name=path.name, header_row=header_row, header=header, rows=rows)
+    return Sheet(name=name, header_row=header_row, header=header, rows=rows)

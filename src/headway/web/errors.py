@@ -32,6 +32,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    411: "Length required",
     413: "Request too large",
     422: "Invalid input",
     500: "Internal error",

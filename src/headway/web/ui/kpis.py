@@ -37,13 +37,43 @@ router = APIRouter(include_in_schema=False)
 SPARKLINE_POINTS = 12
 
 
+Count = Annotated[int | None, Query(ge=0, le=10**9)]
+
+
+def import_notice(imported: int | None, replaced: int | None, kpis: int | None) -> str:
+    """What the page says after a file import redirected to it."""
+    if imported is None:
+        return ""
+    noun = "measurement" if imported == 1 else "measurements"
+    into = f" into {kpis} KPI{'' if kpis == 1 else 's'}" if kpis is not None else ""
+    earlier = f"; {replaced} from an earlier import of those dates replaced" if replaced else ""
+    return f"Imported {imported} {noun}{into}{earlier}."
+
+
 @router.get("/kpis", response_class=HTMLResponse)
 def kpi_list(
     page: PageContext,
     category: Annotated[str | None, Query(max_length=100)] = None,
     health: Health | None = None,
     as_of: date | None = None,
+    imported: Count = None,
+    replaced: Count = None,
+    kpis: Count = None,
 ) -> Response:
+    notice = import_notice(imported, replaced, kpis)
+    return render_kpi_list(page, category=category, health=health, as_of=as_of, notice=notice)
+
+
+def render_kpi_list(
+    page: Page,
+    *,
+    category: str | None = None,
+    health: Health | None = None,
+    as_of: date | None = None,
+    status_code: int = 200,
+    notice: str = "",
+    import_problems: list[FieldProblem] | None = None,
+) -> HTMLResponse:
     reading = list_kpis(
         page.uow,
         page.workspace,
@@ -64,6 +94,7 @@ def kpi_list(
     }
     return page.render(
         "kpis.html",
+        status_code=status_code,
         kpis=kpis,
         f=reading.figures,
         units=units,
@@ -73,6 +104,8 @@ def kpi_list(
         health=health.value if health else "",
         healths=[h.value for h in Health],
         as_of=reading.figures.as_of,
+        notice=notice,
+        import_problems=import_problems or [],
     )
 
 
@@ -105,6 +138,8 @@ def render_kpi(
     okr_typed: dict[str, str] | None = None,
     edit_errors: dict[str, str] | None = None,
     edit_typed: dict[str, str] | None = None,
+    notice: str = "",
+    import_problems: list[FieldProblem] | None = None,
 ) -> HTMLResponse:
     actor = page.actor
     tree = permissions.UnitTree(view.units, workspace_id=page.workspace.id)
@@ -127,6 +162,8 @@ def render_kpi(
         "may_write": actor is not None and permissions.can_write_kpi(actor, view.kpi, tree),
         "edit_errors": edit_errors or {},
         "edit_typed": edit_typed or {},
+        "notice": notice,
+        "import_problems": import_problems or [],
         **kpi_form_context(page),
     }
     return page.render("kpi.html", status_code=status_code, **context)
@@ -137,8 +174,15 @@ def view_of(page: Page, kpi_id: int, as_of: date | None = None) -> KpiView:
 
 
 @router.get("/kpis/{kpi_id}", response_class=HTMLResponse)
-def kpi_page(kpi_id: RowId, page: PageContext, as_of: date | None = None) -> Response:
-    return render_kpi(page, view_of(page, kpi_id, as_of))
+def kpi_page(
+    kpi_id: RowId,
+    page: PageContext,
+    as_of: date | None = None,
+    imported: Count = None,
+    replaced: Count = None,
+) -> Response:
+    notice = import_notice(imported, replaced, None)
+    return render_kpi(page, view_of(page, kpi_id, as_of), notice=notice)
 
 
 @router.post("/kpis/{kpi_id}/measurements")
