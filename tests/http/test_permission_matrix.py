@@ -44,6 +44,7 @@ class Write:
     prepare: Prepare = lambda _http, _ids: {}  # noqa: E731
     body: Callable[[dict[str, Any]], Any] | None = None
     params: dict[str, str] = field(default_factory=dict)
+    csv: Callable[[dict[str, Any]], str] | None = None  # a spreadsheet body instead of JSON
     # Another workspace's admin: a row named in the path does not exist for them (404); a
     # body that names rows of this workspace is invalid for them (422); a body that names
     # none simply creates the row in their own workspace.
@@ -237,6 +238,21 @@ WRITES = [
     Write("PATCH", "/kpis/{kpi}", SUPPORT, _kpi, lambda _p: {"target": 12}),
     Write("DELETE", "/kpis/{kpi}", SUPPORT, _kpi),
     Write("POST", "/kpis/{kpi}/measurements", SUPPORT, _kpi, _measurement_body),
+    Write(
+        "POST",
+        "/kpis/{kpi}/measurements/import",
+        SUPPORT,
+        _kpi,
+        csv=lambda _p: "at,value\n2026-11-02,3\n",
+    ),
+    Write(
+        "POST",
+        "/kpis/import",
+        SUPPORT,
+        _kpi,
+        csv=lambda p: f"kpi,at,value\n{p['kpi']},2026-11-02,3\n",
+        foreign=INVALID_THERE,  # no KPI of theirs has that id
+    ),
     Write("POST", "/kpis/{kpi:reply-time}/propose-okr", SUPPORT, params={"create": "true"}),
     Write(
         "POST",
@@ -284,6 +300,8 @@ def test_every_write_is_allowed_exactly_to_who_may(live: Any, write: Write) -> N
                     _fill(write.path, values),
                     params=write.params,
                     json=write.body(values) if write.body else None,
+                    content=write.csv(values).encode() if write.csv else None,
+                    headers={"content-type": "text/csv"} if write.csv else None,
                 )
             if response.status_code not in _expected(write, actor):
                 outcomes[str(actor)] = (response.status_code, response.text[:200])

@@ -11,6 +11,7 @@ from headway.cli import output
 from headway.cli.context import MAX_ID, Database, Json, WorkspaceName, now, workspace_context
 from headway.connectors.sheets import read_sheet
 from headway.services.measurement_import import import_measurements
+from headway.services.shapes import measurement_import_shape
 
 
 def kpi_import(
@@ -31,27 +32,13 @@ def kpi_import(
     ctx, ws = workspace_context(database, workspace)
     sheet = read_sheet(file)
     done = import_measurements(ctx.uow, ws, sheet, kpi_id=kpi, caller=ctx.caller, clock=now)
-    created = sum(d.created for d in done)
-    replaced = sum(d.replaced for d in done)
+    shape = measurement_import_shape(done)
     if as_json:
-        output.print_json(
-            {
-                "created": created,
-                "replaced": replaced,
-                "kpis": [
-                    {
-                        "id": d.kpi_id,
-                        "name": d.kpi_name,
-                        "created": d.created,
-                        "replaced": d.replaced,
-                    }
-                    for d in done
-                ],
-            }
-        )
+        output.print_json(shape)
         return
     for d in done:
         output.say(f"{d.kpi_name} (KPI {d.kpi_id}): {output.plural(d.created, 'measurement')}")
+    created, replaced = shape["created"], shape["replaced"]
     replacing = f"; {replaced} from an earlier import of those dates replaced" if replaced else ""
     output.say(
         f"Imported {output.plural(created, 'measurement')} into {output.plural(len(done), 'KPI')}"

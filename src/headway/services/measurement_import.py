@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from headway.connectors.sheets import Cell, Sheet
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Workspace
 from headway.domain.typed_text import parse_day, parse_number
@@ -27,6 +27,9 @@ from headway.services.measurements import (
 from headway.services.reports import today_in
 from headway.store import repository as repo
 from headway.store.uow import UnitOfWork
+
+if TYPE_CHECKING:  # only named in annotations: the CLI's other commands skip openpyxl
+    from headway.connectors.sheets import Cell, Sheet
 
 COLUMNS = ("kpi", "at", "value", "note")
 _ALIASES = {"date": "at"}

@@ -20,6 +20,7 @@ from headway.domain.model import (
 from headway.services.api_tokens import TokenInfo
 from headway.services.audit_log import AuditEvent
 from headway.services.dashboard import Attention, Dashboard, RecentCheckIn
+from headway.services.measurement_import import KpiImported
 from headway.services.periods import Grade, PeriodRecord
 from headway.services.proposals import ObjectiveDraft
 from headway.services.reports import PeriodReport
@@ -220,6 +221,18 @@ def audit_event_shape(event: AuditEvent) -> dict[str, Any]:
         "subject_id": event.subject_id,
         "before": event.before,
         "after": event.after,
+    }
+
+
+def measurement_import_shape(done: list[KpiImported]) -> dict[str, Any]:
+    """What a spreadsheet import did, in all and to each KPI."""
+    return {
+        "created": sum(d.created for d in done),
+        "replaced": sum(d.replaced for d in done),
+        "kpis": [
+            {"id": d.kpi_id, "name": d.kpi_name, "created": d.created, "replaced": d.replaced}
+            for d in done
+        ],
     }
 
 

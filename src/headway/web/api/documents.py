@@ -15,6 +15,7 @@ from headway.services.document import dump_text
 from headway.services.exports import export_workspace
 from headway.services.workspace_replace import replace_workspace
 from headway.web.deps import ApiContext
+from headway.web.request_body import body_within
 
 router = APIRouter(tags=["documents"])
 
@@ -59,15 +60,9 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 async def _document_bytes(request: Request) -> tuple[bytes, str]:
     """The request body (at most MAX_DOCUMENT_BYTES) and its media type."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_DOCUMENT_BYTES:
-            raise HTTPException(413, f"a document may be at most {MAX_DOCUMENT_BYTES} bytes")
-        chunks.append(chunk)
+    body = await body_within(request, MAX_DOCUMENT_BYTES, "a document")
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return b"".join(chunks), media
+    return body, media
 
 
 def _parse(raw: bytes, media: str) -> object:
