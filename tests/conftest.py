@@ -2,7 +2,8 @@
 
 - `database_url`: an empty database per test, once on SQLite (a new file) and once on
   PostgreSQL (a scratch database emptied for each test; that case is marked `postgres`).
-  `new_database_url()` makes more of the same kind within one test.
+  `new_database_url()` makes more of the same kind within one test; `make_database(kind)`
+  makes databases of either kind, for tests that move data between them.
 - `migrated_url`: the same, with the schema upgraded to head.
 - `postgres_url`: one fresh PostgreSQL database for the whole session (tests that use it
   are marked `postgres` automatically).
@@ -30,6 +31,7 @@ POSTGRES_SERVER_URL = os.environ.get(
 )
 
 NewDatabaseUrl = Callable[[], str]
+MakeDatabase = Callable[[str], str]
 
 
 class PostgresServer:
@@ -156,6 +158,25 @@ def new_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
     if server is not None:
         for url in made[1:]:
             server.drop_database(url)
+
+
+@pytest.fixture
+def make_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeDatabase]:
+    """Makes empty databases of either kind in one test (`"sqlite"` or `"postgresql"`), for
+    moving data between them; the PostgreSQL ones are dropped after the test."""
+    made: list[str] = []
+
+    def make(kind: str) -> str:
+        if kind == "sqlite":
+            made.append(f"sqlite:///{tmp_path / f'database-{len(made)}.db'}")
+        else:
+            made.append(request.getfixturevalue("postgres_server").create_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        if not url.startswith("sqlite"):
+            request.getfixturevalue("postgres_server").drop_database(url)
 
 
 @pytest.fixture

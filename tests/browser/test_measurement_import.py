@@ -29,17 +29,21 @@ def _days_ago(n: int) -> str:
     return (date.today() - timedelta(days=n)).isoformat()
 
 
+def _import_on_kpi_page(page: Page, demo: DemoSite, kpi_id: int, path: Path) -> None:
+    sign_in(page, demo.base_url, CEO)
+    page.goto(f"{demo.base_url}/kpis/{kpi_id}")
+    page.get_by_text("Import from a spreadsheet").click()
+    page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(path)
+    page.get_by_role("button", name="Import").click()
+
+
 def test_a_csv_imported_on_a_kpi_page_adds_its_rows(
     page: Page, demo: DemoSite, tmp_path: Path
 ) -> None:
     kpi_id = _kpi_id(demo, "deploys")
     csv = tmp_path / "deploys.csv"
     csv.write_text(f"at,value,note\n{_days_ago(3)},21,sprint end\n{_days_ago(2)},19,\n")
-    sign_in(page, demo.base_url, CEO)
-    page.goto(f"{demo.base_url}/kpis/{kpi_id}")
-    page.get_by_text("Import from a spreadsheet").click()
-    page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(csv)
-    page.get_by_role("button", name="Import").click()
+    _import_on_kpi_page(page, demo, kpi_id, csv)
     expect(page.get_by_role("status")).to_have_text("Imported 2 measurements.")
     rows = page.locator("#measurements table tbody tr")
     expect(rows.filter(has_text="sprint end")).to_contain_text("csv")
@@ -57,11 +61,7 @@ def test_a_refused_file_lists_every_problem_and_stores_nothing(
     kpi_id = _kpi_id(demo, "uptime")
     bad = tmp_path / "uptime.csv"
     bad.write_text(f"at,value\n{_days_ago(2)},99.9\nyesterday,99.5\n{_days_ago(3)},<b>x</b>\n")
-    sign_in(page, demo.base_url, CEO)
-    page.goto(f"{demo.base_url}/kpis/{kpi_id}")
-    page.get_by_text("Import from a spreadsheet").click()
-    page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(bad)
-    page.get_by_role("button", name="Import").click()
+    _import_on_kpi_page(page, demo, kpi_id, bad)
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Nothing was imported")
     expect(alert.get_by_role("listitem")).to_have_text(

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from headway.cli import output
+from headway.cli.backups import backup, restore
 from headway.cli.context import (
     MAX_ID,
     AsOf,
@@ -365,6 +366,9 @@ def token_create(
 
 
 kpi_app.command("import")(kpi_import)
+
+app.command()(backup)
+app.command()(restore)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+_SNAPSHOT = "headway_snapshot"  # execution option: begin a read-only snapshot
 
 
 def make_engine(database_url: str) -> sa.Engine:
@@ -34,6 +35,19 @@ def make_engine(database_url: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A snapshot reader (a backup) must not hold the write lock for as long as it reads:
+        # in WAL mode a deferred transaction already reads one consistent snapshot.
+        reading = connection.get_execution_options().get(_SNAPSHOT, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def snapshot_connection(engine: sa.Engine) -> sa.Connection:
+    """A connection whose transactions each read one consistent snapshot and block no writer."""
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        return connection.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+    return connection.execution_options(**{_SNAPSHOT: True})

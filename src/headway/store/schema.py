@@ -96,6 +96,32 @@ def upgrade_database(engine_or_url: sa.Engine | str) -> None:
         _upgrade(engine_or_url)
 
 
+def known_revisions() -> list[str]:
+    """Every revision this Headway ships, oldest first."""
+    return [script.revision for script in reversed(list(_scripts().walk_revisions()))]
+
+
+def move_schema(connection: sa.Connection, revision: str) -> None:
+    """Upgrade or downgrade the schema on `connection` to `revision`, in its open transaction.
+
+    Only for a database without rows (a restore): with SQLite's foreign keys on, as they are
+    inside a transaction, a migration that rebuilds a table would cascade-delete rows.
+    """
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is not None:
+        _refuse_unknown(current)
+    if current == revision:
+        return
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    older = current is not None and revision in _ancestors(current)
+    (command.downgrade if older else command.upgrade)(config, revision)
+
+
+def _ancestors(revision: str) -> set[str]:
+    return {script.revision for script in _scripts().iterate_revisions(revision, "base")}
+
+
 def _upgrade(engine: sa.Engine) -> None:
     revision = schema_revision(engine)
     if revision is not None:

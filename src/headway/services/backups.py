@@ -1,0 +1,263 @@
+"""Backups: every row of every workspace in one JSON file, and back into an empty database.
+
+The file: `{"format": "headway-backup", "version": 1, "revision": <schema revision>,
+"created_at": <ISO time>, "tables": {name: {"columns": [...], "last_id": n, "rows": [[...]]}}}`,
+one row per line. It holds password and token hashes, so only its owner may read it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.store.backup import (
+    DatabaseRows,
+    TableRows,
+    column_value,
+    holds_rows,
+    insert_rows,
+    json_value,
+    read_database,
+    schema_problems,
+)
+from headway.store.schema import known_revisions, move_schema, upgrade_database
+from headway.store.tables import metadata
+from headway.store.uow import UnitOfWork
+
+BACKUP_FORMAT = "headway-backup"
+BACKUP_VERSION = 1
+MAX_PROBLEMS = 50  # a file that is wrong throughout says so without a line per value
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    """What a backup holds: its schema revision and the rows of each table."""
+
+    revision: str
+    counts: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def workspaces(self) -> int:
+        return self.counts.get("workspace", 0)
+
+
+def _summary(backup: DatabaseRows) -> BackupSummary:
+    counts = {name: len(table.rows) for name, table in backup.tables.items()}
+    return BackupSummary(revision=backup.revision, counts=counts)
+
+
+def backup_database(uow: UnitOfWork, path: Path, *, clock: Callable[[], datetime]) -> BackupSummary:
+    """Write every row of every table to `path`, all or nothing, readable only by its owner."""
+    backup = read_database(uow.engine)
+    _write_atomically(path, _backup_text(backup, clock()))
+    return _summary(backup)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _backup_text(backup: DatabaseRows, created_at: datetime) -> Iterator[str]:
+    header = {
+        "format": BACKUP_FORMAT,
+        "version": BACKUP_VERSION,
+        "revision": backup.revision,
+        "created_at": created_at.isoformat(),
+    }
+    yield "{" + "".join(f"{_dumps(key)}: {_dumps(value)}, " for key, value in header.items())
+    yield '"tables": {'
+    for n, (name, table) in enumerate(backup.tables.items()):
+        columns = [metadata.tables[name].c[column] for column in table.columns]
+        yield (
+            f"{',' if n else ''}\n {_dumps(name)}: "
+            f'{{"columns": {_dumps(table.columns)}, "last_id": {_dumps(table.last_id)}, "rows": ['
+        )
+        for m, row in enumerate(table.rows):
+            values = [json_value(column, value) for column, value in zip(columns, row, strict=True)]
+            yield f"{',' if m else ''}\n  {_dumps(values)}"
+        yield "]}"
+    yield "\n}}\n"
+
+
+def _write_atomically(path: Path, chunks: Iterable[str]) -> None:
+    # Written beside the target and renamed over it once on disk: a crash, a full disk or a
+    # failed read never leaves half a backup under the backup's name (nor spoils the last one).
+    # mkstemp creates the file with mode 0600 whatever the umask allows.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.writelines(chunks)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    if os.name == "posix":  # the rename itself is durable once the folder is synced
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def read_backup(text: str) -> DatabaseRows:
+    """The backup in `text`, checked throughout; ValidationFailed names every problem's place."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise ValidationFailed([FieldProblem("", f"not JSON: {exc.msg} ({where})")]) from None
+    except RecursionError:
+        raise ValidationFailed(
+            [FieldProblem("", "not JSON Headway reads: nested too deeply")]
+        ) from None
+    problems: list[FieldProblem] = []
+    if not isinstance(data, dict):
+        raise ValidationFailed([FieldProblem("", "not a Headway backup: expected a JSON object")])
+    if data.get("format") != BACKUP_FORMAT:
+        raise ValidationFailed(
+            [FieldProblem("format", f"not a Headway backup: expected {BACKUP_FORMAT!r}")]
+        )
+    version = data.get("version")
+    if version != BACKUP_VERSION or isinstance(version, bool):
+        problems.append(
+            FieldProblem("version", f"{version!r}: this Headway reads version {BACKUP_VERSION}")
+        )
+    revision = data.get("revision")
+    if revision not in known_revisions():
+        problems.append(
+            FieldProblem(
+                "revision",
+                f"{revision!r} is not a schema revision this Headway knows "
+                "(a newer Headway wrote it? restore with that version)",
+            )
+        )
+    entries = data.get("tables")
+    tables: dict[str, TableRows] = {}
+    if not isinstance(entries, dict):
+        problems.append(FieldProblem("tables", "must be an object of tables by name"))
+    else:
+        for name, entry in entries.items():
+            table = _read_table(name, entry, problems)
+            if table is not None:
+                tables[name] = table
+    if problems:
+        raise ValidationFailed(_at_most(problems, MAX_PROBLEMS))
+    return DatabaseRows(revision=str(revision), tables=tables)
+
+
+def _at_most(problems: list[FieldProblem], limit: int) -> list[FieldProblem]:
+    if len(problems) <= limit:
+        return problems
+    return [*problems[:limit], FieldProblem("", f"and {len(problems) - limit} more problems")]
+
+
+def _read_table(name: str, entry: Any, problems: list[FieldProblem]) -> TableRows | None:
+    where = f"tables.{name}"
+    table = metadata.tables.get(name)
+    if table is None:
+        problems.append(FieldProblem(where, "Headway has no such table"))
+        return None
+    if not isinstance(entry, dict):
+        problems.append(FieldProblem(where, "must be an object with columns and rows"))
+        return None
+    names = entry.get("columns")
+    if not isinstance(names, list) or not names:
+        problems.append(FieldProblem(f"{where}.columns", "must be a list of column names"))
+        return None
+    start = len(problems)
+    for n, column in enumerate(names):
+        if not isinstance(column, str) or column not in table.c:
+            problems.append(
+                FieldProblem(f"{where}.columns[{n}]", f"{name} has no column {column!r}")
+            )
+        elif names.index(column) != n:
+            problems.append(FieldProblem(f"{where}.columns[{n}]", f"{column!r} is listed twice"))
+    for key in table.primary_key.columns:
+        if key.name not in names:
+            problems.append(
+                FieldProblem(f"{where}.columns", f"missing the key column {key.name!r}")
+            )
+    last_id = entry.get("last_id")
+    if last_id is not None and (type(last_id) is not int or last_id < 0):
+        problems.append(FieldProblem(f"{where}.last_id", "must be a whole number >= 0, or null"))
+    rows = entry.get("rows")
+    if not isinstance(rows, list):
+        problems.append(FieldProblem(f"{where}.rows", "must be a list of rows"))
+    if len(problems) > start or not isinstance(rows, list):
+        return None
+    columns = [table.c[column] for column in names]
+    keys = [names.index(key.name) for key in table.primary_key.columns]
+    return TableRows(
+        columns=tuple(names),
+        rows=_read_rows(where, columns, keys, rows, problems),
+        last_id=last_id,
+    )
+
+
+def _read_rows(
+    where: str,
+    columns: list[sa.Column[Any]],
+    keys: list[int],
+    rows: list[Any],
+    problems: list[FieldProblem],
+) -> list[tuple[Any, ...]]:
+    read: list[tuple[Any, ...]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for n, row in enumerate(rows):
+        place = f"{where}.rows[{n}]"
+        if not isinstance(row, list) or len(row) != len(columns):
+            size = f"{len(row)} values" if isinstance(row, list) else "not a list"
+            problems.append(FieldProblem(place, f"{size}: expected {len(columns)} values"))
+            continue
+        values = []
+        for column, value in zip(columns, row, strict=True):
+            try:
+                values.append(column_value(column, value))
+            except ValueError as exc:
+                problems.append(FieldProblem(f"{place}.{column.name}", str(exc)))
+        if len(values) < len(columns):
+            continue
+        key = tuple(values[k] for k in keys)
+        if key in seen:
+            problems.append(FieldProblem(place, f"repeats the key of rows[{seen[key]}]"))
+        seen.setdefault(key, n)
+        read.append(tuple(values))
+    return read
+
+
+def restore_database(uow: UnitOfWork, backup: DatabaseRows) -> BackupSummary:
+    """Load a backup into an empty database, then upgrade its schema to this Headway's.
+
+    The schema is brought to the backup's revision and the rows inserted in one transaction,
+    so a refusal or failure leaves the database as it was.
+    """
+    url = uow.engine.url.render_as_string(hide_password=True)
+    with uow:
+        if holds_rows(uow.conn):
+            raise Conflict(
+                f"the database at {url} already holds data: restore into an empty database"
+            )
+        move_schema(uow.conn, backup.revision)
+        problems = schema_problems(uow.conn, backup)
+        if problems:
+            raise ValidationFailed(problems)
+        insert_rows(uow.conn, backup.tables)
+    # A backup from an older Headway is upgraded like any database of that version (outside
+    # the insert's transaction: SQLite's table rebuilds need foreign keys off).
+    upgrade_database(uow.engine)
+    return _summary(backup)
