@@ -72,7 +72,7 @@ def list_own_tokens(
 ) -> list[TokenInfo]:
     """Up to `limit` + 1 of the caller's tokens (revoked ones too) with ids above `after_id`."""
     person = _person(caller)
-    with uow:
+    with uow.reading():
         rows = uow.conn.execute(
             sa.select(*_COLUMNS)
             .where(

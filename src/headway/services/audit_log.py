@@ -58,7 +58,7 @@ def list_audit_events(
     Events are appended in time order, so the id orders them; paging by it stays stable
     while new events arrive (they sort before the first page).
     """
-    with uow:
+    with uow.reading():
         conn = uow.conn
         require(caller, conn, workspace, "read the audit log", admins_only)
         e = t.audit_event

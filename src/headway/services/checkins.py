@@ -83,7 +83,7 @@ def list_check_ins(
     uow: UnitOfWork, workspace: Workspace, key_result_id: int, *, after_id: int, limit: int
 ) -> list[CheckIn]:
     """Up to `limit` + 1 check-ins of a key result with ids above `after_id`: recording order."""
-    with uow:
+    with uow.reading():
         conn = uow.conn
         kr = repo.get_key_result(conn, workspace.id, key_result_id)
         return repo.page_of(
@@ -98,5 +98,5 @@ def list_check_ins(
 
 
 def get_check_in(uow: UnitOfWork, workspace: Workspace, check_in_id: int) -> CheckIn:
-    with uow:
+    with uow.reading():
         return repo.get_check_in(uow.conn, workspace.id, check_in_id)

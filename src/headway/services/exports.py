@@ -51,7 +51,7 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
 
 def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
     """The workspace as a document (INTERFACES.md): a fixed number of queries."""
-    with uow:
+    with uow.reading():
         conn = uow.conn
         ws = repo.get_workspace(conn, workspace_id)
         units = repo.load_units(conn, ws.id)

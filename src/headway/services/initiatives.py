@@ -99,7 +99,7 @@ def list_initiatives(
     uow: UnitOfWork, workspace: Workspace, key_result_id: int, *, after_id: int, limit: int
 ) -> list[Initiative]:
     """Up to `limit` + 1 initiatives of a key result with ids above `after_id`, by id."""
-    with uow:
+    with uow.reading():
         conn = uow.conn
         kr = repo.get_key_result(conn, workspace.id, key_result_id)
         rows = repo.page_of(

@@ -64,7 +64,7 @@ def kpi_view(
     """Everything the KPI's page shows, figures as of a date; four queries."""
     today = today_in(workspace, clock)
     day = as_of or today
-    with uow:
+    with uow.reading():
         conn = uow.conn
         kpi = repo.get_kpi(conn, workspace.id, kpi_id)
         measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)

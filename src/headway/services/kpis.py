@@ -128,7 +128,7 @@ def list_kpis(
         where.append(t.kpi.c.owner_unit_id == unit_id)
     if category is not None:
         where.append(sa.func.lower(t.kpi.c.category) == category.strip().lower())
-    with uow:
+    with uow.reading():
         conn = uow.conn
         if health is None:
             kpis = repo.load_kpis_where(
@@ -155,7 +155,7 @@ def get_kpi(
 ) -> KpiReading:
     """One KPI with its figures as of a date."""
     day = as_of or today_in(workspace, clock)
-    with uow:
+    with uow.reading():
         kpi = repo.get_kpi(uow.conn, workspace.id, kpi_id)
         measurements = repo.load_measurements_of(uow.conn, workspace.id, [kpi.id], until=day)
     return KpiReading(kpis=[kpi], figures=figures_of([kpi], measurements, workspace, day))

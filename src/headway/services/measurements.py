@@ -57,7 +57,7 @@ def list_measurements(
         where.append(t.measurement.c.at >= since)
     if until is not None:
         where.append(t.measurement.c.at <= until)
-    with uow:
+    with uow.reading():
         conn = uow.conn
         kpi = repo.get_kpi(conn, workspace.id, kpi_id)
         return repo.page_of(

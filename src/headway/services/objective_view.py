@@ -97,7 +97,7 @@ def objective_view(
     clock: Callable[[], datetime],
 ) -> ObjectiveView:
     """Everything the objective's page shows, figures as of a date."""
-    with uow:
+    with uow.reading():
         conn = uow.conn
         objective = repo.get_objective(conn, workspace.id, objective_id)
         initiatives = repo.load_initiatives_of_objective(conn, workspace.id, objective.id)

@@ -136,12 +136,12 @@ def list_people(
     uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int
 ) -> list[Person]:
     """Up to `limit` + 1 people with ids above `after_id`, by id."""
-    with uow:
+    with uow.reading():
         return repo.people_page(uow.conn, workspace.id, after_id, limit)
 
 
 def get_person(uow: UnitOfWork, workspace: Workspace, person_id: int) -> Person:
-    with uow:
+    with uow.reading():
         return repo.get_person(uow.conn, workspace.id, person_id)
 
 

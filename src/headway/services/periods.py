@@ -93,13 +93,13 @@ def list_periods(
     uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int
 ) -> list[PeriodRecord]:
     """Up to `limit` + 1 periods with ids above `after_id`, by id (without their grades)."""
-    with uow:
+    with uow.reading():
         return repo.page_of(uow.conn, t.period, _record, workspace.id, after_id, limit)
 
 
 def get_period(uow: UnitOfWork, workspace: Workspace, period_id: int) -> PeriodRecord:
     """A period with its notes, and its grades when it is closed."""
-    with uow:
+    with uow.reading():
         record = _row(uow.conn, workspace, period_id)
         if record.period.state is PeriodState.CLOSED:
             record.grades = _grades(uow.conn, period_id)

@@ -107,7 +107,7 @@ def propose_okr_from_kpi(
 ) -> OkrProposal:
     """The draft objective DOMAIN.md proposes for a KPI off target (nothing is stored)."""
     day = as_of or today_in(workspace, clock)
-    with uow:
+    with uow.reading():
         kpi = repo.get_kpi(uow.conn, workspace.id, kpi_id)
         return _proposal(uow.conn, workspace, kpi, day)
 
@@ -123,7 +123,7 @@ def draft_okr_from_kpi(
 ) -> ObjectiveDraft:
     """The objective a KPI off target proposes, as the API would write it; nothing stored."""
     today = today_in(workspace, clock)
-    with uow:
+    with uow.reading():
         conn = uow.conn
         kpi = repo.get_kpi(conn, workspace.id, kpi_id)
         proposal = _proposal(conn, workspace, kpi, as_of or today)

@@ -77,7 +77,7 @@ def list_objectives(
         filters.append(t.objective.c.owner_unit_id == unit_id)
     if owner_id is not None:
         filters.append(t.objective.c.owner_id == owner_id)
-    with uow:
+    with uow.reading():
         conn = uow.conn
         candidates = repo.objectives_after(
             conn, workspace.id, after_id, None if status else limit, *filters
@@ -103,7 +103,7 @@ def get_objective(
     thresholds: StatusThresholds,
 ) -> ObjectiveRead:
     """One objective with its key results and figures as of a date."""
-    with uow:
+    with uow.reading():
         conn = uow.conn
         objective = repo.get_objective(conn, workspace.id, objective_id)
         data = repo.load_periods_data(
@@ -122,7 +122,7 @@ def get_key_result(
     thresholds: StatusThresholds,
 ) -> KeyResultRead:
     """One key result with its figures as of a date."""
-    with uow:
+    with uow.reading():
         conn = uow.conn
         kr = repo.get_key_result(conn, workspace.id, key_result_id)
         objective = repo.get_objective(conn, workspace.id, kr.objective_id)

@@ -97,7 +97,7 @@ def period_report(
     The period is the one with `period_id`, else the one named `period`, else the current one.
     """
     day = as_of or today_in(workspace, clock)
-    with uow:
+    with uow.reading():
         periods = repo.load_periods(uow.conn, workspace.id)
         if period_id is not None:
             chosen = period_by_id(periods, period_id)

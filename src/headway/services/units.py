@@ -26,12 +26,12 @@ from headway.store.uow import UnitOfWork
 
 def list_units(uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int) -> list[Unit]:
     """Up to `limit` + 1 units with ids above `after_id`, by id."""
-    with uow:
+    with uow.reading():
         return repo.page_of(uow.conn, t.unit, repo.to_unit, workspace.id, after_id, limit)
 
 
 def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
-    with uow:
+    with uow.reading():
         return _unit(uow.conn, workspace, unit_id)
 
 

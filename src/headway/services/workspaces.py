@@ -10,7 +10,7 @@ from headway.store.uow import UnitOfWork
 
 def resolve_workspace(uow: UnitOfWork, name: str | None) -> Workspace:
     """The workspace called `name`, or the only one there is when no name is given."""
-    with uow:
+    with uow.reading():
         workspaces = repo.list_workspaces(uow.conn)
     if name is not None:
         for ws in workspaces:

@@ -7,15 +7,28 @@ from types import TracebackType
 import sqlalchemy as sa
 
 from headway.config import Settings
-from headway.store.engine import make_engine
+from headway.store.engine import make_engine, snapshot_connection
 
 
 class UnitOfWork:
-    """`with uow:` opens a transaction that commits on success and rolls back on any error."""
+    """`with uow:` opens a transaction that commits on success and rolls back on any error.
+
+    `with uow.reading():` opens one that only reads: a consistent snapshot that holds up no
+    writer (on SQLite it does not take the write lock; on PostgreSQL it is REPEATABLE READ
+    and READ ONLY, so a write by mistake is refused rather than made).
+    """
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._connection: sa.Connection | None = None
+        self._read_only = False
+
+    def reading(self) -> UnitOfWork:
+        """This unit of work, to open as a read-only snapshot: `with uow.reading():`."""
+        if self._connection is not None:
+            raise RuntimeError("the unit of work is already open")
+        self._read_only = True
+        return self
 
     @property
     def conn(self) -> sa.Connection:
@@ -27,7 +40,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
-        self._connection = self.engine.connect()
+        read_only, self._read_only = self._read_only, False
+        self._connection = snapshot_connection(self.engine) if read_only else self.engine.connect()
         self._connection.begin()
         return self
 
