@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HEADWAY := $(BIN)/headway
 PIP := $(BIN)/python -m pip
 
-.PHONY: install install-dev run test lint format services browser screenshots clean
+.PHONY: install install-dev run test lint format services browser screenshots bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Headway needs Python >= 3.11")'
@@ -44,13 +44,13 @@ browser:
 	@sh scripts/ensure-chromium
 
 lint: install-dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 format: install-dev
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 test: install-dev services browser lint
 	$(BIN)/pytest -q -p no:cacheprovider
@@ -58,6 +58,10 @@ test: install-dev services browser lint
 # The README's screenshots of the main pages (needs Chromium: `make browser` as root).
 screenshots: install-dev browser
 	$(BIN)/python scripts/screenshots.py
+
+# Timings on synthetic companies of 10, 50 and 200 departments (SQLite; see benchmarks/run.py).
+bench: install-dev
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
