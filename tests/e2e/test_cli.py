@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
+from examples import SEEDS
 
 
 def _seeds() -> dict[str, Any]:

@@ -11,9 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from openpyxl import Workbook
 
+from examples import SEEDS
 from headway.store import tables as t
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
 
 
 def _rows(database_url: str, query: sa.Executable) -> list[tuple[Any, ...]]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from examples import EXPECTED, SEEDS
+
 AS_OF = "2026-11-15"
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 
 
 def ok_json(result: subprocess.CompletedProcess[str]) -> Any:
@@ -20,12 +20,12 @@ def ok_json(result: subprocess.CompletedProcess[str]) -> Any:
 
 
 def _expected() -> dict[str, Any]:
-    return yaml.safe_load((EXAMPLES / "expected.yaml").read_text())
+    return yaml.safe_load(EXPECTED.read_text())
 
 
 @pytest.fixture
 def example_report(headway: Any, database_url: str) -> dict[str, Any]:
-    imported = headway("import", str(EXAMPLES / "seeds.yaml"), database=database_url)
+    imported = headway("import", str(SEEDS), database=database_url)
     assert imported.returncode == 0, imported.stderr
     report = ok_json(
         headway(

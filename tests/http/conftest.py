@@ -11,7 +11,6 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from examples import SEEDS
 from headway.config import load_settings
 from headway.services.actors import Caller
 from headway.services.imports import import_workspace
@@ -28,8 +28,6 @@ from headway.store import tables as t
 from headway.store.schema import upgrade_database
 from headway.store.uow import make_uow
 from live_server import headway_server
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
 
 # Who acts in the permission tests, by the seeds' people: an admin, a member of the Sales
 # unit (owner of the revenue OKRs), a member of Support, a viewer, and another workspace's admin.

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from examples import EXPECTED as EXPECTED_FILE
 from headway.config import load_settings
 from headway.services.actors import Caller
 from headway.services.checkins import record_check_in
@@ -17,9 +17,7 @@ from headway.store import repository as repo
 from headway.store.uow import make_uow
 
 AS_OF = "2026-11-15"
-EXPECTED = yaml.safe_load(
-    (Path(__file__).resolve().parents[3] / "shared" / "examples" / "expected.yaml").read_text()
-)
+EXPECTED = yaml.safe_load(EXPECTED_FILE.read_text())
 
 
 def _report(live: Any, **params: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import yaml
 from alembic import command
 
+from examples import SEEDS
 from headway.config import load_settings
 from headway.domain.errors import Conflict, ValidationFailed
 from headway.domain.model import StatusThresholds
@@ -39,7 +40,6 @@ from headway.store.repository import aware
 from headway.store.schema import alembic_config, head_revision, schema_revision, upgrade_database
 from headway.store.uow import UnitOfWork, make_uow
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
 NOW = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 
 

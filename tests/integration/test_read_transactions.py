@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from examples import SEEDS
 from headway.config import load_settings
 from headway.domain.model import StatusThresholds
 from headway.services.imports import import_workspace
@@ -18,8 +19,6 @@ from headway.services.workspaces import resolve_workspace
 from headway.store import tables as t
 from headway.store.schema import upgrade_database
 from headway.store.uow import make_uow
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
 
 
 def _clock() -> datetime:

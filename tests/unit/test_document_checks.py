@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,13 +11,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from examples import SEEDS as SEEDS_FILE
 from headway.domain.errors import ValidationFailed
 from headway.services.document import parse_document, unknown_fields
 from headway.services.imports import check_document
 
-SEEDS = yaml.safe_load(
-    (Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml").read_text()
-)
+SEEDS = yaml.safe_load(SEEDS_FILE.read_text())
 TODAY = date(2026, 11, 15)
 
 
@@ -39,8 +37,14 @@ def test_the_worked_example_has_no_problems() -> None:
 
 
 def test_an_unquoted_comma_in_a_flow_mapping_is_a_warning_not_an_error() -> None:
-    warnings = unknown_fields(parse_document(_seeds()))
+    # The example quotes this title; unquoted, YAML reads "000 unique page views" as a field.
+    quoted = 'title: "Drive 10,000 unique page views"'
+    text = SEEDS_FILE.read_text()
+    assert quoted in text
+    doc = yaml.safe_load(text.replace(quoted, "title: Drive 10,000 unique page views"))
+    warnings = unknown_fields(parse_document(doc))
     assert [w.field for w in warnings] == ["objectives[4].key_results[1].000 unique page views"]
+    assert _problems(doc) == {}
 
 
 def test_structural_problems_name_their_paths() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from examples import EXPECTED, SEEDS
 from headway.domain.evaluation import evaluate
 from headway.domain.kpi import kpi_figures, propose_okr
 from headway.domain.model import (
@@ -30,12 +31,11 @@ from headway.domain.model import (
 )
 from headway.domain.periods import expected_progress
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 AS_OF = date(2026, 11, 15)
 
 
-def _load(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((EXAMPLES / name).read_text())
+def _load(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(path.read_text())
     return loaded
 
 
@@ -168,8 +168,8 @@ def build_period_data(seeds: dict[str, Any]) -> tuple[PeriodData, dict[str, dict
 
 @pytest.fixture(scope="module")
 def example() -> tuple[PeriodData, dict[str, dict[str, int]], Figures, dict[str, Any]]:
-    data, keys = build_period_data(_load("seeds.yaml"))
-    expected = _load("expected.yaml")
+    data, keys = build_period_data(_load(SEEDS))
+    expected = _load(EXPECTED)
     assert expected["as_of"] == AS_OF
     return data, keys, evaluate(data, AS_OF), expected
 
