@@ -36,6 +36,12 @@ from headway.services.reports import PeriodReport
 
 AS_OF = date(2026, 11, 15)
 FORMATS = list(ReportFormat)
+RANGE: dict[str, object] = {
+    "direction": Direction.IN_RANGE,
+    "target": None,
+    "target_low": 1,
+    "target_high": 2.5,
+}
 
 
 def _finding(code: str, subject: str, message: str) -> Finding:
@@ -66,7 +72,7 @@ def _view(
         ],
         [
             kpi(5, kpi_name, category="Support", unit_label="min"),
-            kpi(6, "Churn", direction=Direction.IN_RANGE, target=None, target_low=1, target_high=2.5),
+            kpi(6, "Churn", **RANGE),
         ],
     )
     revenue = KeyResultFigures(
@@ -152,8 +158,7 @@ def test_the_one_formatter_rules() -> None:
     assert percent(0.625) == "62%"
     assert status_label(None) == "no score"
     assert status_label("off_track") == status_label(Status.OFF_TRACK) == "off track"
-    ranged = kpi(6, direction=Direction.IN_RANGE, target=None, target_low=1, target_high=2.5)
-    assert target_text(ranged) == "1–2.5"
+    assert target_text(kpi(6, **RANGE)) == "1–2.5"
     assert target_text(kpi(5)) == "25"
     assert span_text(milestone(12, 1)) == "milestone"
     assert span_text(metric(11, 1, unit_label="NPS")) == "60 → 70 NPS"
