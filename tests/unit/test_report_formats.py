@@ -191,6 +191,6 @@ def test_user_text_is_escaped_in_the_html_report() -> None:
 
 
 def test_control_characters_in_user_text_never_reach_the_terminal() -> None:
-    text = render(_view(title="Clear\x1b[2J the screen\x07"), ReportFormat.TEXT)
+    text = render(_view(title="Clear\x1b[2J the\tscreen\x07"), ReportFormat.TEXT)
     assert "Clear[2J the screen" in text
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)

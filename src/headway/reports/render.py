@@ -24,8 +24,8 @@ _TEMPLATES = {
     ReportFormat.HTML: "report.html.j2",
 }
 
-# C0 and C1 control characters: in a terminal, an escape sequence in a title could rewrite
-# the screen; in HTML and Markdown they are noise.
+# C0 and C1 control characters (tabs become spaces first): in a terminal, an escape sequence
+# in a title could rewrite the screen; in HTML and Markdown they are noise.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # What lets text in Markdown start emphasis, code, a link or image, or a table cell.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -45,8 +45,8 @@ def _finalize(context: jinja2.runtime.Context, value: object) -> object:
     # Markdown is escaped. HTML autoescaping runs after this.
     if isinstance(value, Markup):
         return value
-    text = _CONTROL.sub("", " ".join(str(value).splitlines()))
-    if context.name == _TEMPLATES[ReportFormat.MD]:
+    text = _CONTROL.sub("", " ".join(str(value).replace("\t", " ").splitlines()))
+    if context.name is not None and context.name.endswith(".md.j2"):
         return markdown_text(text)
     return text
 
