@@ -76,11 +76,8 @@ def key_result_chart(
     # The pace line runs through the value expected progress stands for, first day to last.
     first, last = period.start_date, period.end_date
     pace = [
-        (
-            day,
-            value_at_progress(kr.start_value, kr.target_value, expected_progress(first, last, day)),
-        )
-        for day in (first, last)
+        (d, value_at_progress(kr.start_value, kr.target_value, expected_progress(first, last, d)))
+        for d in (first, last)
     ]
     chart.add("Expected pace", pace, stroke_style=_DASHED, show_dots=False)
     latest = f"latest {quantity(values[-1][1], kr.unit_label)}" if values else "no values yet"
