@@ -23,6 +23,7 @@ from builders import (
     unit,
 )
 
+from headway.domain.kpi import format_number
 from headway.domain.lint import ACTIVITY_VERBS, coach, starts_with_activity_verb
 from headway.domain.model import (
     Finding,
@@ -363,6 +364,14 @@ def test_a_critical_kpi_no_key_result_follows_proposes_an_okr() -> None:
     ]
     assert "propose an OKR" in findings[0].message
     assert "45" in findings[0].message
+
+
+def test_coaching_writes_a_number_as_a_proposal_title_does() -> None:
+    figs = [kpi_figures(5, Health.CRITICAL, latest_value=12_345_678_901.5)]
+    findings = only(run([objective(1)], three_krs(1), [kpi(5)], kpi_figs=figs), "KPI001")
+    reading = format_number(12_345_678_901.5)
+    assert reading == "12345678901.5"  # every digit typed, no exponent
+    assert f"critical at {reading} against target {format_number(25.0)}" in findings[0].message
 
 
 def test_a_critical_kpi_a_key_result_follows_is_fine() -> None:

@@ -27,6 +27,8 @@ from headway.cli.context import (
 from headway.cli.measurement_files import kpi_import
 from headway.config import SettingsError
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
+from headway.reports import render, report_view
+from headway.reports.formatting import number
 from headway.services.checkins import record_check_in
 from headway.services.demo import load_demo
 from headway.services.document import dump_text, load_text
@@ -34,8 +36,6 @@ from headway.services.exports import export_workspace
 from headway.services.imports import import_workspace
 from headway.services.kpis import propose_okr_from_kpi, record_measurement
 from headway.services.people import add_person, create_token
-from headway.services.report_formats import number, report_markdown
-from headway.services.report_html import report_html
 from headway.services.reports import PeriodReport, period_report
 from headway.services.shapes import finding_shape, report_shape
 from headway.store.schema import SchemaOutOfDate
@@ -209,12 +209,8 @@ def report(
     result = _period_report(database, workspace, period, as_of)
     if as_json or fmt is output.ReportFormat.JSON:
         output.print_json(report_shape(result))
-    elif fmt is output.ReportFormat.MD:
-        sys.stdout.write(report_markdown(result))
-    elif fmt is output.ReportFormat.HTML:
-        sys.stdout.write(report_html(result))
     else:
-        output.print_report(result)
+        sys.stdout.write(render(report_view(result), fmt.value))
 
 
 @app.command()

@@ -218,7 +218,11 @@ class OkrProposal:
 
 
 def format_number(value: float) -> str:
-    """A number as people write it: 35 not 35.0, 0.9 not 0.90000000001."""
+    """A number in text the domain writes (proposal titles, coaching): 35 not 35.0, 0.3 not 0.30…04.
+
+    Digits as people type them into a title, so it round-trips; what people only read goes
+    through `headway.reports.formatting`, which the domain cannot import.
+    """
     rounded = round(float(value), 6)
     if rounded.is_integer():
         return str(int(rounded))

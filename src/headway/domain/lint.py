@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from headway.domain.kpi import key_result_target_met
+from headway.domain.kpi import format_number, key_result_target_met
 from headway.domain.model import (
     Direction,
     Figures,
@@ -48,10 +48,6 @@ _INFO_CODES = frozenset({"OKR004", "OKR005", "KPI002"})
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 _NO_VALUES: Mapping[int, float | None] = MappingProxyType({})
-
-
-def _num(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -208,9 +204,9 @@ def _key_result_shape(
             findings.append(
                 found(
                     "OKR006",
-                    f"{kpi.name} read {_num(before)} before {period.name} began, already "
-                    f"meeting the target {_num(kr.target_value)}: a KPI to watch, not a change "
-                    "to make",
+                    f"{kpi.name} read {format_number(before)} before {period.name} began, "
+                    f"already meeting the target {format_number(kr.target_value)}: a KPI to "
+                    "watch, not a change to make",
                 )
             )
     if kr.owner_id is None:
@@ -259,10 +255,10 @@ def _stale_key_results(
 
 def _target_text(kpi: Kpi) -> str:
     if kpi.direction == Direction.IN_RANGE:
-        low = _num(kpi.target_low) if kpi.target_low is not None else "?"
-        high = _num(kpi.target_high) if kpi.target_high is not None else "?"
+        low = format_number(kpi.target_low) if kpi.target_low is not None else "?"
+        high = format_number(kpi.target_high) if kpi.target_high is not None else "?"
         return f"the range {low} to {high}"
-    return f"target {_num(kpi.target)}" if kpi.target is not None else "its target"
+    return f"target {format_number(kpi.target)}" if kpi.target is not None else "its target"
 
 
 def _kpi_findings(
@@ -287,7 +283,9 @@ def _kpi_findings(
         if fig is None:
             continue
         if fig.health == Health.CRITICAL and kpi.id not in linked:
-            reading = f" at {_num(fig.latest_value)}" if fig.latest_value is not None else ""
+            reading = (
+                f" at {format_number(fig.latest_value)}" if fig.latest_value is not None else ""
+            )
             findings.append(
                 _finding(
                     "KPI001",

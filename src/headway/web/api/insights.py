@@ -8,9 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
+from headway.reports import render, report_view
 from headway.services.dashboard import dashboard, report_of
-from headway.services.report_formats import report_markdown
-from headway.services.report_html import report_html
 from headway.services.reports import period_report
 from headway.services.shapes import dashboard_shape, finding_shape, period_shape, report_shape
 from headway.web.deps import ApiContext, AsOfQuery
@@ -95,7 +94,7 @@ def get_period_report(
         clock=api.clock,
     )
     if fmt is ReportFormat.MD:
-        return MarkdownResponse(report_markdown(report))
+        return MarkdownResponse(render(report_view(report), fmt.value))
     if fmt is ReportFormat.HTML:
-        return HTMLResponse(report_html(report))
+        return HTMLResponse(render(report_view(report), fmt.value))
     return report_shape(report)

@@ -17,7 +17,7 @@ from pygal.style import Style  # type: ignore[import-untyped]
 from headway.domain.model import CheckIn, KeyResult, Kpi, KpiFigures, Period
 from headway.domain.periods import expected_progress
 from headway.domain.scoring import value_at_progress
-from headway.services.report_formats import number
+from headway.reports.formatting import day, number, quantity
 
 _STYLE = Style(
     background="white",
@@ -76,19 +76,15 @@ def key_result_chart(
     # The pace line runs through the value expected progress stands for, first day to last.
     first, last = period.start_date, period.end_date
     pace = [
-        (
-            day,
-            value_at_progress(kr.start_value, kr.target_value, expected_progress(first, last, day)),
-        )
-        for day in (first, last)
+        (d, value_at_progress(kr.start_value, kr.target_value, expected_progress(first, last, d)))
+        for d in (first, last)
     ]
     chart.add("Expected pace", pace, stroke_style=_DASHED, show_dots=False)
-    label = f" {kr.unit_label}" if kr.unit_label else ""
-    latest = f"latest {number(values[-1][1])}{label}" if values else "no values yet"
+    latest = f"latest {quantity(values[-1][1], kr.unit_label)}" if values else "no values yet"
     alt = (
         f"Chart of {kr.title}: {len(values)} value(s), {latest}; "
-        f"expected pace from {number(pace[0][1])} on {period.start_date.isoformat()} "
-        f"to {number(pace[1][1])} on {period.end_date.isoformat()}."
+        f"expected pace from {number(pace[0][1])} on {day(period.start_date)} "
+        f"to {number(pace[1][1])} on {day(period.end_date)}."
     )
     return Chart(_data_url(chart.render()), alt)
 
@@ -117,7 +113,7 @@ def kpi_chart(kpi: Kpi, figures: KpiFigures) -> Chart:
     level("Warning", kpi.warning, _DOTTED)
     alt = (
         f"Chart of {kpi.name}: {len(series)} {kpi.cadence.value} value(s)"
-        + (f", latest {number(series[-1][1])} {kpi.unit_label}".rstrip() if series else "")
+        + (f", latest {quantity(series[-1][1], kpi.unit_label)}" if series else "")
         + "."
     )
     return Chart(_data_url(chart.render()), alt)

@@ -24,11 +24,11 @@ from headway.domain.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from headway.domain.model import Period, Status
+from headway.domain.model import Period
 from headway.domain.periods import period_to_show
+from headway.reports.formatting import FILTERS, status_label
 from headway.services.dashboard import report_of
 from headway.services.periods import list_periods
-from headway.services.report_formats import number, percent, status_label
 from headway.services.reports import PeriodReport
 from headway.services.sessions import caller_for_session
 from headway.web.deps import Api, new_uow
@@ -41,11 +41,8 @@ CSRF_HEADER = "X-CSRF-Token"
 FRAGMENT_HEADER = "X-Headway-Fragment"
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["number"] = number
-templates.env.filters["percent"] = percent
-# A number as a form field holds it: every digit it has, so saving unchanged changes nothing.
-templates.env.filters["exact"] = lambda v: "" if v is None else f"{v:.15g}"
-templates.env.globals["status_label"] = lambda s: status_label(Status(s) if s else None)
+templates.env.filters.update(FILTERS)
+templates.env.globals["status_label"] = status_label
 
 
 class SignInRequired(DomainError):

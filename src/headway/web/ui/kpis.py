@@ -13,11 +13,11 @@ from headway.domain import permissions
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Aggregation, Cadence, Direction, Health
 from headway.domain.units import depth_first
+from headway.reports.formatting import target_text
 from headway.services.kpi_view import KpiView, kpi_view
 from headway.services.kpis import list_kpis, store_proposal
 from headway.services.measurements import record_measurement
 from headway.services.people import list_people
-from headway.services.report_formats import kpi_target_text
 from headway.services.units import list_units
 from headway.web.inputs import RowId
 from headway.web.ui.charts import kpi_chart, sparkline
@@ -99,7 +99,7 @@ def render_kpi_list(
         f=reading.figures,
         units=units,
         sparklines=sparklines,
-        targets={k.id: kpi_target_text(k) for k in kpis},
+        targets={k.id: target_text(k) for k in kpis},
         category=category or "",
         health=health.value if health else "",
         healths=[h.value for h in Health],
@@ -152,7 +152,7 @@ def render_kpi(
         "k": view.kpi,
         "kf": view.figures,
         "chart": kpi_chart(view.kpi, view.figures),
-        "target": kpi_target_text(view.kpi),
+        "target": target_text(view.kpi),
         "may_record": may_record,
         "may_propose": may_propose and view.proposal is not None and bool(view.open_periods),
         "errors": errors or {},

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import PeriodKind, PeriodState
 from headway.domain.scoring import GREEN_FROM, YELLOW_FROM
+from headway.reports import ReportFormat, render, report_view
 from headway.services.periods import (
     RETRO_FIELDS,
     close_period,
@@ -19,7 +20,6 @@ from headway.services.periods import (
     list_periods,
     update_period,
 )
-from headway.services.report_html import report_html
 from headway.web.inputs import RowId
 from headway.web.ui.context import ALL_ROWS, Form, Page, PageContext, refusal, typed_values
 from headway.web.ui.forms import FormReader
@@ -143,7 +143,7 @@ def _retro(form: Form) -> dict[str, str]:
 def report_page(period_id: RowId, page: PageContext, as_of: date | None = None) -> Response:
     """The period report as a standalone page to print or send (the API's `format=html`)."""
     report = page.period_report(period_id, as_of)
-    return HTMLResponse(report_html(report))
+    return HTMLResponse(render(report_view(report), ReportFormat.HTML))
 
 
 @router.post("/periods/{period_id}/close")

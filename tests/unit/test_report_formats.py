@@ -1,0 +1,196 @@
+"""The period report's view model in text, Markdown and HTML: one formatter, user text inert."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from builders import (
+    figures,
+    kpi,
+    kpi_figures,
+    kr_figures,
+    metric,
+    milestone,
+    objective,
+    period,
+    period_data,
+)
+from markdown_it import MarkdownIt
+
+from headway.domain.model import (
+    Direction,
+    Finding,
+    Health,
+    KeyResultFigures,
+    ObjectiveFigures,
+    Severity,
+    Status,
+    Trend,
+    Workspace,
+)
+from headway.reports import ReportFormat, ReportView, render, report_view
+from headway.reports.formatting import number, percent, span_text, status_label, target_text
+from headway.services.reports import PeriodReport
+
+AS_OF = date(2026, 11, 15)
+FORMATS = list(ReportFormat)
+RANGE: dict[str, object] = {
+    "direction": Direction.IN_RANGE,
+    "target": None,
+    "target_low": 1,
+    "target_high": 2.5,
+}
+
+
+def _finding(code: str, subject: str, message: str) -> Finding:
+    return Finding(
+        code=code,
+        severity=Severity.WARNING,
+        subject_type="objective",
+        subject_id=1,
+        subject_title=subject,
+        message=message,
+    )
+
+
+def _view(
+    *,
+    title: str = "Delight our customers",
+    kpi_name: str = "Average reply time",
+    workspace: str = "Example Co",
+    message: str = "only 3 key results",
+) -> ReportView:
+    """Two objectives (one without key results), three key results, two KPIs, two findings."""
+    data = period_data(
+        [objective(1, title), objective(2, "Grow the partner channel")],
+        [
+            metric(11, 1, "Raise NPS from 60 to 70", unit_label="NPS"),
+            milestone(12, 1, "Help centre is live"),
+            metric(13, 1, "Revenue from 1m to 4.7m", start_value=1e6, target_value=4.7e6),
+        ],
+        [
+            kpi(5, kpi_name, category="Support", unit_label="min"),
+            kpi(6, "Churn", **RANGE),
+        ],
+    )
+    revenue = KeyResultFigures(
+        key_result_id=13,
+        current_value=4_700_000.5,
+        progress=0.625,
+        score=0.625,
+        expected=0.5,
+        status=Status.ON_TRACK,
+    )
+    reply_time = kpi_figures(5, Health.CRITICAL, latest_value=1234.25)
+    reply_time.trend = Trend.WORSENING
+    report = PeriodReport(
+        workspace=Workspace(id=1, name=workspace),
+        period=period(),
+        as_of=AS_OF,
+        expected=0.5,
+        data=data,
+        figures=figures(
+            AS_OF,
+            [kr_figures(11), kr_figures(12, status=Status.AT_RISK, score=0.0), revenue],
+            [reply_time, kpi_figures(6, Health.NO_DATA)],
+            [
+                ObjectiveFigures(objective_id=1, score=0.375, expected=0.5, status=Status.AT_RISK),
+                ObjectiveFigures(objective_id=2, score=None, expected=0.5, status=None),
+            ],
+        ),
+        findings=[
+            _finding("OKR002", title, message),
+            _finding("KPI001", kpi_name, "critical at 1,234.25 against target 25"),
+        ],
+    )
+    return report_view(report)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_objective_key_result_kpi_and_finding_of_the_view_appears(fmt: ReportFormat) -> None:
+    view = _view()
+    out = render(view, fmt)
+    for o in view.objectives:
+        assert o.title in out
+        positions = [out.index(kr.title) for kr in o.key_results]
+        assert positions == sorted(positions), "key results in their order"
+        assert all(out.index(o.title) < p for p in positions)
+    assert [kr.title for kr in view.objectives[0].key_results] == [
+        "Raise NPS from 60 to 70",
+        "Help centre is live",
+        "Revenue from 1m to 4.7m",
+    ]
+    for k in view.kpis:
+        assert k.name in out
+    assert "Support" in out  # the KPI's category
+    for f in view.findings:
+        assert f.code in out and f.message in out
+    for words in ("Example Co", "2026-Q4", "2026-11-15", "no score", "no data", "worsening"):
+        assert words in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_same_figure_reads_the_same_in_every_format(fmt: ReportFormat) -> None:
+    out = render(_view(), fmt)
+    # Key result: current, start → target, score; objective score; expected; KPI figures.
+    for text in (
+        "4,700,000.5",
+        "1,000,000 → 4,700,000",
+        "60 → 70 NPS",
+        "62%",
+        "38%",
+        "50%",
+        "1,234.25 min",
+        "1–2.5",
+        "at risk",
+        "on track",
+    ):
+        assert text in out, f"{text!r} missing from the {fmt} report"
+
+
+def test_the_one_formatter_rules() -> None:
+    assert number(4_700_000) == "4,700,000"
+    assert number(0.1 + 0.2) == "0.3"
+    assert number(35.0) == "35"
+    assert number(None) == percent(None) == "—"
+    assert percent(0.625) == "62%"
+    assert status_label(None) == "no score"
+    assert status_label("off_track") == status_label(Status.OFF_TRACK) == "off track"
+    assert target_text(kpi(6, **RANGE)) == "1–2.5"
+    assert target_text(kpi(5)) == "25"
+    assert span_text(milestone(12, 1)) == "milestone"
+    assert span_text(metric(11, 1, unit_label="NPS")) == "60 → 70 NPS"
+
+
+MARKUP = "Fix | this [link](https://evil.example) *now* `x` <b>bold</b>\n## injected"
+
+
+def test_user_text_cannot_add_markup_to_the_markdown_report() -> None:
+    view = _view(title=MARKUP, kpi_name=MARKUP, workspace=MARKUP, message=MARKUP)
+    md = render(view, ReportFormat.MD)
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<a " not in html and "<b>" not in html and "<em>" not in html and "<code>" not in html
+    headings = re.findall(r"<h(\d)>", html)
+    # The title, three sections, one heading per objective: nothing more.
+    assert headings == ["1", "2", "3", "3", "2", "2"]
+    for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
+        cells = re.findall(r"<t[hd][ >]", row)
+        assert len(cells) in (5, 6), row  # key results: 5 columns; KPIs: 6
+    # People read the same words, escaped.
+    assert "Fix | this [link](https://evil.example) *now* `x` &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "\n## injected" not in md  # user text stays on one line: no heading can start
+
+
+def test_user_text_is_escaped_in_the_html_report() -> None:
+    script = '<script>alert(1)</script> & "more"'
+    page = render(_view(title=script, kpi_name=script, message=script), ReportFormat.HTML)
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;more&#34;" in page
+
+
+def test_control_characters_in_user_text_never_reach_the_terminal() -> None:
+    text = render(_view(title="Clear\x1b[2J the\tscreen\x07"), ReportFormat.TEXT)
+    assert "Clear[2J the screen" in text
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
