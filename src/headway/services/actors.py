@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from headway.domain import permissions
 from headway.domain.errors import PermissionDenied
 from headway.domain.model import Person, Workspace
-from headway.store import repository as repo
-from headway.store.writes import add_audit_event, insert_row, update_row
+from headway.store import units as unit_store
+from headway.store.audit import add_audit_event
+from headway.store.rows import insert_row, update_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,9 @@ def require(
     if caller.workspace_id != workspace.id:
         raise PermissionDenied(f"{caller.label} may not {what}: another workspace")
     actor = permissions.Actor.of(caller.person, workspace.id)
-    tree = permissions.UnitTree(repo.load_units(conn, workspace.id), workspace_id=workspace.id)
+    tree = permissions.UnitTree(
+        unit_store.load_units(conn, workspace.id), workspace_id=workspace.id
+    )
     if not rule(actor, tree):
         raise PermissionDenied(f"{caller.label} may not {what}")
 

@@ -12,7 +12,8 @@ from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import CheckIn, PeriodState, Workspace
 from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
-from headway.store import repository as repo
+from headway.store import mappers, paging
+from headway.store import okrs as okr_store
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -48,8 +49,8 @@ def record_check_in(
         ).first()
         if row is None or objective_id not in (None, row.objective_id):
             raise NotFound(f"key result {key_result_id} does not exist")
-        kr = repo.to_key_result(row)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        kr = mappers.to_key_result(row)
+        objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
         require(
             caller,
             conn,
@@ -85,11 +86,11 @@ def list_check_ins(
     """Up to `limit` + 1 check-ins of a key result with ids above `after_id`: recording order."""
     with uow.reading():
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        return repo.page_of(
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+        return paging.page_of(
             conn,
             t.check_in,
-            repo.to_check_in,
+            mappers.to_check_in,
             workspace.id,
             after_id,
             limit,
@@ -99,4 +100,4 @@ def list_check_ins(
 
 def get_check_in(uow: UnitOfWork, workspace: Workspace, check_in_id: int) -> CheckIn:
     with uow.reading():
-        return repo.get_check_in(uow.conn, workspace.id, check_in_id)
+        return okr_store.get_check_in(uow.conn, workspace.id, check_in_id)

@@ -21,7 +21,8 @@ from headway.services.actors import (
 from headway.services.key_results import writable_key_result
 from headway.services.okrs import not_null, unknown_references
 from headway.services.period_state import open_period
-from headway.store import repository as repo
+from headway.store import mappers, paging
+from headway.store import okrs as okr_store
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -61,13 +62,13 @@ def _owners_of(
 ) -> tuple[KeyResult | None, Objective]:
     """The key result (if any) and the objective an initiative belongs to."""
     if initiative.key_result_id is not None:
-        kr = repo.get_key_result(conn, workspace.id, initiative.key_result_id)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        kr = okr_store.get_key_result(conn, workspace.id, initiative.key_result_id)
+        objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
         initiative.objective_id = objective.id
         return kr, objective
     if initiative.objective_id is None:
         raise NotFound(f"initiative {initiative.id} belongs to nothing")
-    return None, repo.get_objective(conn, workspace.id, initiative.objective_id)
+    return None, okr_store.get_objective(conn, workspace.id, initiative.objective_id)
 
 
 def _writable_initiative(
@@ -80,7 +81,7 @@ def _writable_initiative(
     doing: str,
 ) -> Initiative:
     """The initiative, if the caller may `what` (write it) and its period is open for `doing`."""
-    initiative = repo.get_initiative(conn, workspace.id, initiative_id)
+    initiative = okr_store.get_initiative(conn, workspace.id, initiative_id)
     kr, objective = _owners_of(conn, workspace, initiative)
     require(
         caller,
@@ -101,11 +102,11 @@ def list_initiatives(
     """Up to `limit` + 1 initiatives of a key result with ids above `after_id`, by id."""
     with uow.reading():
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        rows = repo.page_of(
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+        rows = paging.page_of(
             conn,
             t.initiative,
-            repo.to_initiative,
+            mappers.to_initiative,
             workspace.id,
             after_id,
             limit,

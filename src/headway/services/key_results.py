@@ -19,7 +19,8 @@ from headway.services.okrs import (
     writable_objective,
 )
 from headway.services.period_state import open_period
-from headway.store import repository as repo
+from headway.store import mappers, rows
+from headway.store import okrs as okr_store
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -52,8 +53,8 @@ def writable_key_result(
 ) -> tuple[KeyResult, Objective]:
     """The key result and its objective, if the caller may `what` (write the key result) and
     the objective's period is open for `doing`."""
-    kr = repo.get_key_result(conn, workspace.id, key_result_id)
-    objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+    kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+    objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
     require(
         caller,
         conn,
@@ -88,7 +89,7 @@ def _check_ins_still_fit(conn: sa.Connection, kr: KeyResult) -> list[FieldProble
     exportable and importable as it is."""
     q = sa.select(t.check_in).where(t.check_in.c.key_result_id == kr.id)
     for row in conn.execute(q.order_by(t.check_in.c.id)):
-        check_in = repo.to_check_in(row)
+        check_in = mappers.to_check_in(row)
         # The date rule is about entering a check-in, not about the kind: date.max skips it.
         misfits = validation.validate_check_in(
             kr.kind,
@@ -139,7 +140,7 @@ def create_key_result(
         problems = _check_key_result(conn, workspace, kr, recheck_check_ins=False)
         if problems:
             raise ValidationFailed(problems)
-        kr.position = repo.next_position(
+        kr.position = rows.next_position(
             conn, t.key_result.c.position, t.key_result.c.objective_id == objective.id
         )
         values = key_result_values(kr) | {"position": kr.position, "key": None}
@@ -183,8 +184,8 @@ def _move_to(conn: sa.Connection, workspace: Workspace, kr: KeyResult, caller: C
                 )
             ]
         ) from None
-    objectives = {o.id: o for o in repo.load_objectives(conn, workspace.id)}
-    key_results = {k.id: k for k in repo.load_key_results(conn, workspace.id)}
+    objectives = {o.id: o for o in okr_store.load_objectives(conn, workspace.id)}
+    key_results = {k.id: k for k in okr_store.load_key_results(conn, workspace.id)}
     key_results[kr.id] = kr
     for aligned in objectives.values():
         if aligned.parent_key_result_id == kr.id and validation.alignment_creates_cycle(
@@ -230,7 +231,7 @@ def update_key_result(
         moved: dict[str, Any] = {}
         if kr.objective_id != objective.id:
             _move_to(conn, workspace, kr, caller)
-            kr.position = repo.next_position(
+            kr.position = rows.next_position(
                 conn, t.key_result.c.position, t.key_result.c.objective_id == kr.objective_id
             )
             moved["position"] = kr.position
@@ -258,7 +259,7 @@ def delete_key_result(
     now = clock()
     with uow:
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
         writable_objective(
             conn,
             workspace,

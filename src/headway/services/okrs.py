@@ -19,7 +19,8 @@ from headway.services.actors import (
     update_audited,
 )
 from headway.services.period_state import open_period
-from headway.store import repository as repo
+from headway.store import okrs as okr_store
+from headway.store import rows
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -43,7 +44,7 @@ def unknown_references(
     problems = []
     for field, row_id in ids.items():
         table, what = _REFERENCES[field]
-        if row_id is not None and not repo.row_exists(conn, table, workspace_id, row_id):
+        if row_id is not None and not rows.row_exists(conn, table, workspace_id, row_id):
             problems.append(FieldProblem(field, f"no {what} with id {row_id} in this workspace"))
     return problems
 
@@ -80,7 +81,7 @@ def writable_objective(
     doing: str,
 ) -> Objective:
     """The objective, if the caller may `what` (write it) and its period is open for `doing`."""
-    objective = repo.get_objective(conn, workspace.id, objective_id)
+    objective = okr_store.get_objective(conn, workspace.id, objective_id)
     require(
         caller,
         conn,
@@ -118,8 +119,8 @@ def _check_objective(
         )
     elif (parent is not None or parent_kr is not None) and not problems and not is_new:
         # A new objective has nothing below it yet, so only a change can close a cycle.
-        objectives = {o.id: o for o in repo.load_objectives(conn, workspace.id)}
-        key_results = {kr.id: kr for kr in repo.load_key_results(conn, workspace.id)}
+        objectives = {o.id: o for o in okr_store.load_objectives(conn, workspace.id)}
+        key_results = {kr.id: kr for kr in okr_store.load_key_results(conn, workspace.id)}
         if validation.alignment_creates_cycle(
             objective.id, parent, parent_kr, objectives, key_results
         ):
@@ -159,7 +160,7 @@ def create_objective(
         if problems:
             raise ValidationFailed(problems)
         open_period(conn, workspace.id, objective.period_id, "adding objectives")
-        objective.position = repo.next_position(
+        objective.position = rows.next_position(
             conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
         )
         values = objective_values(objective) | {"position": objective.position, "key": None}
@@ -227,7 +228,7 @@ def update_objective(
         moved: dict[str, Any] = {}
         if objective.period_id != before["period_id"]:
             open_period(conn, workspace.id, objective.period_id, "adding objectives")
-            objective.position = repo.next_position(
+            objective.position = rows.next_position(
                 conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
             )
             moved["position"] = objective.position

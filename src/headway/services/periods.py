@@ -27,10 +27,11 @@ from headway.domain.model import (
 from headway.domain.scoring import fell_short_of_type, grade_band
 from headway.services.actors import Caller, admins_only, audit, insert_audited, require
 from headway.services.reports import today_in
-from headway.store import repository as repo
+from headway.store import mappers, paging, rows
+from headway.store import periods as period_store
 from headway.store import tables as t
+from headway.store.rows import update_row
 from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
 
 RETRO_FIELDS = ("retro_worked", "retro_didnt", "retro_next")
 PLAN_FIELDS = ("name", "kind", "start_date", "end_date", "state")
@@ -59,12 +60,12 @@ class PeriodRecord:
 
 def _record(row: Any) -> PeriodRecord:
     return PeriodRecord(
-        period=repo.to_period(row), retro={name: getattr(row, name) for name in RETRO_FIELDS}
+        period=mappers.to_period(row), retro={name: getattr(row, name) for name in RETRO_FIELDS}
     )
 
 
 def _row(conn: sa.Connection, workspace: Workspace, period_id: int) -> PeriodRecord:
-    return _record(repo.workspace_row(conn, t.period, workspace.id, period_id, "period"))
+    return _record(rows.workspace_row(conn, t.period, workspace.id, period_id, "period"))
 
 
 def _grades(conn: sa.Connection, period_id: int) -> list[Grade]:
@@ -94,7 +95,7 @@ def list_periods(
 ) -> list[PeriodRecord]:
     """Up to `limit` + 1 periods with ids above `after_id`, by id (without their grades)."""
     with uow.reading():
-        return repo.page_of(uow.conn, t.period, _record, workspace.id, after_id, limit)
+        return paging.page_of(uow.conn, t.period, _record, workspace.id, after_id, limit)
 
 
 def get_period(uow: UnitOfWork, workspace: Workspace, period_id: int) -> PeriodRecord:
@@ -295,7 +296,7 @@ def close_period(
         if problems:
             raise ValidationFailed(problems)
         as_of = min(period.end_date, today_in(workspace, clock))
-        data = repo.load_period_data(conn, workspace, period, as_of=as_of)
+        data = period_store.load_period_data(conn, workspace, period, as_of=as_of)
         figures = evaluate(data, as_of, thresholds)
         # Only the request that moves the state gets to write grades; a concurrent second
         # close finds no row left to update.

@@ -30,7 +30,9 @@ from headway.domain.model import (
 from headway.domain.periods import current_period
 from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
-from headway.store import repository as repo
+from headway.store import kpis as kpi_store
+from headway.store import periods as period_store
+from headway.store import rows
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -59,7 +61,7 @@ class StoredObjective:
 
 
 def _proposal(conn: sa.Connection, workspace: Workspace, kpi: Kpi, day: date) -> OkrProposal:
-    measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+    measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     figures = kpi_figures(kpi, measurements, workspace.fiscal_year_start_month, day)
     return propose_okr(kpi, figures)
 
@@ -108,7 +110,7 @@ def propose_okr_from_kpi(
     """The draft objective DOMAIN.md proposes for a KPI off target (nothing is stored)."""
     day = as_of or today_in(workspace, clock)
     with uow.reading():
-        kpi = repo.get_kpi(uow.conn, workspace.id, kpi_id)
+        kpi = kpi_store.get_kpi(uow.conn, workspace.id, kpi_id)
         return _proposal(uow.conn, workspace, kpi, day)
 
 
@@ -125,9 +127,9 @@ def draft_okr_from_kpi(
     today = today_in(workspace, clock)
     with uow.reading():
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
         proposal = _proposal(conn, workspace, kpi, as_of or today)
-        period = _period(repo.load_periods(conn, workspace.id), period_id, today)
+        period = _period(period_store.load_periods(conn, workspace.id), period_id, today)
     objective, key_result = _rows(kpi, proposal)
     return ObjectiveDraft(
         proposal=proposal,
@@ -170,14 +172,14 @@ def _store(
     )
     if problems:
         raise ValidationFailed(problems)
-    period = _period(repo.load_periods(conn, workspace.id), period_id, today)
+    period = _period(period_store.load_periods(conn, workspace.id), period_id, today)
     if period is None:
         raise ValidationFailed(
             [FieldProblem("period_id", f"is required: no open period contains {today}")]
         )
     if period.state is PeriodState.CLOSED:
         raise Conflict(f"period {period.name} is closed")
-    position = repo.next_position(
+    position = rows.next_position(
         conn, t.objective.c.position, t.objective.c.period_id == period.id
     )
     objective_values, kr_values = _rows(kpi, proposal)
@@ -227,7 +229,7 @@ def store_proposal(
     """
     now = clock()
     with uow:
-        kpi = repo.get_kpi(uow.conn, workspace.id, proposal.kpi_id)
+        kpi = kpi_store.get_kpi(uow.conn, workspace.id, proposal.kpi_id)
         _require_okr_rights(uow.conn, workspace, kpi, caller)
         today = today_in(workspace, clock)
         objective, _, _ = _store(uow.conn, workspace, kpi, proposal, period_id, today, caller, now)
@@ -251,13 +253,13 @@ def create_okr_from_kpi(
     day = as_of or today
     with uow:
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
         _require_okr_rights(conn, workspace, kpi, caller)
         proposal = _proposal(conn, workspace, kpi, day)
         objective, key_result, period = _store(
             conn, workspace, kpi, proposal, period_id, today, caller, now
         )
-        measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+        measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     data = PeriodData(
         fiscal_year_start_month=workspace.fiscal_year_start_month,
         periods={period.id: period},

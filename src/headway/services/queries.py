@@ -22,7 +22,8 @@ from headway.domain.model import (
     StatusThresholds,
     Workspace,
 )
-from headway.store import repository as repo
+from headway.store import okrs as okr_store
+from headway.store import periods as period_store
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -43,7 +44,7 @@ class KeyResultRead:
 
 
 def _periods(conn: sa.Connection, workspace: Workspace, period_ids: set[int]) -> list[Period]:
-    return [p for p in repo.load_periods(conn, workspace.id) if p.id in period_ids]
+    return [p for p in period_store.load_periods(conn, workspace.id) if p.id in period_ids]
 
 
 def _key_results_of(data: PeriodData) -> dict[int, list[KeyResult]]:
@@ -79,13 +80,13 @@ def list_objectives(
         filters.append(t.objective.c.owner_id == owner_id)
     with uow.reading():
         conn = uow.conn
-        candidates = repo.objectives_after(
+        candidates = okr_store.objectives_after(
             conn, workspace.id, after_id, None if status else limit, *filters
         )
         if not candidates:
             return []
         periods = _periods(conn, workspace, {o.period_id for o in candidates})
-        data = repo.load_periods_data(conn, workspace, periods, as_of=as_of)
+        data = period_store.load_periods_data(conn, workspace, periods, as_of=as_of)
     figures = evaluate(data, as_of, thresholds)
     key_results = _key_results_of(data)
     reads = [ObjectiveRead(o, key_results.get(o.id, []), figures) for o in candidates]
@@ -105,8 +106,8 @@ def get_objective(
     """One objective with its key results and figures as of a date."""
     with uow.reading():
         conn = uow.conn
-        objective = repo.get_objective(conn, workspace.id, objective_id)
-        data = repo.load_periods_data(
+        objective = okr_store.get_objective(conn, workspace.id, objective_id)
+        data = period_store.load_periods_data(
             conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
         )
     figures = evaluate(data, as_of, thresholds)
@@ -124,9 +125,9 @@ def get_key_result(
     """One key result with its figures as of a date."""
     with uow.reading():
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
-        data = repo.load_periods_data(
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+        objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
+        data = period_store.load_periods_data(
             conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
         )
     return KeyResultRead(kr, evaluate(data, as_of, thresholds))
