@@ -75,7 +75,7 @@ def record_check_in(
             "effective_date": day,
         }
         check_in_id = insert_audited(
-            conn, caller, workspace, t.check_in, now, created_at=now, **values
+            conn, caller, workspace, "check_in", now, created_at=now, **values
         )
     return check_in_id
 

@@ -146,7 +146,7 @@ def create_initiative(
             raise ValidationFailed(problems)
         initiative.key_result_id = kr.id
         values = initiative_values(initiative) | {"key_result_id": kr.id}
-        initiative.id = insert_audited(conn, caller, workspace, t.initiative, now, **values)
+        initiative.id = insert_audited(conn, caller, workspace, "initiative", now, **values)
         initiative.objective_id = objective.id
     return initiative
 
@@ -190,7 +190,7 @@ def update_initiative(
             raise ValidationFailed(problems)
         after = initiative_values(initiative)
         update_audited(
-            conn, caller, workspace, t.initiative, initiative.id, now, before=before, after=after
+            conn, caller, workspace, "initiative", initiative.id, now, before=before, after=after
         )
     return initiative
 
@@ -216,4 +216,4 @@ def delete_initiative(
             doing="deleting its initiatives",
         )
         before = initiative_values(initiative) | {"key_result_id": initiative.key_result_id}
-        delete_audited(conn, caller, workspace, t.initiative, initiative.id, now, before=before)
+        delete_audited(conn, caller, workspace, "initiative", initiative.id, now, before=before)

@@ -144,7 +144,7 @@ def create_key_result(
             conn, t.key_result.c.position, t.key_result.c.objective_id == objective.id
         )
         values = key_result_values(kr) | {"position": kr.position, "key": None}
-        kr.id = insert_audited(conn, caller, workspace, t.key_result, now, **values)
+        kr.id = insert_audited(conn, caller, workspace, "key_result", now, **values)
     return kr
 
 
@@ -241,7 +241,7 @@ def update_key_result(
             raise ValidationFailed(problems)
         after = key_result_values(kr)
         update_audited(
-            conn, caller, workspace, t.key_result, kr.id, now, before=before, after=after, **moved
+            conn, caller, workspace, "key_result", kr.id, now, before=before, after=after, **moved
         )
     return kr
 

@@ -232,7 +232,7 @@ def create_kpi(
         problems = _problems(conn, workspace, new)
         if problems:
             raise ValidationFailed(problems)
-        new.id = insert_audited(conn, caller, workspace, t.kpi, now, key=None, **_values(new))
+        new.id = insert_audited(conn, caller, workspace, "kpi", now, key=None, **_values(new))
     day = today_in(workspace, clock)
     return KpiReading(kpis=[new], figures=figures_of([new], [], workspace, day))
 
@@ -283,7 +283,7 @@ def update_kpi(
         if problems:
             raise ValidationFailed(list(dict.fromkeys(problems)))
         after = _values(updated)
-        update_audited(conn, caller, workspace, t.kpi, kpi.id, now, before=before, after=after)
+        update_audited(conn, caller, workspace, "kpi", kpi.id, now, before=before, after=after)
         measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     return KpiReading(kpis=[updated], figures=figures_of([updated], measurements, workspace, day))
 
@@ -315,4 +315,4 @@ def delete_kpi(
             )
         removed = conn.execute(t.measurement.delete().where(t.measurement.c.kpi_id == kpi.id))
         before = _values(kpi) | {"measurements": removed.rowcount}
-        delete_audited(conn, caller, workspace, t.kpi, kpi.id, now, before=before)
+        delete_audited(conn, caller, workspace, "kpi", kpi.id, now, before=before)

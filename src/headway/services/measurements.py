@@ -207,7 +207,7 @@ def store_batch(
             "recorded_by": measurement.recorded_by,
         }
         measurement.id = insert_audited(
-            conn, caller, workspace, t.measurement, now, recorded_at=now, **values
+            conn, caller, workspace, "measurement", now, recorded_at=now, **values
         )
         created.append(measurement)
     return MeasurementBatch(created=created, removed=removed)

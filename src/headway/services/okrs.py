@@ -164,7 +164,7 @@ def create_objective(
             conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
         )
         values = objective_values(objective) | {"position": objective.position, "key": None}
-        objective.id = insert_audited(conn, caller, workspace, t.objective, now, **values)
+        objective.id = insert_audited(conn, caller, workspace, "objective", now, **values)
     return objective
 
 
@@ -237,7 +237,7 @@ def update_objective(
             conn,
             caller,
             workspace,
-            t.objective,
+            "objective",
             objective.id,
             now,
             before=before,
@@ -298,7 +298,7 @@ def delete_objective(
         conn.execute(t.grade.delete().where(t.grade.c.objective_id == objective.id))
         # Its own alignment links point at other rows only; the row itself can now go.
         before = objective_values(objective) | {"key_result_ids": kr_ids, **removed}
-        delete_audited(conn, caller, workspace, t.objective, objective.id, now, before=before)
+        delete_audited(conn, caller, workspace, "objective", objective.id, now, before=before)
 
 
 def delete_key_result_rows(conn: sa.Connection, kr_ids: list[int]) -> dict[str, int]:

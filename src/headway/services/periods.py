@@ -170,7 +170,7 @@ def create_period(
             "state": state.value,
             **notes,
         }
-        period_id = insert_audited(conn, caller, workspace, t.period, now, **values)
+        period_id = insert_audited(conn, caller, workspace, "period", now, **values)
         return _row(conn, workspace, period_id)
 
 

@@ -184,9 +184,9 @@ def _store(
     )
     objective_values, kr_values = _rows(kpi, proposal)
     objective_values |= {"period_id": period.id, "position": position}
-    objective_id = insert_audited(conn, caller, workspace, t.objective, now, **objective_values)
+    objective_id = insert_audited(conn, caller, workspace, "objective", now, **objective_values)
     kr_values |= {"objective_id": objective_id, "position": 0}
-    kr_id = insert_audited(conn, caller, workspace, t.key_result, now, **kr_values)
+    kr_id = insert_audited(conn, caller, workspace, "key_result", now, **kr_values)
     objective = Objective(
         id=objective_id,
         title=objective_values["title"],

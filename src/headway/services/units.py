@@ -75,7 +75,7 @@ def create_unit(
         if problems:
             raise ValidationFailed(problems)
         values = _unit_values(new) | {"key": None}
-        new.id = insert_audited(conn, caller, workspace, t.unit, now, **values)
+        new.id = insert_audited(conn, caller, workspace, "unit", now, **values)
     return new
 
 
@@ -113,7 +113,7 @@ def update_unit(
         if problems:
             raise ValidationFailed(problems)
         after = _unit_values(unit)
-        update_audited(conn, caller, workspace, t.unit, unit.id, now, before=before, after=after)
+        update_audited(conn, caller, workspace, "unit", unit.id, now, before=before, after=after)
     return unit
 
 
@@ -143,4 +143,4 @@ def delete_unit(
         if owned:
             raise Conflict(f"unit {unit.name!r} still has {', '.join(owned)}: move them first")
         before = _unit_values(unit)
-        delete_audited(conn, caller, workspace, t.unit, unit.id, now, before=before)
+        delete_audited(conn, caller, workspace, "unit", unit.id, now, before=before)

@@ -8,6 +8,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from headway.domain.errors import NotFound
+from headway.store.tables import metadata
+
+# Services name a table by its name (they hold no SQLAlchemy objects); the store resolves it.
+TableRef = str | sa.Table
+
+
+def table_of(ref: TableRef) -> sa.Table:
+    """The table a service names; KeyError for a name the schema does not have."""
+    return ref if isinstance(ref, sa.Table) else metadata.tables[ref]
 
 
 def workspace_row(
@@ -37,8 +46,9 @@ def next_position(
     return 0 if highest is None else int(highest) + 1
 
 
-def insert_row(conn: sa.Connection, table: sa.Table, now: datetime, **values: Any) -> int:
+def insert_row(conn: sa.Connection, table: TableRef, now: datetime, **values: Any) -> int:
     """Insert one row (created_at/updated_at set to `now` where the table has them); its id."""
+    table = table_of(table)
     for stamp in ("created_at", "updated_at"):
         if stamp in table.c and stamp not in values:
             values[stamp] = now
@@ -48,9 +58,16 @@ def insert_row(conn: sa.Connection, table: sa.Table, now: datetime, **values: An
 
 
 def update_row(
-    conn: sa.Connection, table: sa.Table, row_id: int, now: datetime, **values: Any
+    conn: sa.Connection, table: TableRef, row_id: int, now: datetime, **values: Any
 ) -> None:
     """Update one row by id, stamping updated_at where the table has it."""
+    table = table_of(table)
     if "updated_at" in table.c:
         values["updated_at"] = now
     conn.execute(table.update().where(table.c.id == row_id).values(**values))
+
+
+def delete_row(conn: sa.Connection, table: TableRef, row_id: int) -> None:
+    """Delete one row by id (its dependants are the caller's business)."""
+    target = table_of(table)
+    conn.execute(target.delete().where(target.c.id == row_id))
