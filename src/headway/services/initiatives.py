@@ -6,8 +6,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Initiative, InitiativeStatus, KeyResult, Objective, Workspace
@@ -21,10 +19,8 @@ from headway.services.actors import (
 from headway.services.key_results import writable_key_result
 from headway.services.okrs import not_null, unknown_references
 from headway.services.period_state import open_period
-from headway.store import mappers, paging
 from headway.store import okrs as okr_store
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store.uow import Connection, UnitOfWork
 
 MAX_LINK = 2000  # the column's width
 LINK_SCHEMES = ("http://", "https://")
@@ -42,7 +38,7 @@ def initiative_values(initiative: Initiative) -> dict[str, Any]:
 
 
 def _check_initiative(
-    conn: sa.Connection, workspace: Workspace, initiative: Initiative
+    conn: Connection, workspace: Workspace, initiative: Initiative
 ) -> list[FieldProblem]:
     problems = validation.validate_title("title", initiative.title)
     link = initiative.link
@@ -58,7 +54,7 @@ def _check_initiative(
 
 
 def _owners_of(
-    conn: sa.Connection, workspace: Workspace, initiative: Initiative
+    conn: Connection, workspace: Workspace, initiative: Initiative
 ) -> tuple[KeyResult | None, Objective]:
     """The key result (if any) and the objective an initiative belongs to."""
     if initiative.key_result_id is not None:
@@ -72,7 +68,7 @@ def _owners_of(
 
 
 def _writable_initiative(
-    conn: sa.Connection,
+    conn: Connection,
     workspace: Workspace,
     initiative_id: int,
     caller: Caller,
@@ -103,15 +99,7 @@ def list_initiatives(
     with uow.reading():
         conn = uow.conn
         kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
-        rows = paging.page_of(
-            conn,
-            t.initiative,
-            mappers.to_initiative,
-            workspace.id,
-            after_id,
-            limit,
-            t.initiative.c.key_result_id == kr.id,
-        )
+        rows = okr_store.initiatives_page(conn, workspace.id, kr.id, after_id=after_id, limit=limit)
     for initiative in rows:
         initiative.objective_id = kr.objective_id
     return rows

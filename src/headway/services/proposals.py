@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.evaluation import evaluate
@@ -31,10 +29,9 @@ from headway.domain.periods import current_period
 from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
 from headway.store import kpis as kpi_store
+from headway.store import okrs as okr_store
 from headway.store import periods as period_store
-from headway.store import rows
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store.uow import Connection, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,7 +57,7 @@ class StoredObjective:
     figures: Figures
 
 
-def _proposal(conn: sa.Connection, workspace: Workspace, kpi: Kpi, day: date) -> OkrProposal:
+def _proposal(conn: Connection, workspace: Workspace, kpi: Kpi, day: date) -> OkrProposal:
     measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     figures = kpi_figures(kpi, measurements, workspace.fiscal_year_start_month, day)
     return propose_okr(kpi, figures)
@@ -139,9 +136,7 @@ def draft_okr_from_kpi(
     )
 
 
-def _require_okr_rights(
-    conn: sa.Connection, workspace: Workspace, kpi: Kpi, caller: Caller
-) -> None:
+def _require_okr_rights(conn: Connection, workspace: Workspace, kpi: Kpi, caller: Caller) -> None:
     """Storing a proposal creates an objective for the KPI's unit and owner."""
     require(
         caller,
@@ -155,7 +150,7 @@ def _require_okr_rights(
 
 
 def _store(
-    conn: sa.Connection,
+    conn: Connection,
     workspace: Workspace,
     kpi: Kpi,
     proposal: OkrProposal,
@@ -179,9 +174,7 @@ def _store(
         )
     if period.state is PeriodState.CLOSED:
         raise Conflict(f"period {period.name} is closed")
-    position = rows.next_position(
-        conn, t.objective.c.position, t.objective.c.period_id == period.id
-    )
+    position = okr_store.next_objective_position(conn, period.id)
     objective_values, kr_values = _rows(kpi, proposal)
     objective_values |= {"period_id": period.id, "position": position}
     objective_id = insert_audited(conn, caller, workspace, "objective", now, **objective_values)

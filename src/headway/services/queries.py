@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
 from headway.domain.evaluation import evaluate
 from headway.domain.model import (
     Figures,
@@ -24,8 +22,7 @@ from headway.domain.model import (
 )
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store.uow import Connection, UnitOfWork
 
 
 @dataclass(slots=True)
@@ -43,7 +40,7 @@ class KeyResultRead:
     figures: Figures
 
 
-def _periods(conn: sa.Connection, workspace: Workspace, period_ids: set[int]) -> list[Period]:
+def _periods(conn: Connection, workspace: Workspace, period_ids: set[int]) -> list[Period]:
     return [p for p in period_store.load_periods(conn, workspace.id) if p.id in period_ids]
 
 
@@ -71,17 +68,16 @@ def list_objectives(
 
     `status` is a computed figure, so that filter applies after evaluation.
     """
-    filters = []
-    if period_id is not None:
-        filters.append(t.objective.c.period_id == period_id)
-    if unit_id is not None:
-        filters.append(t.objective.c.owner_unit_id == unit_id)
-    if owner_id is not None:
-        filters.append(t.objective.c.owner_id == owner_id)
     with uow.reading():
         conn = uow.conn
-        candidates = okr_store.objectives_after(
-            conn, workspace.id, after_id, None if status else limit, *filters
+        candidates = okr_store.objectives_page(
+            conn,
+            workspace.id,
+            period_id=period_id,
+            owner_unit_id=unit_id,
+            owner_id=owner_id,
+            after_id=after_id,
+            limit=None if status else limit,
         )
         if not candidates:
             return []

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
-from headway.domain.model import Period, PeriodData, Workspace
+from headway.domain.model import Period, PeriodData, PeriodState, Workspace
 from headway.store import tables as t
 from headway.store.kpis import load_kpis, load_measurements
 from headway.store.mappers import to_check_in, to_key_result, to_period
 from headway.store.okrs import objectives_in
+from headway.store.paging import page_of
 from headway.store.people import load_people
 from headway.store.rows import workspace_row
 from headway.store.units import load_units
+
+# A period's retrospective notes: text columns that stay writable once it is closed.
+RETRO_NOTES = ("retro_worked", "retro_didnt", "retro_next")
+
+# A period with its retrospective notes by name.
+PeriodWithNotes = tuple[Period, dict[str, str]]
 
 
 def load_periods(conn: sa.Connection, workspace_id: int) -> list[Period]:
@@ -85,3 +93,41 @@ def load_periods_data(
 def get_period(conn: sa.Connection, workspace_id: int, period_id: int) -> Period:
     row = workspace_row(conn, t.period, workspace_id, period_id, "period")
     return to_period(row)
+
+
+def _with_notes(row: Any) -> PeriodWithNotes:
+    return to_period(row), {name: getattr(row, name) for name in RETRO_NOTES}
+
+
+def period_with_notes(conn: sa.Connection, workspace_id: int, period_id: int) -> PeriodWithNotes:
+    """A period of the workspace with its retrospective notes; NotFound otherwise."""
+    return _with_notes(workspace_row(conn, t.period, workspace_id, period_id, "period"))
+
+
+def periods_page(
+    conn: sa.Connection, workspace_id: int, *, after_id: int, limit: int
+) -> list[PeriodWithNotes]:
+    """Up to `limit` + 1 periods with their notes, with ids above `after_id`, by id."""
+    return page_of(conn, t.period, _with_notes, workspace_id, after_id, limit)
+
+
+def period_name_taken(
+    conn: sa.Connection, workspace_id: int, name: str, *, other_than: int
+) -> bool:
+    """True when a period of the workspace other than `other_than` has this name."""
+    p = t.period.c
+    q = sa.select(p.id).where(p.workspace_id == workspace_id, p.name == name, p.id != other_than)
+    return conn.execute(q).first() is not None
+
+
+def mark_period_closed(
+    conn: sa.Connection, period_id: int, now: datetime, notes: Mapping[str, str]
+) -> bool:
+    """Close the period with these notes; False when it was closed already, so that of two
+    concurrent closes only one goes on to grade it."""
+    closed = conn.execute(
+        t.period.update()
+        .where(t.period.c.id == period_id, t.period.c.state != PeriodState.CLOSED.value)
+        .values(state=PeriodState.CLOSED.value, updated_at=now, **notes)
+    )
+    return closed.rowcount == 1

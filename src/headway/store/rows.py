@@ -32,8 +32,9 @@ def workspace_row(
     return row
 
 
-def row_exists(conn: sa.Connection, table: sa.Table, workspace_id: int, row_id: int) -> bool:
+def row_exists(conn: sa.Connection, table: TableRef, workspace_id: int, row_id: int) -> bool:
     """True when the workspace has a row of `table` with this id."""
+    table = table_of(table)
     q = sa.select(table.c.id).where(table.c.id == row_id, table.c.workspace_id == workspace_id)
     return conn.execute(q).first() is not None
 
