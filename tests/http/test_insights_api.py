@@ -13,7 +13,7 @@ from headway.config import load_settings
 from headway.services.actors import Caller
 from headway.services.checkins import record_check_in
 from headway.services.workspaces import resolve_workspace
-from headway.store import repository as repo
+from headway.store import people as people_store
 from headway.store.uow import make_uow
 
 AS_OF = "2026-11-15"
@@ -201,7 +201,9 @@ def test_recent_check_ins_name_their_author_and_keep_to_the_latest_ten(live: Any
     uow = make_uow(load_settings(database_url=live.database_url))
     workspace = resolve_workspace(uow, "Example Co")
     with uow:
-        person = repo.find_person_by_email(uow.conn, workspace.id, "marketing-lead@example.com")
+        person = people_store.find_person_by_email(
+            uow.conn, workspace.id, "marketing-lead@example.com"
+        )
     caller = Caller(label="marketing-lead@example.com", person=person, workspace_id=workspace.id)
     # Dated after the worked example's "as of", so the other tests never see it.
     for day, value in ((19, 1400), (20, 1500)):

@@ -36,7 +36,7 @@ from headway.services.sessions import SignInRefused, sign_in
 from headway.services.workspaces import resolve_workspace
 from headway.store import tables as t
 from headway.store.engine import make_engine
-from headway.store.repository import aware
+from headway.store.mappers import aware
 from headway.store.schema import alembic_config, head_revision, schema_revision, upgrade_database
 from headway.store.uow import UnitOfWork, make_uow
 

@@ -305,3 +305,19 @@ def test_upgrading_from_0001_keeps_rows_and_stops_reusing_ids(database_url: str)
             _add_unit(connection, workspace_id, "Marketing")
             ids = connection.execute(sa.select(units.id).order_by(units.id)).scalars().all()
         assert ids == [newest - 1, newest + 1]
+
+
+def test_every_foreign_key_column_leads_an_index_in_the_migrated_schema(migrated_url: str) -> None:
+    # PostgreSQL does not index referencing columns itself; the primary key and unique
+    # constraints count, since both databases back them with an index.
+    with _engine(migrated_url) as engine:
+        inspector = sa.inspect(engine)
+        unindexed = []
+        for table in inspector.get_table_names():
+            leading = {i["column_names"][0] for i in inspector.get_indexes(table)}
+            leading |= {u["column_names"][0] for u in inspector.get_unique_constraints(table)}
+            leading |= set(inspector.get_pk_constraint(table)["constrained_columns"][:1])
+            for fk in inspector.get_foreign_keys(table):
+                unindexed += [f"{table}.{c}" for c in fk["constrained_columns"] if c not in leading]
+        assert inspector.get_foreign_keys("objective")  # the inspection sees foreign keys at all
+    assert unindexed == []

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions
 from headway.domain.errors import PermissionDenied
 from headway.domain.model import Person, Workspace
-from headway.store import repository as repo
-from headway.store.writes import add_audit_event, insert_row, update_row
+from headway.store import units as unit_store
+from headway.store.audit import add_audit_event
+from headway.store.rows import delete_row, insert_row, update_row
+from headway.store.uow import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +40,7 @@ class Caller:
 Rule = Callable[[permissions.Actor, permissions.UnitTree], bool]
 
 
-def require(
-    caller: Caller, conn: sa.Connection, workspace: Workspace, what: str, rule: Rule
-) -> None:
+def require(caller: Caller, conn: Connection, workspace: Workspace, what: str, rule: Rule) -> None:
     """Raise PermissionDenied unless `rule` (a predicate of domain/permissions.py) allows it.
 
     The one place every write asks: the local operator may do everything; a person acts
@@ -53,7 +51,9 @@ def require(
     if caller.workspace_id != workspace.id:
         raise PermissionDenied(f"{caller.label} may not {what}: another workspace")
     actor = permissions.Actor.of(caller.person, workspace.id)
-    tree = permissions.UnitTree(repo.load_units(conn, workspace.id), workspace_id=workspace.id)
+    tree = permissions.UnitTree(
+        unit_store.load_units(conn, workspace.id), workspace_id=workspace.id
+    )
     if not rule(actor, tree):
         raise PermissionDenied(f"{caller.label} may not {what}")
 
@@ -64,24 +64,24 @@ def admins_only(actor: permissions.Actor, _tree: permissions.UnitTree) -> bool:
 
 
 def insert_audited(
-    conn: sa.Connection,
+    conn: Connection,
     caller: Caller,
     workspace: Workspace,
-    table: sa.Table,
+    table: str,
     now: datetime,
     **values: Any,
 ) -> int:
     """Insert a row into the workspace and record its creation in the audit log; its id."""
     row_id = insert_row(conn, table, now, workspace_id=workspace.id, **values)
-    audit(conn, caller, workspace, "create", table.name, row_id, now, after=values)
+    audit(conn, caller, workspace, "create", table, row_id, now, after=values)
     return row_id
 
 
 def update_audited(
-    conn: sa.Connection,
+    conn: Connection,
     caller: Caller,
     workspace: Workspace,
-    table: sa.Table,
+    table: str,
     row_id: int,
     now: datetime,
     *,
@@ -92,26 +92,26 @@ def update_audited(
     """Write `after` (and `extra` columns the audit log leaves out, such as a new position)
     to one row and record the change with the values before and after."""
     update_row(conn, table, row_id, now, **after, **extra)
-    audit(conn, caller, workspace, "update", table.name, row_id, now, before=before, after=after)
+    audit(conn, caller, workspace, "update", table, row_id, now, before=before, after=after)
 
 
 def delete_audited(
-    conn: sa.Connection,
+    conn: Connection,
     caller: Caller,
     workspace: Workspace,
-    table: sa.Table,
+    table: str,
     row_id: int,
     now: datetime,
     *,
     before: Mapping[str, Any],
 ) -> None:
     """Delete one row (its dependants are the caller's business) and record what it held."""
-    conn.execute(table.delete().where(table.c.id == row_id))
-    audit(conn, caller, workspace, "delete", table.name, row_id, now, before=before)
+    delete_row(conn, table, row_id)
+    audit(conn, caller, workspace, "delete", table, row_id, now, before=before)
 
 
 def audit(
-    conn: sa.Connection,
+    conn: Connection,
     caller: Caller,
     workspace: Workspace,
     action: str,

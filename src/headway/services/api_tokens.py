@@ -18,7 +18,7 @@ from headway.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from headway.domain.model import Person, Workspace
 from headway.services.actors import Caller, audit, require
 from headway.services.people import create_token
-from headway.store import repository as repo
+from headway.store import mappers
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -37,7 +37,7 @@ class TokenInfo:
 
 def _utc(value: datetime | None) -> datetime | None:
     # PostgreSQL answers in the session's time zone, SQLite with none: serve UTC always.
-    return repo.aware(value).astimezone(UTC) if value is not None else None
+    return mappers.aware(value).astimezone(UTC) if value is not None else None
 
 
 def _info(row: Any) -> TokenInfo:
@@ -45,7 +45,7 @@ def _info(row: Any) -> TokenInfo:
         id=row.id,
         person_id=row.person_id,
         name=row.name,
-        created_at=repo.aware(row.created_at).astimezone(UTC),
+        created_at=mappers.aware(row.created_at).astimezone(UTC),
         last_used_at=_utc(row.last_used_at),
         revoked_at=_utc(row.revoked_at),
     )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from headway.domain.model import Workspace
 from headway.services.actors import Caller, admins_only, require
-from headway.store import repository as repo
+from headway.store import mappers
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -31,7 +31,7 @@ class AuditEvent:
 def _event(r: Any) -> AuditEvent:
     return AuditEvent(
         id=r.id,
-        at=repo.aware(r.at).astimezone(UTC),  # PostgreSQL answers in its session's zone
+        at=mappers.aware(r.at).astimezone(UTC),  # PostgreSQL answers in its session's zone
         actor_id=r.actor_id,
         actor_label=r.actor_label,
         action=r.action,

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import CheckIn, PeriodState, Workspace
 from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
-from headway.store import repository as repo
-from headway.store import tables as t
+from headway.store import okrs as okr_store
 from headway.store.uow import UnitOfWork
 
 
@@ -40,16 +37,11 @@ def record_check_in(
     day = effective_date or today
     with uow:
         conn = uow.conn
-        row = conn.execute(
-            sa.select(t.key_result, t.period.c.state.label("period_state"))
-            .join(t.objective, t.objective.c.id == t.key_result.c.objective_id)
-            .join(t.period, t.period.c.id == t.objective.c.period_id)
-            .where(t.key_result.c.id == key_result_id, t.key_result.c.workspace_id == workspace.id)
-        ).first()
-        if row is None or objective_id not in (None, row.objective_id):
+        found = okr_store.key_result_with_period_state(conn, workspace.id, key_result_id)
+        if found is None or objective_id not in (None, found[0].objective_id):
             raise NotFound(f"key result {key_result_id} does not exist")
-        kr = repo.to_key_result(row)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        kr, period_state = found
+        objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
         require(
             caller,
             conn,
@@ -63,7 +55,7 @@ def record_check_in(
         problems += validation.validate_note("note", note)
         if problems:
             raise ValidationFailed(problems)
-        if row.period_state == PeriodState.CLOSED.value:
+        if period_state is PeriodState.CLOSED:
             raise Conflict("the period is closed: its key results take no more check-ins")
         values = {
             "key_result_id": kr.id,
@@ -74,7 +66,7 @@ def record_check_in(
             "effective_date": day,
         }
         check_in_id = insert_audited(
-            conn, caller, workspace, t.check_in, now, created_at=now, **values
+            conn, caller, workspace, "check_in", now, created_at=now, **values
         )
     return check_in_id
 
@@ -85,18 +77,10 @@ def list_check_ins(
     """Up to `limit` + 1 check-ins of a key result with ids above `after_id`: recording order."""
     with uow.reading():
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        return repo.page_of(
-            conn,
-            t.check_in,
-            repo.to_check_in,
-            workspace.id,
-            after_id,
-            limit,
-            t.check_in.c.key_result_id == kr.id,
-        )
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+        return okr_store.check_ins_page(conn, workspace.id, kr.id, after_id=after_id, limit=limit)
 
 
 def get_check_in(uow: UnitOfWork, workspace: Workspace, check_in_id: int) -> CheckIn:
     with uow.reading():
-        return repo.get_check_in(uow.conn, workspace.id, check_in_id)
+        return okr_store.get_check_in(uow.conn, workspace.id, check_in_id)

@@ -22,7 +22,7 @@ from headway.services.imports import ImportResult, import_workspace
 from headway.services.kpis import propose_okr_from_kpi, store_proposal
 from headway.services.people import hash_password
 from headway.store import tables as t
-from headway.store.repository import to_workspace
+from headway.store.mappers import to_workspace
 from headway.store.uow import UnitOfWork
 
 DEMO_WORKSPACE = "Northwind Labs"

@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from headway.domain.model import KpiSource, ObjectiveState
-from headway.store import repository as repo
+from headway.store import kpis as kpi_store
+from headway.store import okrs as okr_store
+from headway.store import people as people_store
+from headway.store import periods as period_store
+from headway.store import units as unit_store
+from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
 
@@ -53,16 +58,16 @@ def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
     """The workspace as a document (INTERFACES.md): a fixed number of queries."""
     with uow.reading():
         conn = uow.conn
-        ws = repo.get_workspace(conn, workspace_id)
-        units = repo.load_units(conn, ws.id)
-        people = repo.load_people(conn, ws.id)
-        periods = repo.load_periods(conn, ws.id)
-        kpis = repo.load_kpis(conn, ws.id)
-        measurements = repo.load_measurements(conn, ws.id)
-        objectives = repo.load_objectives(conn, ws.id)
-        key_results = repo.load_key_results(conn, ws.id)
-        check_ins = repo.load_check_ins(conn, ws.id)
-        initiatives = repo.load_initiatives(conn, ws.id)
+        ws = workspace_store.get_workspace(conn, workspace_id)
+        units = unit_store.load_units(conn, ws.id)
+        people = people_store.load_people(conn, ws.id)
+        periods = period_store.load_periods(conn, ws.id)
+        kpis = kpi_store.load_kpis(conn, ws.id)
+        measurements = kpi_store.load_measurements(conn, ws.id)
+        objectives = okr_store.load_objectives(conn, ws.id)
+        key_results = okr_store.load_key_results(conn, ws.id)
+        check_ins = okr_store.load_check_ins(conn, ws.id)
+        initiatives = okr_store.load_initiatives(conn, ws.id)
 
     unit_keys = _Keys((u.id, u.key, u.name) for u in units)
     person_keys = _Keys((p.id, p.key, p.email.split("@")[0]) for p in people)

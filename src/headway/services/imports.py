@@ -20,8 +20,10 @@ from headway.services.document import (
     unknown_fields,
 )
 from headway.store import tables as t
+from headway.store.audit import add_audit_event
+from headway.store.rows import insert_row, update_row
 from headway.store.uow import UnitOfWork
-from headway.store.writes import add_audit_event, delete_workspace, insert_row, update_row
+from headway.store.workspaces import delete_workspace
 
 # The document names some fields differently from the API the domain rules speak of.
 _DOC_NAMES = {

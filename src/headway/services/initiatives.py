@@ -6,8 +6,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Initiative, InitiativeStatus, KeyResult, Objective, Workspace
@@ -21,9 +19,8 @@ from headway.services.actors import (
 from headway.services.key_results import writable_key_result
 from headway.services.okrs import not_null, unknown_references
 from headway.services.period_state import open_period
-from headway.store import repository as repo
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store import okrs as okr_store
+from headway.store.uow import Connection, UnitOfWork
 
 MAX_LINK = 2000  # the column's width
 LINK_SCHEMES = ("http://", "https://")
@@ -41,7 +38,7 @@ def initiative_values(initiative: Initiative) -> dict[str, Any]:
 
 
 def _check_initiative(
-    conn: sa.Connection, workspace: Workspace, initiative: Initiative
+    conn: Connection, workspace: Workspace, initiative: Initiative
 ) -> list[FieldProblem]:
     problems = validation.validate_title("title", initiative.title)
     link = initiative.link
@@ -57,21 +54,21 @@ def _check_initiative(
 
 
 def _owners_of(
-    conn: sa.Connection, workspace: Workspace, initiative: Initiative
+    conn: Connection, workspace: Workspace, initiative: Initiative
 ) -> tuple[KeyResult | None, Objective]:
     """The key result (if any) and the objective an initiative belongs to."""
     if initiative.key_result_id is not None:
-        kr = repo.get_key_result(conn, workspace.id, initiative.key_result_id)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+        kr = okr_store.get_key_result(conn, workspace.id, initiative.key_result_id)
+        objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
         initiative.objective_id = objective.id
         return kr, objective
     if initiative.objective_id is None:
         raise NotFound(f"initiative {initiative.id} belongs to nothing")
-    return None, repo.get_objective(conn, workspace.id, initiative.objective_id)
+    return None, okr_store.get_objective(conn, workspace.id, initiative.objective_id)
 
 
 def _writable_initiative(
-    conn: sa.Connection,
+    conn: Connection,
     workspace: Workspace,
     initiative_id: int,
     caller: Caller,
@@ -80,7 +77,7 @@ def _writable_initiative(
     doing: str,
 ) -> Initiative:
     """The initiative, if the caller may `what` (write it) and its period is open for `doing`."""
-    initiative = repo.get_initiative(conn, workspace.id, initiative_id)
+    initiative = okr_store.get_initiative(conn, workspace.id, initiative_id)
     kr, objective = _owners_of(conn, workspace, initiative)
     require(
         caller,
@@ -101,16 +98,8 @@ def list_initiatives(
     """Up to `limit` + 1 initiatives of a key result with ids above `after_id`, by id."""
     with uow.reading():
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        rows = repo.page_of(
-            conn,
-            t.initiative,
-            repo.to_initiative,
-            workspace.id,
-            after_id,
-            limit,
-            t.initiative.c.key_result_id == kr.id,
-        )
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+        rows = okr_store.initiatives_page(conn, workspace.id, kr.id, after_id=after_id, limit=limit)
     for initiative in rows:
         initiative.objective_id = kr.objective_id
     return rows
@@ -145,7 +134,7 @@ def create_initiative(
             raise ValidationFailed(problems)
         initiative.key_result_id = kr.id
         values = initiative_values(initiative) | {"key_result_id": kr.id}
-        initiative.id = insert_audited(conn, caller, workspace, t.initiative, now, **values)
+        initiative.id = insert_audited(conn, caller, workspace, "initiative", now, **values)
         initiative.objective_id = objective.id
     return initiative
 
@@ -189,7 +178,7 @@ def update_initiative(
             raise ValidationFailed(problems)
         after = initiative_values(initiative)
         update_audited(
-            conn, caller, workspace, t.initiative, initiative.id, now, before=before, after=after
+            conn, caller, workspace, "initiative", initiative.id, now, before=before, after=after
         )
     return initiative
 
@@ -215,4 +204,4 @@ def delete_initiative(
             doing="deleting its initiatives",
         )
         before = initiative_values(initiative) | {"key_result_id": initiative.key_result_id}
-        delete_audited(conn, caller, workspace, t.initiative, initiative.id, now, before=before)
+        delete_audited(conn, caller, workspace, "initiative", initiative.id, now, before=before)

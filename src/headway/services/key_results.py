@@ -6,22 +6,20 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
 from headway.services.actors import Caller, audit, insert_audited, require, update_audited
 from headway.services.okrs import (
-    delete_key_result_rows,
     not_null,
+    removed_rows,
     unknown_references,
     writable_objective,
 )
 from headway.services.period_state import open_period
-from headway.store import repository as repo
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store import okrs as okr_store
+from headway.store.cascade import delete_with_dependants
+from headway.store.uow import Connection, UnitOfWork
 
 MAX_UNIT_LABEL = 50  # the column's width
 
@@ -42,7 +40,7 @@ def key_result_values(kr: KeyResult) -> dict[str, Any]:
 
 
 def writable_key_result(
-    conn: sa.Connection,
+    conn: Connection,
     workspace: Workspace,
     key_result_id: int,
     caller: Caller,
@@ -52,8 +50,8 @@ def writable_key_result(
 ) -> tuple[KeyResult, Objective]:
     """The key result and its objective, if the caller may `what` (write the key result) and
     the objective's period is open for `doing`."""
-    kr = repo.get_key_result(conn, workspace.id, key_result_id)
-    objective = repo.get_objective(conn, workspace.id, kr.objective_id)
+    kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+    objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
     require(
         caller,
         conn,
@@ -66,7 +64,7 @@ def writable_key_result(
 
 
 def _check_key_result(
-    conn: sa.Connection, workspace: Workspace, kr: KeyResult, *, recheck_check_ins: bool
+    conn: Connection, workspace: Workspace, kr: KeyResult, *, recheck_check_ins: bool
 ) -> list[FieldProblem]:
     problems = validation.validate_title("title", kr.title)
     problems += validation.validate_key_result(
@@ -82,13 +80,11 @@ def _check_key_result(
     return problems
 
 
-def _check_ins_still_fit(conn: sa.Connection, kr: KeyResult) -> list[FieldProblem]:
+def _check_ins_still_fit(conn: Connection, kr: KeyResult) -> list[FieldProblem]:
     """A new kind or KPI link must suit the check-ins already recorded (a rollup or a
     KPI-linked key result takes none, a milestone only 0 or 1), so the workspace stays
     exportable and importable as it is."""
-    q = sa.select(t.check_in).where(t.check_in.c.key_result_id == kr.id)
-    for row in conn.execute(q.order_by(t.check_in.c.id)):
-        check_in = repo.to_check_in(row)
+    for check_in in okr_store.check_ins_of(conn, kr.id):
         # The date rule is about entering a check-in, not about the kind: date.max skips it.
         misfits = validation.validate_check_in(
             kr.kind,
@@ -139,11 +135,9 @@ def create_key_result(
         problems = _check_key_result(conn, workspace, kr, recheck_check_ins=False)
         if problems:
             raise ValidationFailed(problems)
-        kr.position = repo.next_position(
-            conn, t.key_result.c.position, t.key_result.c.objective_id == objective.id
-        )
+        kr.position = okr_store.next_key_result_position(conn, objective.id)
         values = key_result_values(kr) | {"position": kr.position, "key": None}
-        kr.id = insert_audited(conn, caller, workspace, t.key_result, now, **values)
+        kr.id = insert_audited(conn, caller, workspace, "key_result", now, **values)
     return kr
 
 
@@ -164,7 +158,7 @@ def _apply(kr: KeyResult, changes: Mapping[str, Any]) -> list[FieldProblem]:
     return []
 
 
-def _move_to(conn: sa.Connection, workspace: Workspace, kr: KeyResult, caller: Caller) -> Objective:
+def _move_to(conn: Connection, workspace: Workspace, kr: KeyResult, caller: Caller) -> Objective:
     """The objective a key result moves to, if the caller may and alignment stays a tree."""
     try:
         target = writable_objective(
@@ -183,8 +177,8 @@ def _move_to(conn: sa.Connection, workspace: Workspace, kr: KeyResult, caller: C
                 )
             ]
         ) from None
-    objectives = {o.id: o for o in repo.load_objectives(conn, workspace.id)}
-    key_results = {k.id: k for k in repo.load_key_results(conn, workspace.id)}
+    objectives = {o.id: o for o in okr_store.load_objectives(conn, workspace.id)}
+    key_results = {k.id: k for k in okr_store.load_key_results(conn, workspace.id)}
     key_results[kr.id] = kr
     for aligned in objectives.values():
         if aligned.parent_key_result_id == kr.id and validation.alignment_creates_cycle(
@@ -230,9 +224,7 @@ def update_key_result(
         moved: dict[str, Any] = {}
         if kr.objective_id != objective.id:
             _move_to(conn, workspace, kr, caller)
-            kr.position = repo.next_position(
-                conn, t.key_result.c.position, t.key_result.c.objective_id == kr.objective_id
-            )
+            kr.position = okr_store.next_key_result_position(conn, kr.objective_id)
             moved["position"] = kr.position
         relinked = kr.kind.value != before["kind"] or kr.kpi_id != before["kpi_id"]
         problems = _check_key_result(conn, workspace, kr, recheck_check_ins=relinked)
@@ -240,7 +232,7 @@ def update_key_result(
             raise ValidationFailed(problems)
         after = key_result_values(kr)
         update_audited(
-            conn, caller, workspace, t.key_result, kr.id, now, before=before, after=after, **moved
+            conn, caller, workspace, "key_result", kr.id, now, before=before, after=after, **moved
         )
     return kr
 
@@ -253,12 +245,12 @@ def delete_key_result(
     caller: Caller,
     clock: Callable[[], datetime],
 ) -> None:
-    """Remove a key result with its check-ins and initiatives (refused while objectives are
-    aligned under it)."""
+    """Remove a key result with its check-ins, initiatives and grades (refused while
+    objectives are aligned under it)."""
     now = clock()
     with uow:
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
         writable_objective(
             conn,
             workspace,
@@ -267,17 +259,13 @@ def delete_key_result(
             what="remove key results from this objective",
             doing="deleting its key results",
         )
-        below = conn.execute(
-            sa.select(t.objective.c.id, t.objective.c.title)
-            .where(t.objective.c.parent_key_result_id == kr.id)
-            .order_by(t.objective.c.id)
-        ).all()
+        below = okr_store.objectives_linked_to(conn, key_result_ids=[kr.id])
         if below:
             names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
             raise Conflict(
                 f"key result {kr.id} still has objectives aligned under it: {names}; "
                 "move or delete them first"
             )
-        removed = delete_key_result_rows(conn, [kr.id])
-        before = key_result_values(kr) | removed
+        removed = delete_with_dependants(conn, "key_result", [kr.id])
+        before = key_result_values(kr) | removed_rows(removed)
         audit(conn, caller, workspace, "delete", "key_result", kr.id, now, before=before)

@@ -25,8 +25,11 @@ from headway.domain.model import (
 )
 from headway.domain.periods import current_period
 from headway.services.reports import today_in
-from headway.store import repository as repo
+from headway.store import kpis as kpi_store
+from headway.store import mappers
+from headway.store import periods as period_store
 from headway.store import tables as t
+from headway.store import units as unit_store
 from headway.store.uow import UnitOfWork
 
 OFF_TARGET = (Health.WARNING, Health.CRITICAL)
@@ -66,8 +69,8 @@ def kpi_view(
     day = as_of or today
     with uow.reading():
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
-        measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
+        measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
         rows = conn.execute(
             sa.select(t.key_result, t.objective.c.title.label("objective_title"))
             .add_columns(t.objective.c.period_id)
@@ -75,12 +78,12 @@ def kpi_view(
             .where(t.key_result.c.kpi_id == kpi.id, t.key_result.c.workspace_id == workspace.id)
             .order_by(t.key_result.c.id)
         ).all()
-        periods = {p.id: p for p in repo.load_periods(conn, workspace.id)}
-        units = {u.id: u for u in repo.load_units(conn, workspace.id)}
+        periods = {p.id: p for p in period_store.load_periods(conn, workspace.id)}
+        units = {u.id: u for u in unit_store.load_units(conn, workspace.id)}
     figures = kpi_figures(kpi, measurements, workspace.fiscal_year_start_month, day)
     following = [
         FollowingKeyResult(
-            key_result=repo.to_key_result(r),
+            key_result=mappers.to_key_result(r),
             objective=Objective(id=r.objective_id, title=r.objective_title, period_id=r.period_id),
             period=periods[r.period_id],
         )

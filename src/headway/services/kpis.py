@@ -34,7 +34,7 @@ from headway.services.actors import (
 from headway.services.measurements import record_measurement
 from headway.services.proposals import propose_okr_from_kpi, store_proposal
 from headway.services.reports import today_in
-from headway.store import repository as repo
+from headway.store import kpis as kpi_store
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -131,14 +131,14 @@ def list_kpis(
     with uow.reading():
         conn = uow.conn
         if health is None:
-            kpis = repo.load_kpis_where(
-                conn, workspace.id, *where, after_id=after_id, limit=limit + 1
+            kpis = kpi_store.load_kpis_where(
+                conn, workspace.id, *where, after_id=after_id, limit=limit
             )
             ids = [k.id for k in kpis]
-            measurements = repo.load_measurements_of(conn, workspace.id, ids, until=day)
+            measurements = kpi_store.load_measurements_of(conn, workspace.id, ids, until=day)
         else:
-            kpis = repo.load_kpis_where(conn, workspace.id, *where, after_id=after_id)
-            measurements = repo.load_measurements(conn, workspace.id, until=day)
+            kpis = kpi_store.load_kpis_where(conn, workspace.id, *where, after_id=after_id)
+            measurements = kpi_store.load_measurements(conn, workspace.id, until=day)
     figures = figures_of(kpis, measurements, workspace, day)
     if health is not None:
         kpis = [k for k in kpis if figures.kpis[k.id].health is health][: limit + 1]
@@ -156,8 +156,8 @@ def get_kpi(
     """One KPI with its figures as of a date."""
     day = as_of or today_in(workspace, clock)
     with uow.reading():
-        kpi = repo.get_kpi(uow.conn, workspace.id, kpi_id)
-        measurements = repo.load_measurements_of(uow.conn, workspace.id, [kpi.id], until=day)
+        kpi = kpi_store.get_kpi(uow.conn, workspace.id, kpi_id)
+        measurements = kpi_store.load_measurements_of(uow.conn, workspace.id, [kpi.id], until=day)
     return KpiReading(kpis=[kpi], figures=figures_of([kpi], measurements, workspace, day))
 
 
@@ -198,7 +198,7 @@ def _writable_kpi(
     conn: sa.Connection, workspace: Workspace, kpi_id: int, caller: Caller, *, verb: str
 ) -> Kpi:
     """The KPI, if the caller may `verb` (change or delete) it."""
-    kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+    kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
     require(
         caller,
         conn,
@@ -232,7 +232,7 @@ def create_kpi(
         problems = _problems(conn, workspace, new)
         if problems:
             raise ValidationFailed(problems)
-        new.id = insert_audited(conn, caller, workspace, t.kpi, now, key=None, **_values(new))
+        new.id = insert_audited(conn, caller, workspace, "kpi", now, key=None, **_values(new))
     day = today_in(workspace, clock)
     return KpiReading(kpis=[new], figures=figures_of([new], [], workspace, day))
 
@@ -283,8 +283,8 @@ def update_kpi(
         if problems:
             raise ValidationFailed(list(dict.fromkeys(problems)))
         after = _values(updated)
-        update_audited(conn, caller, workspace, t.kpi, kpi.id, now, before=before, after=after)
-        measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+        update_audited(conn, caller, workspace, "kpi", kpi.id, now, before=before, after=after)
+        measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     return KpiReading(kpis=[updated], figures=figures_of([updated], measurements, workspace, day))
 
 
@@ -315,4 +315,4 @@ def delete_kpi(
             )
         removed = conn.execute(t.measurement.delete().where(t.measurement.c.kpi_id == kpi.id))
         before = _values(kpi) | {"measurements": removed.rowcount}
-        delete_audited(conn, caller, workspace, t.kpi, kpi.id, now, before=before)
+        delete_audited(conn, caller, workspace, "kpi", kpi.id, now, before=before)

@@ -25,7 +25,7 @@ from headway.services.measurements import (
     store_batch,
 )
 from headway.services.reports import today_in
-from headway.store import repository as repo
+from headway.store import kpis as kpi_store
 from headway.store.uow import UnitOfWork
 
 if TYPE_CHECKING:  # only named in annotations: the CLI's other commands skip openpyxl
@@ -189,8 +189,8 @@ def import_measurements(
         raise ValidationFailed(header_problems)  # a column is missing: no row can be read
     with uow:
         conn = uow.conn
-        one_kpi = repo.get_kpi(conn, workspace.id, kpi_id) if kpi_id is not None else None
-        lookup = _KpiLookup(repo.load_kpis(conn, workspace.id))
+        one_kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id) if kpi_id is not None else None
+        lookup = _KpiLookup(kpi_store.load_kpis(conn, workspace.id))
         by_kpi, problems = _rows(sheet, columns, lookup, one_kpi, today)
         if header_problems or problems:
             raise ValidationFailed(header_problems + problems)

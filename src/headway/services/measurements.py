@@ -13,7 +13,8 @@ from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Measurement, Workspace
 from headway.services.actors import Caller, audit, insert_audited, require
 from headway.services.reports import today_in
-from headway.store import repository as repo
+from headway.store import kpis as kpi_store
+from headway.store import mappers, paging
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork
 
@@ -59,11 +60,11 @@ def list_measurements(
         where.append(t.measurement.c.at <= until)
     with uow.reading():
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
-        return repo.page_of(
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
+        return paging.page_of(
             conn,
             t.measurement,
-            repo.to_measurement,
+            mappers.to_measurement,
             workspace.id,
             after_id,
             limit,
@@ -112,7 +113,7 @@ def _remove_covered(
             t.measurement.c.kpi_id == kpi.id, t.measurement.c.at.in_(dates)
         )
     )
-    doomed = [repo.to_measurement(r) for r in rows if (r.source, r.at) in covered]
+    doomed = [mappers.to_measurement(r) for r in rows if (r.source, r.at) in covered]
     ids = [m.id for m in doomed]
     for start in range(0, len(ids), _DELETE_CHUNK):
         chunk = ids[start : start + _DELETE_CHUNK]
@@ -144,7 +145,7 @@ def record_measurements(
     today = today_in(workspace, clock)
     with uow:
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
         require_recording(caller, conn, workspace, kpi)
         problems = _item_problems(items, today, indexed=indexed)
         if problems:
@@ -206,7 +207,7 @@ def store_batch(
             "recorded_by": measurement.recorded_by,
         }
         measurement.id = insert_audited(
-            conn, caller, workspace, t.measurement, now, recorded_at=now, **values
+            conn, caller, workspace, "measurement", now, recorded_at=now, **values
         )
         created.append(measurement)
     return MeasurementBatch(created=created, removed=removed)

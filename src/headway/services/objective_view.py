@@ -24,7 +24,7 @@ from headway.domain.model import (
 )
 from headway.domain.scoring import check_in_order
 from headway.services.reports import PeriodReport, period_report
-from headway.store import repository as repo
+from headway.store import okrs as okr_store
 from headway.store.uow import UnitOfWork
 
 
@@ -99,14 +99,14 @@ def objective_view(
     """Everything the objective's page shows, figures as of a date."""
     with uow.reading():
         conn = uow.conn
-        objective = repo.get_objective(conn, workspace.id, objective_id)
-        initiatives = repo.load_initiatives_of_objective(conn, workspace.id, objective.id)
+        objective = okr_store.get_objective(conn, workspace.id, objective_id)
+        initiatives = okr_store.load_initiatives_of_objective(conn, workspace.id, objective.id)
         parent_kr = None
         parent_id = objective.parent_id
         if objective.parent_key_result_id is not None:
-            parent_kr = repo.get_key_result(conn, workspace.id, objective.parent_key_result_id)
+            parent_kr = okr_store.get_key_result(conn, workspace.id, objective.parent_key_result_id)
             parent_id = parent_kr.objective_id
-        parent = repo.get_objective(conn, workspace.id, parent_id) if parent_id else None
+        parent = okr_store.get_objective(conn, workspace.id, parent_id) if parent_id else None
     report = period_report(
         uow,
         workspace,

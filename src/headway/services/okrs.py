@@ -6,44 +6,37 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
-from headway.services.actors import (
-    Caller,
-    delete_audited,
-    insert_audited,
-    require,
-    update_audited,
-)
+from headway.services.actors import Caller, audit, insert_audited, require, update_audited
 from headway.services.period_state import open_period
-from headway.store import repository as repo
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store import okrs as okr_store
+from headway.store import rows
+from headway.store.cascade import delete_with_dependants
+from headway.store.uow import Connection, UnitOfWork
 
 # What each id field of a request refers to: its table and the word a message uses.
-_REFERENCES: dict[str, tuple[sa.Table, str]] = {
-    "period_id": (t.period, "period"),
-    "owner_unit_id": (t.unit, "unit"),
-    "owner_id": (t.person, "person"),
-    "parent_id": (t.objective, "objective"),
-    "parent_key_result_id": (t.key_result, "key result"),
-    "kpi_id": (t.kpi, "KPI"),
-    "objective_id": (t.objective, "objective"),
-    "key_result_id": (t.key_result, "key result"),
+_REFERENCES: dict[str, tuple[str, str]] = {
+    "period_id": ("period", "period"),
+    "owner_unit_id": ("unit", "unit"),
+    "owner_id": ("person", "person"),
+    "parent_id": ("objective", "objective"),
+    "parent_key_result_id": ("key_result", "key result"),
+    "kpi_id": ("kpi", "KPI"),
+    "objective_id": ("objective", "objective"),
+    "key_result_id": ("key_result", "key result"),
 }
 
 
 def unknown_references(
-    conn: sa.Connection, workspace_id: int, ids: Mapping[str, int | None]
+    conn: Connection, workspace_id: int, ids: Mapping[str, int | None]
 ) -> list[FieldProblem]:
     """A problem for each id field naming a row that the workspace does not have."""
     problems = []
     for field, row_id in ids.items():
         table, what = _REFERENCES[field]
-        if row_id is not None and not repo.row_exists(conn, table, workspace_id, row_id):
+        if row_id is not None and not rows.row_exists(conn, table, workspace_id, row_id):
             problems.append(FieldProblem(field, f"no {what} with id {row_id} in this workspace"))
     return problems
 
@@ -71,7 +64,7 @@ def objective_values(objective: Objective) -> dict[str, Any]:
 
 
 def writable_objective(
-    conn: sa.Connection,
+    conn: Connection,
     workspace: Workspace,
     objective_id: int,
     caller: Caller,
@@ -80,7 +73,7 @@ def writable_objective(
     doing: str,
 ) -> Objective:
     """The objective, if the caller may `what` (write it) and its period is open for `doing`."""
-    objective = repo.get_objective(conn, workspace.id, objective_id)
+    objective = okr_store.get_objective(conn, workspace.id, objective_id)
     require(
         caller,
         conn,
@@ -93,7 +86,7 @@ def writable_objective(
 
 
 def _check_objective(
-    conn: sa.Connection, workspace: Workspace, objective: Objective, *, is_new: bool
+    conn: Connection, workspace: Workspace, objective: Objective, *, is_new: bool
 ) -> list[FieldProblem]:
     problems = validation.validate_title("title", objective.title)
     problems += validation.validate_note("description", objective.description)
@@ -118,8 +111,8 @@ def _check_objective(
         )
     elif (parent is not None or parent_kr is not None) and not problems and not is_new:
         # A new objective has nothing below it yet, so only a change can close a cycle.
-        objectives = {o.id: o for o in repo.load_objectives(conn, workspace.id)}
-        key_results = {kr.id: kr for kr in repo.load_key_results(conn, workspace.id)}
+        objectives = {o.id: o for o in okr_store.load_objectives(conn, workspace.id)}
+        key_results = {kr.id: kr for kr in okr_store.load_key_results(conn, workspace.id)}
         if validation.alignment_creates_cycle(
             objective.id, parent, parent_kr, objectives, key_results
         ):
@@ -159,11 +152,9 @@ def create_objective(
         if problems:
             raise ValidationFailed(problems)
         open_period(conn, workspace.id, objective.period_id, "adding objectives")
-        objective.position = repo.next_position(
-            conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
-        )
+        objective.position = okr_store.next_objective_position(conn, objective.period_id)
         values = objective_values(objective) | {"position": objective.position, "key": None}
-        objective.id = insert_audited(conn, caller, workspace, t.objective, now, **values)
+        objective.id = insert_audited(conn, caller, workspace, "objective", now, **values)
     return objective
 
 
@@ -227,16 +218,14 @@ def update_objective(
         moved: dict[str, Any] = {}
         if objective.period_id != before["period_id"]:
             open_period(conn, workspace.id, objective.period_id, "adding objectives")
-            objective.position = repo.next_position(
-                conn, t.objective.c.position, t.objective.c.period_id == objective.period_id
-            )
+            objective.position = okr_store.next_objective_position(conn, objective.period_id)
             moved["position"] = objective.position
         after = objective_values(objective)
         update_audited(
             conn,
             caller,
             workspace,
-            t.objective,
+            "objective",
             objective.id,
             now,
             before=before,
@@ -254,7 +243,7 @@ def delete_objective(
     caller: Caller,
     clock: Callable[[], datetime],
 ) -> None:
-    """Remove an objective with its key results, check-ins and initiatives.
+    """Remove an objective with its key results, check-ins, initiatives and grades.
 
     Refused while another objective is aligned under it or under one of its key results, or
     was carried over from it: deleting it would silently cut the tree.
@@ -270,46 +259,25 @@ def delete_objective(
             what="delete this objective",
             doing="deleting its objectives",
         )
-        krs = sa.select(t.key_result.c.id).where(t.key_result.c.objective_id == objective.id)
-        kr_ids = list(conn.execute(krs).scalars())
-        below = conn.execute(
-            sa.select(t.objective.c.id, t.objective.c.title)
-            .where(
-                t.objective.c.id != objective.id,
-                sa.or_(
-                    t.objective.c.parent_id == objective.id,
-                    t.objective.c.parent_key_result_id.in_(kr_ids),
-                    t.objective.c.continued_from_id == objective.id,
-                ),
-            )
-            .order_by(t.objective.c.id)
-        ).all()
+        kr_ids = okr_store.key_result_ids_of(conn, objective.id)
+        below = okr_store.objectives_linked_to(
+            conn, objective_id=objective.id, key_result_ids=kr_ids
+        )
         if below:
             names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
             raise Conflict(
                 f"objective {objective.id} still has objectives aligned under it or carried "
                 f"over from it: {names}; move or delete them first"
             )
-        removed = delete_key_result_rows(conn, kr_ids)
-        removed["initiatives"] += conn.execute(
-            t.initiative.delete().where(t.initiative.c.objective_id == objective.id)
-        ).rowcount
-        conn.execute(t.grade.delete().where(t.grade.c.objective_id == objective.id))
-        # Its own alignment links point at other rows only; the row itself can now go.
-        before = objective_values(objective) | {"key_result_ids": kr_ids, **removed}
-        delete_audited(conn, caller, workspace, t.objective, objective.id, now, before=before)
+        removed = delete_with_dependants(conn, "objective", [objective.id])
+        before = objective_values(objective) | {"key_result_ids": kr_ids, **removed_rows(removed)}
+        audit(conn, caller, workspace, "delete", "objective", objective.id, now, before=before)
 
 
-def delete_key_result_rows(conn: sa.Connection, kr_ids: list[int]) -> dict[str, int]:
-    """Delete key results with their check-ins, initiatives and grades; counts of what went."""
-    if not kr_ids:
-        return {"check_ins": 0, "initiatives": 0}
-    check_ins = conn.execute(
-        t.check_in.delete().where(t.check_in.c.key_result_id.in_(kr_ids))
-    ).rowcount
-    initiatives = conn.execute(
-        t.initiative.delete().where(t.initiative.c.key_result_id.in_(kr_ids))
-    ).rowcount
-    conn.execute(t.grade.delete().where(t.grade.c.key_result_id.in_(kr_ids)))
-    conn.execute(t.key_result.delete().where(t.key_result.c.id.in_(kr_ids)))
-    return {"check_ins": check_ins, "initiatives": initiatives}
+def removed_rows(counts: Mapping[str, int]) -> dict[str, int]:
+    """What the audit log of a deleted objective or key result counts as removed with it."""
+    return {
+        "check_ins": counts.get("check_in", 0),
+        "initiatives": counts.get("initiative", 0),
+        "grades": counts.get("grade", 0),
+    }

@@ -16,10 +16,12 @@ from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Person, Role, Workspace
 from headway.services.actors import Caller, admins_only, audit, require
-from headway.store import repository as repo
+from headway.store import people as people_store
 from headway.store import tables as t
+from headway.store import units as unit_store
+from headway.store.people import end_sessions
+from headway.store.rows import insert_row, update_row
 from headway.store.uow import UnitOfWork
-from headway.store.writes import end_sessions, insert_row, update_row
 
 TOKEN_PREFIX = "hw_"  # noqa: S105 - a visible prefix, not a secret
 MIN_PASSWORD_LENGTH = 8
@@ -71,7 +73,7 @@ def _insert_person(
     now: datetime,
 ) -> int:
     normalised = validation.normalise_email(email)
-    if repo.find_person_by_email(conn, workspace.id, normalised) is not None:
+    if people_store.find_person_by_email(conn, workspace.id, normalised) is not None:
         raise Conflict(f"{normalised} is already a person in {workspace.name}")
     values = {"name": name.strip(), "email": normalised, "role": role, "active": active}
     person_id = insert_row(
@@ -110,7 +112,7 @@ def add_person(
         conn = uow.conn
         require(caller, conn, workspace, "add people", admins_only)
         units: dict[str, int] = {}
-        for unit in repo.load_units(conn, workspace.id):
+        for unit in unit_store.load_units(conn, workspace.id):
             units[unit.name] = unit.id
             if unit.key:
                 units[unit.key] = unit.id
@@ -137,18 +139,18 @@ def list_people(
 ) -> list[Person]:
     """Up to `limit` + 1 people with ids above `after_id`, by id."""
     with uow.reading():
-        return repo.people_page(uow.conn, workspace.id, after_id, limit)
+        return people_store.people_page(uow.conn, workspace.id, after_id, limit)
 
 
 def get_person(uow: UnitOfWork, workspace: Workspace, person_id: int) -> Person:
     with uow.reading():
-        return repo.get_person(uow.conn, workspace.id, person_id)
+        return people_store.get_person(uow.conn, workspace.id, person_id)
 
 
 def _unknown_units(
     conn: sa.Connection, workspace: Workspace, unit_ids: Iterable[int]
 ) -> list[FieldProblem]:
-    known = {u.id for u in repo.load_units(conn, workspace.id)}
+    known = {u.id for u in unit_store.load_units(conn, workspace.id)}
     missing = [u for u in dict.fromkeys(unit_ids) if u not in known]
     if not missing:
         return []
@@ -190,7 +192,7 @@ def create_person(
             caller=caller,
             now=now,
         )
-        return repo.get_person(conn, workspace.id, person_id)
+        return people_store.get_person(conn, workspace.id, person_id)
 
 
 _PERSON_FIELDS = ("name", "email", "role", "unit_ids", "active", "password")
@@ -225,7 +227,7 @@ def update_person(
     now = clock()
     with uow:
         conn = uow.conn
-        person = repo.get_person(conn, workspace.id, person_id)
+        person = people_store.get_person(conn, workspace.id, person_id)
         require(caller, conn, workspace, "change people", admins_only)
         problems = [
             FieldProblem(name, "must not be null")
@@ -250,7 +252,7 @@ def update_person(
             values["name"] = str(changes["name"]).strip()
         if "email" in changes:
             values["email"] = validation.normalise_email(changes["email"])
-            other = repo.find_person_by_email(conn, workspace.id, values["email"])
+            other = people_store.find_person_by_email(conn, workspace.id, values["email"])
             if other is not None and other.id != person.id:
                 raise Conflict(f"{values['email']} is already a person in {workspace.name}")
         if "role" in changes:
@@ -275,7 +277,7 @@ def update_person(
             conn.execute(t.person_unit.delete().where(t.person_unit.c.person_id == person.id))
             for unit_id in dict.fromkeys(changes["unit_ids"]):
                 conn.execute(t.person_unit.insert().values(person_id=person.id, unit_id=unit_id))
-        updated = repo.get_person(conn, workspace.id, person.id)
+        updated = people_store.get_person(conn, workspace.id, person.id)
         after = _audited(updated)
         if "password" in changes:
             after["password_changed"] = True  # that it changed, never the password or hash
@@ -305,7 +307,7 @@ def set_password(
 ) -> None:
     """Give a person a new password (stored only as an argon2 hash)."""
     with uow:
-        person = repo.find_person_by_email(
+        person = people_store.find_person_by_email(
             uow.conn, workspace.id, validation.normalise_email(email)
         )
         if person is None:
@@ -339,7 +341,9 @@ def create_token(
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
         conn = uow.conn
-        person = repo.find_person_by_email(conn, workspace.id, validation.normalise_email(email))
+        person = people_store.find_person_by_email(
+            conn, workspace.id, validation.normalise_email(email)
+        )
         if person is None or not person.active:
             raise NotFound(f"no active person has the email {email} in {workspace.name}")
         require(

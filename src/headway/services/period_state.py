@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from headway.domain.errors import Conflict
 from headway.domain.model import Period, PeriodState
-from headway.store import repository as repo
+from headway.store import periods as period_store
+from headway.store.uow import Connection
 
 
-def open_period(conn: sa.Connection, workspace_id: int, period_id: int, what: str) -> Period:
+def open_period(conn: Connection, workspace_id: int, period_id: int, what: str) -> Period:
     """The period, if it exists in the workspace and is not closed; else NotFound or Conflict."""
-    period = repo.get_period(conn, workspace_id, period_id)
+    period = period_store.get_period(conn, workspace_id, period_id)
     if period.state is PeriodState.CLOSED:
         raise Conflict(f"period {period.name} is closed: {what} is no longer possible")
     return period

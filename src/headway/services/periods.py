@@ -10,14 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.evaluation import evaluate
 from headway.domain.model import (
-    ObjectiveState,
-    ObjectiveType,
     Period,
     PeriodKind,
     PeriodState,
@@ -27,12 +23,13 @@ from headway.domain.model import (
 from headway.domain.scoring import fell_short_of_type, grade_band
 from headway.services.actors import Caller, admins_only, audit, insert_audited, require
 from headway.services.reports import today_in
-from headway.store import repository as repo
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
+from headway.store import grades as grade_store
+from headway.store import okrs as okr_store
+from headway.store import periods as period_store
+from headway.store.rows import update_row
+from headway.store.uow import Connection, UnitOfWork
 
-RETRO_FIELDS = ("retro_worked", "retro_didnt", "retro_next")
+RETRO_FIELDS = period_store.RETRO_NOTES
 PLAN_FIELDS = ("name", "kind", "start_date", "end_date", "state")
 MAX_NAME = 100  # the column's width; names such as 2027-Q1 are short
 
@@ -57,34 +54,21 @@ class PeriodRecord:
     grades: list[Grade] | None = field(default=None)
 
 
-def _record(row: Any) -> PeriodRecord:
-    return PeriodRecord(
-        period=repo.to_period(row), retro={name: getattr(row, name) for name in RETRO_FIELDS}
-    )
+def _record(stored: period_store.PeriodWithNotes) -> PeriodRecord:
+    period, notes = stored
+    return PeriodRecord(period=period, retro=notes)
 
 
-def _row(conn: sa.Connection, workspace: Workspace, period_id: int) -> PeriodRecord:
-    return _record(repo.workspace_row(conn, t.period, workspace.id, period_id, "period"))
+def _row(conn: Connection, workspace: Workspace, period_id: int) -> PeriodRecord:
+    return _record(period_store.period_with_notes(conn, workspace.id, period_id))
 
 
-def _grades(conn: sa.Connection, period_id: int) -> list[Grade]:
-    rows = conn.execute(
-        sa.select(
-            t.grade.c.objective_id,
-            t.grade.c.key_result_id,
-            t.grade.c.score,
-            t.grade.c.band,
-            t.objective.c.type,
-        )
-        .outerjoin(t.objective, t.objective.c.id == t.grade.c.objective_id)
-        .where(t.grade.c.period_id == period_id)
-        .order_by(t.grade.c.id)
-    )
+def _grades(conn: Connection, period_id: int) -> list[Grade]:
     grades = []
-    for r in rows:
+    for r in grade_store.grades_of_period(conn, period_id):
         short = None
-        if r.objective_id is not None and r.score is not None and r.type is not None:
-            short = fell_short_of_type(ObjectiveType(r.type), r.score)
+        if r.objective_id is not None and r.score is not None and r.objective_type is not None:
+            short = fell_short_of_type(r.objective_type, r.score)
         grades.append(Grade(r.objective_id, r.key_result_id, r.score, r.band, short))
     return grades
 
@@ -94,7 +78,8 @@ def list_periods(
 ) -> list[PeriodRecord]:
     """Up to `limit` + 1 periods with ids above `after_id`, by id (without their grades)."""
     with uow.reading():
-        return repo.page_of(uow.conn, t.period, _record, workspace.id, after_id, limit)
+        stored = period_store.periods_page(uow.conn, workspace.id, after_id=after_id, limit=limit)
+    return [_record(s) for s in stored]
 
 
 def get_period(uow: UnitOfWork, workspace: Workspace, period_id: int) -> PeriodRecord:
@@ -117,15 +102,8 @@ def _retro_problems(retro: Mapping[str, Any]) -> list[FieldProblem]:
     return [p for name, text in retro.items() for p in validation.validate_note(name, text or "")]
 
 
-def _name_taken(conn: sa.Connection, workspace: Workspace, name: str, period_id: int) -> None:
-    clash = conn.execute(
-        sa.select(t.period.c.id).where(
-            t.period.c.workspace_id == workspace.id,
-            t.period.c.name == name,
-            t.period.c.id != period_id,
-        )
-    ).first()
-    if clash is not None:
+def _name_taken(conn: Connection, workspace: Workspace, name: str, period_id: int) -> None:
+    if period_store.period_name_taken(conn, workspace.id, name, other_than=period_id):
         raise Conflict(f"a period named {name!r} already exists")
 
 
@@ -169,7 +147,7 @@ def create_period(
             "state": state.value,
             **notes,
         }
-        period_id = insert_audited(conn, caller, workspace, t.period, now, **values)
+        period_id = insert_audited(conn, caller, workspace, "period", now, **values)
         return _row(conn, workspace, period_id)
 
 
@@ -243,7 +221,7 @@ def update_period(
             values["name"] = values["name"].strip()
             _name_taken(conn, workspace, values["name"], period.id)
         values |= notes
-        update_row(conn, t.period, period.id, now, **values)
+        update_row(conn, "period", period.id, now, **values)
         updated = _row(conn, workspace, period.id)
         after = {**_plan(updated.period), **updated.retro}
         audit(
@@ -295,16 +273,11 @@ def close_period(
         if problems:
             raise ValidationFailed(problems)
         as_of = min(period.end_date, today_in(workspace, clock))
-        data = repo.load_period_data(conn, workspace, period, as_of=as_of)
+        data = period_store.load_period_data(conn, workspace, period, as_of=as_of)
         figures = evaluate(data, as_of, thresholds)
         # Only the request that moves the state gets to write grades; a concurrent second
         # close finds no row left to update.
-        closed = conn.execute(
-            t.period.update()
-            .where(t.period.c.id == period.id, t.period.c.state != PeriodState.CLOSED.value)
-            .values(state=PeriodState.CLOSED.value, updated_at=now, **notes)
-        )
-        if closed.rowcount != 1:
+        if not period_store.mark_period_closed(conn, period.id, now, notes):
             raise Conflict(f"period {period.name} is already closed")
         objectives = [o for o in data.objectives if o.period_id == period.id]
         mine = {o.id for o in objectives}
@@ -318,20 +291,8 @@ def close_period(
                     rows.append({"objective_id": None, "key_result_id": kr.id, "score": kr_score})
         for r in rows:
             r["band"] = None if r["score"] is None else grade_band(r["score"]).value
-        if rows:
-            conn.execute(
-                t.grade.insert(),
-                [
-                    {**r, "workspace_id": workspace.id, "period_id": period.id, "created_at": now}
-                    for r in rows
-                ],
-            )
-        if mine:
-            conn.execute(
-                t.objective.update()
-                .where(t.objective.c.id.in_(mine))
-                .values(state=ObjectiveState.CLOSED.value, updated_at=now)
-            )
+        grade_store.add_grades(conn, workspace.id, period.id, rows, now)
+        okr_store.close_objectives(conn, mine, now)
         after = {
             "state": PeriodState.CLOSED.value,
             "as_of": as_of.isoformat(),

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.evaluation import evaluate
@@ -30,9 +28,10 @@ from headway.domain.model import (
 from headway.domain.periods import current_period
 from headway.services.actors import Caller, insert_audited, require
 from headway.services.reports import today_in
-from headway.store import repository as repo
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store import kpis as kpi_store
+from headway.store import okrs as okr_store
+from headway.store import periods as period_store
+from headway.store.uow import Connection, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,8 +57,8 @@ class StoredObjective:
     figures: Figures
 
 
-def _proposal(conn: sa.Connection, workspace: Workspace, kpi: Kpi, day: date) -> OkrProposal:
-    measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+def _proposal(conn: Connection, workspace: Workspace, kpi: Kpi, day: date) -> OkrProposal:
+    measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     figures = kpi_figures(kpi, measurements, workspace.fiscal_year_start_month, day)
     return propose_okr(kpi, figures)
 
@@ -108,7 +107,7 @@ def propose_okr_from_kpi(
     """The draft objective DOMAIN.md proposes for a KPI off target (nothing is stored)."""
     day = as_of or today_in(workspace, clock)
     with uow.reading():
-        kpi = repo.get_kpi(uow.conn, workspace.id, kpi_id)
+        kpi = kpi_store.get_kpi(uow.conn, workspace.id, kpi_id)
         return _proposal(uow.conn, workspace, kpi, day)
 
 
@@ -125,9 +124,9 @@ def draft_okr_from_kpi(
     today = today_in(workspace, clock)
     with uow.reading():
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
         proposal = _proposal(conn, workspace, kpi, as_of or today)
-        period = _period(repo.load_periods(conn, workspace.id), period_id, today)
+        period = _period(period_store.load_periods(conn, workspace.id), period_id, today)
     objective, key_result = _rows(kpi, proposal)
     return ObjectiveDraft(
         proposal=proposal,
@@ -137,9 +136,7 @@ def draft_okr_from_kpi(
     )
 
 
-def _require_okr_rights(
-    conn: sa.Connection, workspace: Workspace, kpi: Kpi, caller: Caller
-) -> None:
+def _require_okr_rights(conn: Connection, workspace: Workspace, kpi: Kpi, caller: Caller) -> None:
     """Storing a proposal creates an objective for the KPI's unit and owner."""
     require(
         caller,
@@ -153,7 +150,7 @@ def _require_okr_rights(
 
 
 def _store(
-    conn: sa.Connection,
+    conn: Connection,
     workspace: Workspace,
     kpi: Kpi,
     proposal: OkrProposal,
@@ -170,21 +167,19 @@ def _store(
     )
     if problems:
         raise ValidationFailed(problems)
-    period = _period(repo.load_periods(conn, workspace.id), period_id, today)
+    period = _period(period_store.load_periods(conn, workspace.id), period_id, today)
     if period is None:
         raise ValidationFailed(
             [FieldProblem("period_id", f"is required: no open period contains {today}")]
         )
     if period.state is PeriodState.CLOSED:
         raise Conflict(f"period {period.name} is closed")
-    position = repo.next_position(
-        conn, t.objective.c.position, t.objective.c.period_id == period.id
-    )
+    position = okr_store.next_objective_position(conn, period.id)
     objective_values, kr_values = _rows(kpi, proposal)
     objective_values |= {"period_id": period.id, "position": position}
-    objective_id = insert_audited(conn, caller, workspace, t.objective, now, **objective_values)
+    objective_id = insert_audited(conn, caller, workspace, "objective", now, **objective_values)
     kr_values |= {"objective_id": objective_id, "position": 0}
-    kr_id = insert_audited(conn, caller, workspace, t.key_result, now, **kr_values)
+    kr_id = insert_audited(conn, caller, workspace, "key_result", now, **kr_values)
     objective = Objective(
         id=objective_id,
         title=objective_values["title"],
@@ -227,7 +222,7 @@ def store_proposal(
     """
     now = clock()
     with uow:
-        kpi = repo.get_kpi(uow.conn, workspace.id, proposal.kpi_id)
+        kpi = kpi_store.get_kpi(uow.conn, workspace.id, proposal.kpi_id)
         _require_okr_rights(uow.conn, workspace, kpi, caller)
         today = today_in(workspace, clock)
         objective, _, _ = _store(uow.conn, workspace, kpi, proposal, period_id, today, caller, now)
@@ -251,13 +246,13 @@ def create_okr_from_kpi(
     day = as_of or today
     with uow:
         conn = uow.conn
-        kpi = repo.get_kpi(conn, workspace.id, kpi_id)
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
         _require_okr_rights(conn, workspace, kpi, caller)
         proposal = _proposal(conn, workspace, kpi, day)
         objective, key_result, period = _store(
             conn, workspace, kpi, proposal, period_id, today, caller, now
         )
-        measurements = repo.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
+        measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
     data = PeriodData(
         fiscal_year_start_month=workspace.fiscal_year_start_month,
         periods={period.id: period},

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
 from headway.domain.evaluation import evaluate
 from headway.domain.model import (
     Figures,
@@ -22,9 +20,9 @@ from headway.domain.model import (
     StatusThresholds,
     Workspace,
 )
-from headway.store import repository as repo
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store import okrs as okr_store
+from headway.store import periods as period_store
+from headway.store.uow import Connection, UnitOfWork
 
 
 @dataclass(slots=True)
@@ -42,8 +40,8 @@ class KeyResultRead:
     figures: Figures
 
 
-def _periods(conn: sa.Connection, workspace: Workspace, period_ids: set[int]) -> list[Period]:
-    return [p for p in repo.load_periods(conn, workspace.id) if p.id in period_ids]
+def _periods(conn: Connection, workspace: Workspace, period_ids: set[int]) -> list[Period]:
+    return [p for p in period_store.load_periods(conn, workspace.id) if p.id in period_ids]
 
 
 def _key_results_of(data: PeriodData) -> dict[int, list[KeyResult]]:
@@ -70,22 +68,21 @@ def list_objectives(
 
     `status` is a computed figure, so that filter applies after evaluation.
     """
-    filters = []
-    if period_id is not None:
-        filters.append(t.objective.c.period_id == period_id)
-    if unit_id is not None:
-        filters.append(t.objective.c.owner_unit_id == unit_id)
-    if owner_id is not None:
-        filters.append(t.objective.c.owner_id == owner_id)
     with uow.reading():
         conn = uow.conn
-        candidates = repo.objectives_after(
-            conn, workspace.id, after_id, None if status else limit, *filters
+        candidates = okr_store.objectives_page(
+            conn,
+            workspace.id,
+            period_id=period_id,
+            owner_unit_id=unit_id,
+            owner_id=owner_id,
+            after_id=after_id,
+            limit=None if status else limit,
         )
         if not candidates:
             return []
         periods = _periods(conn, workspace, {o.period_id for o in candidates})
-        data = repo.load_periods_data(conn, workspace, periods, as_of=as_of)
+        data = period_store.load_periods_data(conn, workspace, periods, as_of=as_of)
     figures = evaluate(data, as_of, thresholds)
     key_results = _key_results_of(data)
     reads = [ObjectiveRead(o, key_results.get(o.id, []), figures) for o in candidates]
@@ -105,8 +102,8 @@ def get_objective(
     """One objective with its key results and figures as of a date."""
     with uow.reading():
         conn = uow.conn
-        objective = repo.get_objective(conn, workspace.id, objective_id)
-        data = repo.load_periods_data(
+        objective = okr_store.get_objective(conn, workspace.id, objective_id)
+        data = period_store.load_periods_data(
             conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
         )
     figures = evaluate(data, as_of, thresholds)
@@ -124,9 +121,9 @@ def get_key_result(
     """One key result with its figures as of a date."""
     with uow.reading():
         conn = uow.conn
-        kr = repo.get_key_result(conn, workspace.id, key_result_id)
-        objective = repo.get_objective(conn, workspace.id, kr.objective_id)
-        data = repo.load_periods_data(
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+        objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
+        data = period_store.load_periods_data(
             conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
         )
     return KeyResultRead(kr, evaluate(data, as_of, thresholds))

@@ -23,7 +23,7 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.periods import current_period, expected_progress
-from headway.store import repository as repo
+from headway.store import periods as period_store
 from headway.store.uow import UnitOfWork
 
 
@@ -98,12 +98,12 @@ def period_report(
     """
     day = as_of or today_in(workspace, clock)
     with uow.reading():
-        periods = repo.load_periods(uow.conn, workspace.id)
+        periods = period_store.load_periods(uow.conn, workspace.id)
         if period_id is not None:
             chosen = period_by_id(periods, period_id)
         else:
             chosen = find_period(periods, period, day)
-        data = repo.load_period_data(uow.conn, workspace, chosen, as_of=day)
+        data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
     figures = evaluate(data, day, thresholds)
     findings = coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))
     return PeriodReport(

@@ -25,10 +25,13 @@ from headway.services.people import (
     hash_token,
     password_problems,
 )
-from headway.store import repository as repo
+from headway.store import mappers
+from headway.store import people as people_store
 from headway.store import tables as t
+from headway.store import workspaces as workspace_store
+from headway.store.people import end_sessions
+from headway.store.rows import insert_row
 from headway.store.uow import UnitOfWork
-from headway.store.writes import end_sessions, insert_row
 
 SESSION_LIFETIME = timedelta(days=14)
 SESSION_IDLE = timedelta(days=3)  # a session nobody used for this long is over
@@ -113,7 +116,7 @@ def _retry_after(conn: sa.Connection, email: str, client: str, now: datetime) ->
             .all()
         )
         if len(recent) >= limit:
-            oldest_counted = repo.aware(recent[limit - 1])
+            oldest_counted = mappers.aware(recent[limit - 1])
             return max(1, int((oldest_counted + FAILURE_WINDOW - now).total_seconds()))
     return None
 
@@ -181,8 +184,8 @@ def _start_session(
             last_seen_at=now,
             expires_at=expires_at,
         )
-        workspace = repo.get_workspace(conn, workspace_id)
-        person = repo.get_person(conn, workspace_id, person_id)
+        workspace = workspace_store.get_workspace(conn, workspace_id)
+        person = people_store.get_person(conn, workspace_id, person_id)
         caller = Caller(label=email, person=person, workspace_id=workspace_id)
         audit(conn, caller, workspace, "sign_in", "web_session", session_id, now)
     return NewSession(token=token, csrf_token=csrf_token, expires_at=expires_at)
@@ -208,13 +211,13 @@ def caller_for_session(
         ).first()
         if (
             row is None
-            or repo.aware(row.expires_at) <= now
-            or now - repo.aware(row.last_seen_at) >= SESSION_IDLE
+            or mappers.aware(row.expires_at) <= now
+            or now - mappers.aware(row.last_seen_at) >= SESSION_IDLE
         ):
             raise NotFound("the session is unknown, over, or its person is no longer active")
-        person = repo.get_person(conn, row.workspace_id, row.person_id)
-        workspace = repo.get_workspace(conn, row.workspace_id)
-        if now - repo.aware(row.last_seen_at) >= SEEN_EVERY:
+        person = people_store.get_person(conn, row.workspace_id, row.person_id)
+        workspace = workspace_store.get_workspace(conn, row.workspace_id)
+        if now - mappers.aware(row.last_seen_at) >= SEEN_EVERY:
             conn.execute(t.web_session.update().where(s.id == row.id).values(last_seen_at=now))
     caller = Caller(label=person.email, person=person, workspace_id=workspace.id)
     return SessionCaller(caller=caller, workspace=workspace, csrf_token=row.csrf_token)

@@ -11,8 +11,9 @@ from headway.domain.errors import NotFound
 from headway.domain.model import Workspace
 from headway.services.actors import Caller
 from headway.services.people import hash_token
-from headway.store import repository as repo
+from headway.store import people as people_store
 from headway.store import tables as t
+from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
 
@@ -33,8 +34,8 @@ def caller_for_token(
         ).first()
         if row is None:
             raise NotFound("the token is unknown, revoked, or its person is no longer active")
-        person = repo.find_person_by_email(conn, row.workspace_id, row.email)
-        workspace = repo.get_workspace(conn, row.workspace_id)
+        person = people_store.find_person_by_email(conn, row.workspace_id, row.email)
+        workspace = workspace_store.get_workspace(conn, row.workspace_id)
         conn.execute(
             t.api_token.update().where(t.api_token.c.id == row.id).values(last_used_at=clock())
         )

@@ -19,15 +19,16 @@ from headway.services.actors import (
     require,
     update_audited,
 )
-from headway.store import repository as repo
+from headway.store import mappers, paging, rows
 from headway.store import tables as t
+from headway.store import units as unit_store
 from headway.store.uow import UnitOfWork
 
 
 def list_units(uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int) -> list[Unit]:
     """Up to `limit` + 1 units with ids above `after_id`, by id."""
     with uow.reading():
-        return repo.page_of(uow.conn, t.unit, repo.to_unit, workspace.id, after_id, limit)
+        return paging.page_of(uow.conn, t.unit, mappers.to_unit, workspace.id, after_id, limit)
 
 
 def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
@@ -36,7 +37,7 @@ def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
 
 
 def _unit(conn: sa.Connection, workspace: Workspace, unit_id: int) -> Unit:
-    return repo.to_unit(repo.workspace_row(conn, t.unit, workspace.id, unit_id, "unit"))
+    return mappers.to_unit(rows.workspace_row(conn, t.unit, workspace.id, unit_id, "unit"))
 
 
 def _unit_values(unit: Unit) -> dict[str, Any]:
@@ -68,13 +69,13 @@ def create_unit(
     with uow:
         conn = uow.conn
         require(caller, conn, workspace, "change the unit tree", admins_only)
-        units = repo.load_units(conn, workspace.id)
+        units = unit_store.load_units(conn, workspace.id)
         new = Unit(id=0, name=name.strip(), kind=kind, parent_id=parent_id)
         problems = validation.validate_title("name", name) + _check_tree(units, new)
         if problems:
             raise ValidationFailed(problems)
         values = _unit_values(new) | {"key": None}
-        new.id = insert_audited(conn, caller, workspace, t.unit, now, **values)
+        new.id = insert_audited(conn, caller, workspace, "unit", now, **values)
     return new
 
 
@@ -91,7 +92,7 @@ def update_unit(
     now = clock()
     with uow:
         conn = uow.conn
-        units = repo.load_units(conn, workspace.id)
+        units = unit_store.load_units(conn, workspace.id)
         unit = _unit(conn, workspace, unit_id)
         require(caller, conn, workspace, "change the unit tree", admins_only)
         before = _unit_values(unit)
@@ -112,7 +113,7 @@ def update_unit(
         if problems:
             raise ValidationFailed(problems)
         after = _unit_values(unit)
-        update_audited(conn, caller, workspace, t.unit, unit.id, now, before=before, after=after)
+        update_audited(conn, caller, workspace, "unit", unit.id, now, before=before, after=after)
     return unit
 
 
@@ -142,4 +143,4 @@ def delete_unit(
         if owned:
             raise Conflict(f"unit {unit.name!r} still has {', '.join(owned)}: move them first")
         before = _unit_values(unit)
-        delete_audited(conn, caller, workspace, t.unit, unit.id, now, before=before)
+        delete_audited(conn, caller, workspace, "unit", unit.id, now, before=before)

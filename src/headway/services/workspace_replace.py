@@ -20,8 +20,8 @@ from headway.services.actors import Caller, admins_only, audit, require
 from headway.services.document import WorkspaceDoc, parse_document, unknown_fields
 from headway.services.imports import ImportResult, check_document, document_today, write_contents
 from headway.store import tables as t
+from headway.store.rows import update_row
 from headway.store.uow import UnitOfWork
-from headway.store.writes import update_row
 
 
 class _DryRun(Exception):  # noqa: N818 - control flow: roll the transaction back

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Workspace
-from headway.store import repository as repo
+from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
 
 def resolve_workspace(uow: UnitOfWork, name: str | None) -> Workspace:
     """The workspace called `name`, or the only one there is when no name is given."""
     with uow.reading():
-        workspaces = repo.list_workspaces(uow.conn)
+        workspaces = workspace_store.list_workspaces(uow.conn)
     if name is not None:
         for ws in workspaces:
             if ws.name == name:

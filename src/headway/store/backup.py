@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 
 from headway.domain.errors import FieldProblem
 from headway.store.engine import snapshot_connection
-from headway.store.repository import aware
+from headway.store.mappers import aware
 from headway.store.schema import SchemaOutOfDate
 from headway.store.tables import metadata
 

@@ -72,7 +72,7 @@ unit = sa.Table(
     _key(),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("parent_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True, index=True),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
     **NEVER_REUSE_IDS,
@@ -101,7 +101,8 @@ person_unit = sa.Table(
     sa.Column(
         "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     ),
-    sa.Column("unit_id", sa.Integer, sa.ForeignKey("unit.id"), primary_key=True),
+    # The primary key leads with person_id; looking up a unit's people needs its own index.
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("unit.id"), primary_key=True, index=True),
 )
 
 period = sa.Table(
@@ -131,19 +132,22 @@ objective = sa.Table(
     sa.Column("period_id", sa.Integer, sa.ForeignKey("period.id"), nullable=False, index=True),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
-    sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
-    sa.Column("parent_id", sa.Integer, sa.ForeignKey("objective.id"), nullable=True),
+    sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True, index=True),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("objective.id"), nullable=True, index=True),
     # The key_result table references objective too; use_alter breaks the cycle on create.
     sa.Column(
         "parent_key_result_id",
         sa.Integer,
         sa.ForeignKey("key_result.id", use_alter=True),
         nullable=True,
+        index=True,
     ),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("state", sa.String(20), nullable=False),
-    sa.Column("continued_from_id", sa.Integer, sa.ForeignKey("objective.id"), nullable=True),
+    sa.Column(
+        "continued_from_id", sa.Integer, sa.ForeignKey("objective.id"), nullable=True, index=True
+    ),
     sa.Column("position", sa.Integer, nullable=False),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
@@ -158,8 +162,8 @@ kpi = sa.Table(
     _key(),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
-    sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=False),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=False, index=True),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
     sa.Column("category", sa.String(100), nullable=False),
     sa.Column("unit_label", sa.String(50), nullable=False),
     sa.Column("direction", sa.String(20), nullable=False),
@@ -194,7 +198,7 @@ key_result = sa.Table(
     sa.Column("start_value", Number, nullable=True),
     sa.Column("target_value", Number, nullable=True),
     sa.Column("weight", Number, nullable=False),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
     sa.Column("kpi_id", sa.Integer, sa.ForeignKey("kpi.id"), nullable=True, index=True),
     sa.Column("position", sa.Integer, nullable=False),
     *_stamps(),
@@ -217,7 +221,7 @@ check_in = sa.Table(
     sa.Column("value", Number, nullable=False),
     sa.Column("confidence", sa.Integer, nullable=True),
     sa.Column("note", sa.Text, nullable=False),
-    sa.Column("author_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
     sa.Column("effective_date", sa.Date, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     **NEVER_REUSE_IDS,
@@ -236,10 +240,14 @@ initiative = sa.Table(
         index=True,
     ),
     sa.Column(
-        "objective_id", sa.Integer, sa.ForeignKey("objective.id", ondelete="CASCADE"), nullable=True
+        "objective_id",
+        sa.Integer,
+        sa.ForeignKey("objective.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
     ),
     sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("due_date", sa.Date, nullable=True),
     sa.Column("link", sa.String(2000), nullable=False),
@@ -257,7 +265,7 @@ measurement = sa.Table(
     sa.Column("value", Number, nullable=False),
     sa.Column("source", sa.String(20), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
-    sa.Column("recorded_by", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("recorded_by", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
     sa.Column("recorded_at", Timestamp, nullable=False),
     sa.Index("ix_measurement_kpi_at", "kpi_id", "at"),
     **NEVER_REUSE_IDS,
@@ -270,13 +278,18 @@ grade = sa.Table(
     _workspace_id(),
     sa.Column("period_id", sa.Integer, sa.ForeignKey("period.id"), nullable=False, index=True),
     sa.Column(
-        "objective_id", sa.Integer, sa.ForeignKey("objective.id", ondelete="CASCADE"), nullable=True
+        "objective_id",
+        sa.Integer,
+        sa.ForeignKey("objective.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
     ),
     sa.Column(
         "key_result_id",
         sa.Integer,
         sa.ForeignKey("key_result.id", ondelete="CASCADE"),
         nullable=True,
+        index=True,
     ),
     sa.Column("score", Number, nullable=True),
     sa.Column("band", sa.String(20), nullable=True),
@@ -289,7 +302,7 @@ audit_event = sa.Table(
     metadata,
     _id(),
     _workspace_id(),
-    sa.Column("actor_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True),
+    sa.Column("actor_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
     sa.Column("actor_label", sa.String(320), nullable=False),  # an email, or "cli"
     sa.Column("action", sa.String(50), nullable=False),
     sa.Column("subject_type", sa.String(50), nullable=False),
@@ -307,7 +320,11 @@ api_token = sa.Table(
     _id(),
     _workspace_id(),
     sa.Column(
-        "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False
+        "person_id",
+        sa.Integer,
+        sa.ForeignKey("person.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
     ),
     sa.Column("name", sa.String(200), nullable=False),
     # Only a SHA-256 of the token is kept; the token itself is shown once.
@@ -324,7 +341,11 @@ web_session = sa.Table(
     _id(),
     _workspace_id(),
     sa.Column(
-        "person_id", sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False
+        "person_id",
+        sa.Integer,
+        sa.ForeignKey("person.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
     ),
     # Only a SHA-256 of the session cookie is kept, as for API tokens.
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TypeAlias
 
 import sqlalchemy as sa
 
 from headway.config import Settings
 from headway.store.engine import make_engine, snapshot_connection
+
+# What services pass to the store functions: an open connection they never look inside (they
+# write no SQL and import no SQLAlchemy; this name is all they know of it).
+Connection: TypeAlias = sa.Connection
 
 
 class UnitOfWork:
@@ -31,7 +36,7 @@ class UnitOfWork:
         return self
 
     @property
-    def conn(self) -> sa.Connection:
+    def conn(self) -> Connection:
         """The open connection; only inside `with uow:`."""
         if self._connection is None:
             raise RuntimeError("the unit of work is not open: use `with uow:`")

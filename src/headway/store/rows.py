@@ -1,0 +1,74 @@
+"""Row access every aggregate shares: one row of a workspace, positions, stamped writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from headway.domain.errors import NotFound
+from headway.store.tables import metadata
+
+# Services name a table by its name (they hold no SQLAlchemy objects); the store resolves it.
+TableRef = str | sa.Table
+
+
+def table_of(ref: TableRef) -> sa.Table:
+    """The table a service names; KeyError for a name the schema does not have."""
+    return ref if isinstance(ref, sa.Table) else metadata.tables[ref]
+
+
+def workspace_row(
+    conn: sa.Connection, table: sa.Table, workspace_id: int, row_id: int, what: str
+) -> Any:
+    """The row of `table` with this id in the workspace; NotFound (naming `what`) otherwise,
+    also when it belongs to another workspace."""
+    row = conn.execute(
+        sa.select(table).where(table.c.id == row_id, table.c.workspace_id == workspace_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"{what} {row_id} does not exist")
+    return row
+
+
+def row_exists(conn: sa.Connection, table: TableRef, workspace_id: int, row_id: int) -> bool:
+    """True when the workspace has a row of `table` with this id."""
+    table = table_of(table)
+    q = sa.select(table.c.id).where(table.c.id == row_id, table.c.workspace_id == workspace_id)
+    return conn.execute(q).first() is not None
+
+
+def next_position(
+    conn: sa.Connection, column: sa.Column[int], *where: sa.ColumnElement[bool]
+) -> int:
+    """One past the highest `position` among the rows `where` selects: new rows go last."""
+    highest = conn.execute(sa.select(sa.func.max(column)).where(*where)).scalar()
+    return 0 if highest is None else int(highest) + 1
+
+
+def insert_row(conn: sa.Connection, table: TableRef, now: datetime, **values: Any) -> int:
+    """Insert one row (created_at/updated_at set to `now` where the table has them); its id."""
+    table = table_of(table)
+    for stamp in ("created_at", "updated_at"):
+        if stamp in table.c and stamp not in values:
+            values[stamp] = now
+    result = conn.execute(table.insert().values(**values))
+    key = result.inserted_primary_key
+    return int(key[0]) if key else 0
+
+
+def update_row(
+    conn: sa.Connection, table: TableRef, row_id: int, now: datetime, **values: Any
+) -> None:
+    """Update one row by id, stamping updated_at where the table has it."""
+    table = table_of(table)
+    if "updated_at" in table.c:
+        values["updated_at"] = now
+    conn.execute(table.update().where(table.c.id == row_id).values(**values))
+
+
+def delete_row(conn: sa.Connection, table: TableRef, row_id: int) -> None:
+    """Delete one row by id (its dependants are the caller's business)."""
+    target = table_of(table)
+    conn.execute(target.delete().where(target.c.id == row_id))
