@@ -21,7 +21,6 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
     ValidationError,
 )
 
@@ -89,9 +88,8 @@ Number = Annotated[float, Strict(), AllowInfNan(False), _obeying(lambda value: f
 Day = Annotated[date, BeforeValidator(_iso_date)]
 # Keys and period names are what other parts of the document refer to, so they are checked
 # with the structure: a reference is only compared with names that are themselves valid.
-_Trimmed = Annotated[
-    str, BeforeValidator(_name_text), Strict(), StringConstraints(strip_whitespace=True)
-]
+# Python's strip, as the rules' own: Pydantic's keeps \x1c-\x1f, which str.strip removes.
+_Trimmed = Annotated[str, BeforeValidator(_name_text), Strict(), AfterValidator(str.strip)]
 Key = Annotated[_Trimmed, _obeying(lambda key: validate_key("", key))]
 PeriodName = Annotated[_Trimmed, _obeying(validate_period_name)]
 Text = Annotated[str, Strict()]
@@ -201,10 +199,7 @@ class ObjectiveDoc(_Part):
 
 class WorkspaceDoc(_Part):
     workspace: Annotated[
-        str,
-        Strict(),
-        StringConstraints(strip_whitespace=True),
-        _obeying(lambda name: validate_title("", name)),
+        str, Strict(), AfterValidator(str.strip), _obeying(lambda name: validate_title("", name))
     ]
     fiscal_year_start_month: Annotated[int, Strict()] = 1
     timezone: Text = "UTC"
