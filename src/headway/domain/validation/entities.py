@@ -135,9 +135,7 @@ def validate_kpi(
                 FieldProblem("warning", "is the margin outside the range and must be above 0")
             )
     else:
-        problems.append(
-            FieldProblem("direction", "must be one of higher_is_better, lower_is_better, in_range")
-        )
+        problems += validate_choice("direction", direction, Direction)
     return problems
 
 
@@ -173,7 +171,7 @@ def validate_key_result(
                     FieldProblem(name, f"must be empty for a {kind} key result (its value {why})")
                 )
     else:
-        problems.append(FieldProblem("kind", "must be one of metric, milestone, rollup"))
+        problems += validate_choice("kind", kind, KeyResultKind)
     return problems + validate_weight(weight)
 
 
