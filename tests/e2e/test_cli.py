@@ -217,6 +217,18 @@ def test_token_create_prints_a_token_that_is_stored_only_as_a_hash(
     assert token not in stored
 
 
+def test_token_create_refuses_an_overlong_name_by_the_field(
+    headway: Any, database_url: str
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    result = headway(
+        "token", "create", "ceo@example.com", "--name", "n" * 201, database=database_url
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: name: must be at most 200 characters (got 201)"
+    assert _count(database_url, "api_token") == 0
+
+
 def test_demo_loads_once_and_reports(headway: Any, database_url: str) -> None:
     first = headway("demo", database=database_url)
     assert first.returncode == 0, first.stderr

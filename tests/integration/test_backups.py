@@ -434,7 +434,7 @@ SPOILED: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "text too long",
         lambda d: _cell(d, "unit", 0, "kind", "x" * 21),
-        "tables.unit.rows[0].kind: is 21 characters long; the column holds 20",
+        "tables.unit.rows[0].kind: must be at most 20 characters (got 21)",
     ),
     (
         "boolean where a number goes",

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from headway.domain import permissions, validation
-from headway.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from headway.domain import permissions
+from headway.domain.errors import NotFound, PermissionDenied
 from headway.domain.model import Person, Workspace
 from headway.services.actors import Caller, audit, require
 from headway.services.people import create_token
@@ -107,12 +107,7 @@ def create_own_token(
 ) -> tuple[TokenInfo, str]:
     """A new token for the caller: its details, and the token itself (shown this once)."""
     person = _person(caller)
-    problems = validation.validate_title("name", name)
-    if problems:
-        raise ValidationFailed(problems)
-    new = create_token(
-        uow, workspace, email=person.email, name=name.strip(), caller=caller, clock=clock
-    )
+    new = create_token(uow, workspace, email=person.email, name=name, caller=caller, clock=clock)
     with uow:
         return _token(uow.conn, workspace, new.id), new.token
 

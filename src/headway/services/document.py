@@ -8,8 +8,9 @@ like `objectives[3].key_results[1].target`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import (
@@ -20,7 +21,6 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
     ValidationError,
 )
 
@@ -39,7 +39,13 @@ from headway.domain.model import (
     Role,
     UnitKind,
 )
-from headway.domain.validation import finite, validate_day
+from headway.domain.validation import (
+    finite,
+    validate_day,
+    validate_key,
+    validate_period_name,
+    validate_title,
+)
 
 
 def _iso_date(value: object) -> object:
@@ -57,10 +63,18 @@ def _iso_date(value: object) -> object:
     return day
 
 
-def _bounded(value: float) -> float:
-    for problem in finite("", value):
-        raise ValueError(problem.message)
-    return value
+_T = TypeVar("_T")
+
+
+def _obeying(rule: Callable[[_T], list[FieldProblem]]) -> AfterValidator:
+    """The domain's rule as a Pydantic check: its first problem is reported at the value's path."""
+
+    def check(value: _T) -> _T:
+        for problem in rule(value):
+            raise ValueError(problem.message)
+        return value
+
+    return AfterValidator(check)
 
 
 def _name_text(value: object) -> object:
@@ -70,15 +84,14 @@ def _name_text(value: object) -> object:
     return value
 
 
-Number = Annotated[float, Strict(), AllowInfNan(False), AfterValidator(_bounded)]
+Number = Annotated[float, Strict(), AllowInfNan(False), _obeying(lambda value: finite("", value))]
 Day = Annotated[date, BeforeValidator(_iso_date)]
-Name = Annotated[
-    str,
-    BeforeValidator(_name_text),
-    Strict(),
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-]
-Key = Name
+# Keys and period names are what other parts of the document refer to, so they are checked
+# with the structure: a reference is only compared with names that are themselves valid.
+# Python's strip, as the rules' own: Pydantic's keeps \x1c-\x1f, which str.strip removes.
+_Trimmed = Annotated[str, BeforeValidator(_name_text), Strict(), AfterValidator(str.strip)]
+Key = Annotated[_Trimmed, _obeying(lambda key: validate_key("", key))]
+PeriodName = Annotated[_Trimmed, _obeying(validate_period_name)]
 Text = Annotated[str, Strict()]
 
 
@@ -107,7 +120,7 @@ class PersonDoc(_Part):
 
 class PeriodDoc(_Part):
     key: Key | None = None
-    name: Name
+    name: PeriodName
     kind: PeriodKind
     start: Day
     end: Day
@@ -174,7 +187,7 @@ class ObjectiveDoc(_Part):
     key: Key
     title: Text
     description: Text = ""
-    period: Name
+    period: PeriodName
     owner_unit: Key | None = None
     owner: Key | None = None
     type: ObjectiveType = ObjectiveType.COMMITTED
@@ -186,7 +199,7 @@ class ObjectiveDoc(_Part):
 
 class WorkspaceDoc(_Part):
     workspace: Annotated[
-        str, Strict(), StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        str, Strict(), AfterValidator(str.strip), _obeying(lambda name: validate_title("", name))
     ]
     fiscal_year_start_month: Annotated[int, Strict()] = 1
     timezone: Text = "UTC"

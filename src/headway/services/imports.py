@@ -103,8 +103,7 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
     emails = [(i, validation.normalise_email(p.email)) for i, p in enumerate(doc.people)]
     problems += _duplicates("people", emails, "email")
     for i, p in enumerate(doc.people):
-        problems += _at(f"people[{i}]", validation.validate_title("name", p.name))
-        problems += _at(f"people[{i}]", validation.validate_email(p.email))
+        problems += _at(f"people[{i}]", validation.validate_person(email=p.email, name=p.name))
         for j, key in enumerate(p.units):
             problems += _ref(f"people[{i}].units[{j}]", key, unit_keys, "unit")
 
@@ -120,7 +119,9 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
     problems += _duplicates("kpis", [(i, k.key) for i, k in enumerate(doc.kpis)], "key")
     for i, k in enumerate(doc.kpis):
         here = f"kpis[{i}]"
-        problems += _at(here, validation.validate_title("name", k.name))
+        problems += _at(
+            here, validation.validate_kpi_text(k.name, k.description, k.category, k.unit_label)
+        )
         problems += _ref(f"{here}.owner_unit", k.owner_unit, unit_keys, "unit")
         problems += _ref(f"{here}.owner", k.owner, person_keys, "person")
         problems += _at(
@@ -174,7 +175,7 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
 def _check_key_result(
     here: str, kr: KeyResultDoc, person_keys: set[str], kpi_keys: set[str], today: date
 ) -> list[FieldProblem]:
-    problems = _at(here, validation.validate_title("title", kr.title))
+    problems = _at(here, validation.validate_key_result_text(kr.title, kr.unit_label))
     problems += _at(
         here,
         validation.validate_key_result(
@@ -195,7 +196,7 @@ def _check_key_result(
         problems += _ref(f"{path}.author", ci.author, person_keys, "person")
     for k, ini in enumerate(kr.initiatives):
         path = f"{here}.initiatives[{k}]"
-        problems += _at(path, validation.validate_title("title", ini.title))
+        problems += _at(path, validation.validate_initiative(ini.title, ini.link, ini.due))
         problems += _ref(f"{path}.owner", ini.owner, person_keys, "person")
     return problems
 

@@ -22,9 +22,6 @@ from headway.services.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store.uow import Connection, UnitOfWork
 
-MAX_LINK = 2000  # the column's width
-LINK_SCHEMES = ("http://", "https://")
-
 
 def initiative_values(initiative: Initiative) -> dict[str, Any]:
     """An initiative's writable fields, as the audit log and the API name them."""
@@ -40,17 +37,10 @@ def initiative_values(initiative: Initiative) -> dict[str, Any]:
 def _check_initiative(
     conn: Connection, workspace: Workspace, initiative: Initiative
 ) -> list[FieldProblem]:
-    problems = validation.validate_title("title", initiative.title)
-    link = initiative.link
-    if len(link) > MAX_LINK:
-        problems.append(FieldProblem("link", f"must be at most {MAX_LINK} characters"))
-    elif link and not link.lower().startswith(LINK_SCHEMES):
-        # Pages show the link as a link: anything but a web address (javascript:...) is refused.
-        problems.append(FieldProblem("link", "must be a web address starting http:// or https://"))
-    problems += unknown_references(conn, workspace.id, {"owner_id": initiative.owner_id})
-    if initiative.due_date is not None:
-        problems += validation.validate_day("due_date", initiative.due_date)
-    return problems
+    problems = validation.validate_initiative(
+        initiative.title, initiative.link, initiative.due_date
+    )
+    return problems + unknown_references(conn, workspace.id, {"owner_id": initiative.owner_id})
 
 
 def _owners_of(

@@ -21,8 +21,6 @@ from headway.store import okrs as okr_store
 from headway.store.cascade import delete_with_dependants
 from headway.store.uow import Connection, UnitOfWork
 
-MAX_UNIT_LABEL = 50  # the column's width
-
 
 def key_result_values(kr: KeyResult) -> dict[str, Any]:
     """A key result's writable fields, as the audit log and the API name them."""
@@ -66,12 +64,10 @@ def writable_key_result(
 def _check_key_result(
     conn: Connection, workspace: Workspace, kr: KeyResult, *, recheck_check_ins: bool
 ) -> list[FieldProblem]:
-    problems = validation.validate_title("title", kr.title)
+    problems = validation.validate_key_result_text(kr.title, kr.unit_label)
     problems += validation.validate_key_result(
         kr.kind, kr.start_value, kr.target_value, kr.weight, kpi_linked=kr.kpi_id is not None
     )
-    if len(kr.unit_label) > MAX_UNIT_LABEL:
-        problems.append(FieldProblem("unit_label", f"must be at most {MAX_UNIT_LABEL} characters"))
     problems += unknown_references(
         conn, workspace.id, {"owner_id": kr.owner_id, "kpi_id": kr.kpi_id}
     )

@@ -51,9 +51,6 @@ __all__ = [
     "update_kpi",
 ]
 
-# The columns' widths: longer text would fail in the database instead of naming the field.
-TEXT_LIMITS = {"category": 100, "unit_label": 50}
-
 # What a client writes, in INTERFACES.md's order.
 KPI_FIELDS = (
     "name",
@@ -167,12 +164,7 @@ def _values(kpi: Kpi) -> dict[str, Any]:
 
 
 def _problems(conn: sa.Connection, workspace: Workspace, kpi: Kpi) -> list[FieldProblem]:
-    problems = validation.validate_title("name", kpi.name)
-    problems += validation.validate_note("description", kpi.description)
-    for name, limit in TEXT_LIMITS.items():
-        text = getattr(kpi, name)
-        if len(text) > limit:
-            problems.append(FieldProblem(name, f"must be at most {limit} characters"))
+    problems = validation.validate_kpi_text(kpi.name, kpi.description, kpi.category, kpi.unit_label)
     problems += validation.validate_kpi(
         kpi.direction, kpi.target, kpi.target_low, kpi.target_high, kpi.warning
     )

@@ -24,8 +24,6 @@ from headway.store.rows import insert_row, update_row
 from headway.store.uow import UnitOfWork
 
 TOKEN_PREFIX = "hw_"  # noqa: S105 - a visible prefix, not a secret
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work per request
 
 
 def hash_password(password: str) -> str:
@@ -36,27 +34,6 @@ def hash_password(password: str) -> str:
 def hash_token(token: str) -> str:
     """Tokens are long and random, so a plain SHA-256 is enough to store them safely."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def password_problems(password: str | None, *, field: str = "password") -> list[FieldProblem]:
-    """What is wrong with a new password (None: no password given, nothing wrong)."""
-    if password is None:
-        return []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return [FieldProblem(field, f"must be at least {MIN_PASSWORD_LENGTH} characters")]
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return [FieldProblem(field, f"must be at most {MAX_PASSWORD_LENGTH} characters")]
-    return []
-
-
-def _person_problems(
-    *, email: str | None, name: str | None, role: str | None, password: str | None
-) -> list[FieldProblem]:
-    problems = [] if email is None else validation.validate_email(email)
-    problems += [] if name is None else validation.validate_title("name", name)
-    if role is not None and role not in {r.value for r in Role}:
-        problems.append(FieldProblem("role", "must be one of admin, member, viewer"))
-    return problems + password_problems(password)
 
 
 def _insert_person(
@@ -107,7 +84,7 @@ def add_person(
 ) -> int:
     """Add a person to the workspace, naming units by key or name; their id."""
     now = clock()
-    problems = _person_problems(email=email, name=name, role=role, password=password)
+    problems = validation.validate_person(email=email, name=name, role=role, password=password)
     with uow:
         conn = uow.conn
         require(caller, conn, workspace, "add people", admins_only)
@@ -176,7 +153,7 @@ def create_person(
     with uow:
         conn = uow.conn
         require(caller, conn, workspace, "add people", admins_only)
-        problems = _person_problems(email=email, name=name, role=role, password=password)
+        problems = validation.validate_person(email=email, name=name, role=role, password=password)
         problems += _unknown_units(conn, workspace, unit_ids)
         if problems:
             raise ValidationFailed(problems)
@@ -236,7 +213,7 @@ def update_person(
         ]
         if problems:
             raise ValidationFailed(problems)
-        problems = _person_problems(
+        problems = validation.validate_person(
             email=changes.get("email"),
             name=changes.get("name"),
             role=changes.get("role"),
@@ -306,6 +283,9 @@ def set_password(
     clock: Callable[[], datetime],
 ) -> None:
     """Give a person a new password (stored only as an argon2 hash)."""
+    problems = validation.validate_password(password)
+    if problems:
+        raise ValidationFailed(problems)
     with uow:
         person = people_store.find_person_by_email(
             uow.conn, workspace.id, validation.normalise_email(email)
@@ -337,6 +317,10 @@ def create_token(
     clock: Callable[[], datetime],
 ) -> NewToken:
     """Create a personal API token for a person; the token is returned once, never stored."""
+    problems = validation.validate_title("name", name)
+    if problems:
+        raise ValidationFailed(problems)
+    name = name.strip()
     now = clock()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:

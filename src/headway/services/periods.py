@@ -31,7 +31,6 @@ from headway.store.uow import Connection, UnitOfWork
 
 RETRO_FIELDS = period_store.RETRO_NOTES
 PLAN_FIELDS = ("name", "kind", "start_date", "end_date", "state")
-MAX_NAME = 100  # the column's width; names such as 2027-Q1 are short
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +90,6 @@ def get_period(uow: UnitOfWork, workspace: Workspace, period_id: int) -> PeriodR
     return record
 
 
-def _name_problems(name: str) -> list[FieldProblem]:
-    problems = validation.validate_title("name", name)
-    if not problems and len(name.strip()) > MAX_NAME:
-        problems.append(FieldProblem("name", f"must be at most {MAX_NAME} characters"))
-    return problems
-
-
 def _retro_problems(retro: Mapping[str, Any]) -> list[FieldProblem]:
     return [p for name, text in retro.items() for p in validation.validate_note(name, text or "")]
 
@@ -132,7 +124,7 @@ def create_period(
     with uow:
         conn = uow.conn
         require(caller, conn, workspace, "plan periods", admins_only)
-        problems = _name_problems(name) + validation.validate_period(
+        problems = validation.validate_period_name(name) + validation.validate_period(
             start_date, end_date, kind=kind, fiscal_start_month=workspace.fiscal_year_start_month
         )
         problems += _closing_by_patch(state.value) + _retro_problems(notes)
@@ -207,7 +199,7 @@ def update_period(
         if problems:
             raise ValidationFailed(problems)
         if "name" in changes:
-            problems += _name_problems(changes["name"])
+            problems += validation.validate_period_name(changes["name"])
         if {"start_date", "end_date", "kind"} & changes.keys():
             problems += _date_problems(changes, period, workspace)
         if period.state is not PeriodState.CLOSED:

@@ -18,13 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from headway.domain import validation
 from headway.domain.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Workspace
+from headway.domain.validation.limits import CLIENT_WIDTH, EMAIL_WIDTH, MAX_PASSWORD
 from headway.services.actors import Caller, audit
-from headway.services.people import (
-    MAX_PASSWORD_LENGTH,
-    hash_password,
-    hash_token,
-    password_problems,
-)
+from headway.services.people import hash_password, hash_token
 from headway.store import mappers
 from headway.store import people as people_store
 from headway.store import tables as t
@@ -137,8 +133,9 @@ def sign_in(
     SignInRefused on a mismatch.
     """
     now = clock()
-    email = validation.normalise_email(email)[:320]
-    client = client[:64]
+    # A failure is recorded whatever was typed, cut to fit its column.
+    email = validation.normalise_email(email)[:EMAIL_WIDTH]
+    client = client[:CLIENT_WIDTH]
     with uow:
         conn = uow.conn
         retry_after = _retry_after(conn, email, client, now)
@@ -149,7 +146,7 @@ def sign_in(
             .where(t.person.c.email == email, t.person.c.active.is_(True))
             .order_by(t.person.c.workspace_id)
         ).all()
-        too_long = len(password) > MAX_PASSWORD_LENGTH
+        too_long = len(password) > MAX_PASSWORD
         match = next(
             (p for p in people if not too_long and _password_matches(p.password_hash, password)),
             None,
@@ -249,7 +246,7 @@ def change_own_password(
     person = caller.person
     if person is None:
         raise ValidationFailed([FieldProblem("current_password", "only a person has one")])
-    problems = password_problems(new, field="new_password")
+    problems = validation.validate_password(new, field="new_password")
     with uow:
         conn = uow.conn
         stored = conn.execute(
@@ -257,7 +254,7 @@ def change_own_password(
                 t.person.c.id == person.id, t.person.c.workspace_id == workspace.id
             )
         ).scalar_one()
-        if len(current) > MAX_PASSWORD_LENGTH or not _password_matches(stored, current):
+        if len(current) > MAX_PASSWORD or not _password_matches(stored, current):
             problems.insert(0, FieldProblem("current_password", "is not your password"))
         if problems:
             raise ValidationFailed(problems)

@@ -8,6 +8,7 @@ Values cross as JSON by each column's type, so rows read on SQLite restore into 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 
 from headway.domain.errors import FieldProblem
+from headway.domain.validation import validate_text
 from headway.store.engine import snapshot_connection
 from headway.store.mappers import aware
 from headway.store.schema import SchemaOutOfDate
@@ -174,10 +176,10 @@ def _day(value: Any) -> date:
 def _text(value: Any, length: int | None) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
-    if length is not None and len(value) > length:
-        raise ValueError(f"is {len(value)} characters long; the column holds {length}")
-    if "\x00" in value:  # PostgreSQL's text cannot hold one, so such a row could not move there
-        raise ValueError("must not contain a NUL character")
+    # The domain's rule for any text, at the column's width (a Text column has none): a row
+    # restored on SQLite can then always move to PostgreSQL.
+    for problem in validate_text("", value, length or sys.maxsize):
+        raise ValueError(problem.message)
     return value
 
 

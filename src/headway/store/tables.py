@@ -1,5 +1,8 @@
 """The database schema (SQLAlchemy Core). Every row belongs to exactly one workspace.
 
+Text columns take their widths from the domain's limits, which the field rules check, so a
+value the rules accept always fits its column.
+
 Migrations in `migrations/versions` must produce exactly this metadata; a test compares them.
 """
 
@@ -8,6 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+
+from headway.domain.validation.limits import (
+    AUDIT_NAME_WIDTH,
+    CLIENT_WIDTH,
+    EMAIL_WIDTH,
+    HASH_WIDTH,
+    MAX_CATEGORY,
+    MAX_CHOICE,
+    MAX_KEY,
+    MAX_LINK,
+    MAX_PERIOD_NAME,
+    MAX_TIMEZONE,
+    MAX_TITLE,
+    MAX_UNIT_LABEL,
+    PASSWORD_HASH_WIDTH,
+)
 
 metadata = sa.MetaData(
     naming_convention={
@@ -50,16 +69,16 @@ def _stamps() -> list[sa.Column[object]]:
 
 def _key() -> sa.Column[str]:
     # The slug a workspace document gave the row, so export -> import keeps references stable.
-    return sa.Column("key", sa.String(100), nullable=True)
+    return sa.Column("key", sa.String(MAX_KEY), nullable=True)
 
 
 workspace = sa.Table(
     "workspace",
     metadata,
     _id(),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(MAX_TITLE), nullable=False, unique=True),
     sa.Column("fiscal_year_start_month", sa.Integer, nullable=False),
-    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("timezone", sa.String(MAX_TIMEZONE), nullable=False),
     *_stamps(),
     **NEVER_REUSE_IDS,
 )
@@ -70,8 +89,8 @@ unit = sa.Table(
     _id(),
     _workspace_id(),
     _key(),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("name", sa.String(MAX_TITLE), nullable=False),
+    sa.Column("kind", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("parent_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True, index=True),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
@@ -84,11 +103,11 @@ person = sa.Table(
     _id(),
     _workspace_id(),
     _key(),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("email", sa.String(320), nullable=False),
-    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("name", sa.String(MAX_TITLE), nullable=False),
+    sa.Column("email", sa.String(EMAIL_WIDTH), nullable=False),
+    sa.Column("role", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
-    sa.Column("password_hash", sa.String(200), nullable=True),
+    sa.Column("password_hash", sa.String(PASSWORD_HASH_WIDTH), nullable=True),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "email"),
     sa.UniqueConstraint("workspace_id", "key"),
@@ -110,11 +129,11 @@ period = sa.Table(
     metadata,
     _id(),
     _workspace_id(),
-    sa.Column("name", sa.String(100), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("name", sa.String(MAX_PERIOD_NAME), nullable=False),
+    sa.Column("kind", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("end_date", sa.Date, nullable=False),
-    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("state", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("retro_worked", sa.Text, nullable=False, server_default=sa.text("''")),
     sa.Column("retro_didnt", sa.Text, nullable=False, server_default=sa.text("''")),
     sa.Column("retro_next", sa.Text, nullable=False, server_default=sa.text("''")),
@@ -130,7 +149,7 @@ objective = sa.Table(
     _workspace_id(),
     _key(),
     sa.Column("period_id", sa.Integer, sa.ForeignKey("period.id"), nullable=False, index=True),
-    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("title", sa.String(MAX_TITLE), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=True, index=True),
     sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
@@ -143,8 +162,8 @@ objective = sa.Table(
         nullable=True,
         index=True,
     ),
-    sa.Column("type", sa.String(20), nullable=False),
-    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("type", sa.String(MAX_CHOICE), nullable=False),
+    sa.Column("state", sa.String(MAX_CHOICE), nullable=False),
     sa.Column(
         "continued_from_id", sa.Integer, sa.ForeignKey("objective.id"), nullable=True, index=True
     ),
@@ -160,20 +179,20 @@ kpi = sa.Table(
     _id(),
     _workspace_id(),
     _key(),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(MAX_TITLE), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("owner_unit_id", sa.Integer, sa.ForeignKey("unit.id"), nullable=False, index=True),
     sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
-    sa.Column("category", sa.String(100), nullable=False),
-    sa.Column("unit_label", sa.String(50), nullable=False),
-    sa.Column("direction", sa.String(20), nullable=False),
+    sa.Column("category", sa.String(MAX_CATEGORY), nullable=False),
+    sa.Column("unit_label", sa.String(MAX_UNIT_LABEL), nullable=False),
+    sa.Column("direction", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("target", Number, nullable=True),
     sa.Column("target_low", Number, nullable=True),
     sa.Column("target_high", Number, nullable=True),
     sa.Column("warning", Number, nullable=True),
-    sa.Column("cadence", sa.String(20), nullable=False),
-    sa.Column("aggregation", sa.String(20), nullable=False),
-    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("cadence", sa.String(MAX_CHOICE), nullable=False),
+    sa.Column("aggregation", sa.String(MAX_CHOICE), nullable=False),
+    sa.Column("source", sa.String(MAX_CHOICE), nullable=False),
     *_stamps(),
     sa.UniqueConstraint("workspace_id", "key"),
     **NEVER_REUSE_IDS,
@@ -192,9 +211,9 @@ key_result = sa.Table(
         nullable=False,
         index=True,
     ),
-    sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("unit_label", sa.String(50), nullable=False),
+    sa.Column("title", sa.String(MAX_TITLE), nullable=False),
+    sa.Column("kind", sa.String(MAX_CHOICE), nullable=False),
+    sa.Column("unit_label", sa.String(MAX_UNIT_LABEL), nullable=False),
     sa.Column("start_value", Number, nullable=True),
     sa.Column("target_value", Number, nullable=True),
     sa.Column("weight", Number, nullable=False),
@@ -246,11 +265,11 @@ initiative = sa.Table(
         nullable=True,
         index=True,
     ),
-    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("title", sa.String(MAX_TITLE), nullable=False),
     sa.Column("owner_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
-    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("due_date", sa.Date, nullable=True),
-    sa.Column("link", sa.String(2000), nullable=False),
+    sa.Column("link", sa.String(MAX_LINK), nullable=False),
     *_stamps(),
     **NEVER_REUSE_IDS,
 )
@@ -263,7 +282,7 @@ measurement = sa.Table(
     sa.Column("kpi_id", sa.Integer, sa.ForeignKey("kpi.id", ondelete="CASCADE"), nullable=False),
     sa.Column("at", sa.Date, nullable=False),
     sa.Column("value", Number, nullable=False),
-    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("recorded_by", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
     sa.Column("recorded_at", Timestamp, nullable=False),
@@ -292,7 +311,7 @@ grade = sa.Table(
         index=True,
     ),
     sa.Column("score", Number, nullable=True),
-    sa.Column("band", sa.String(20), nullable=True),
+    sa.Column("band", sa.String(MAX_CHOICE), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     **NEVER_REUSE_IDS,
 )
@@ -303,9 +322,9 @@ audit_event = sa.Table(
     _id(),
     _workspace_id(),
     sa.Column("actor_id", sa.Integer, sa.ForeignKey("person.id"), nullable=True, index=True),
-    sa.Column("actor_label", sa.String(320), nullable=False),  # an email, or "cli"
-    sa.Column("action", sa.String(50), nullable=False),
-    sa.Column("subject_type", sa.String(50), nullable=False),
+    sa.Column("actor_label", sa.String(EMAIL_WIDTH), nullable=False),  # an email, or "cli"
+    sa.Column("action", sa.String(AUDIT_NAME_WIDTH), nullable=False),
+    sa.Column("subject_type", sa.String(AUDIT_NAME_WIDTH), nullable=False),
     sa.Column("subject_id", sa.Integer, nullable=True),
     sa.Column("before", sa.JSON, nullable=True),
     sa.Column("after", sa.JSON, nullable=True),
@@ -326,9 +345,9 @@ api_token = sa.Table(
         nullable=False,
         index=True,
     ),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(MAX_TITLE), nullable=False),
     # Only a SHA-256 of the token is kept; the token itself is shown once.
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(HASH_WIDTH), nullable=False, unique=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("last_used_at", Timestamp, nullable=True),
     sa.Column("revoked_at", Timestamp, nullable=True),
@@ -348,9 +367,9 @@ web_session = sa.Table(
         index=True,
     ),
     # Only a SHA-256 of the session cookie is kept, as for API tokens.
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(HASH_WIDTH), nullable=False, unique=True),
     # The session's CSRF token: every form and every script request must carry it.
-    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("csrf_token", sa.String(HASH_WIDTH), nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("last_seen_at", Timestamp, nullable=False),
     sa.Column("expires_at", Timestamp, nullable=False),
@@ -364,8 +383,8 @@ sign_in_failure = sa.Table(
     "sign_in_failure",
     metadata,
     _id(),
-    sa.Column("email", sa.String(320), nullable=False, index=True),
-    sa.Column("client", sa.String(64), nullable=False, index=True),
+    sa.Column("email", sa.String(EMAIL_WIDTH), nullable=False, index=True),
+    sa.Column("client", sa.String(CLIENT_WIDTH), nullable=False, index=True),
     sa.Column("at", Timestamp, nullable=False, index=True),
     **NEVER_REUSE_IDS,
 )

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.typed_text import parse_day, parse_number
+from headway.domain.validation import validate_choice
 
 _T = TypeVar("_T")
 _WHOLE = re.compile(r"-?[0-9]{1,19}")  # what a 64-bit id column holds, ASCII digits only
@@ -55,6 +56,12 @@ class FormReader:
             self.problems.append(FieldProblem(name, "must be a whole number"))
             return None
         return int(text)
+
+    def choice(self, name: str, allowed: list[str], *, default: str = "") -> str:
+        """One of `allowed` (empty: `default`); anything else is a problem of the field."""
+        value = self.text(name) or default
+        self.problems += validate_choice(name, value, allowed)
+        return value
 
     def secret(self, name: str) -> str:
         """A password exactly as typed: spaces are part of it."""

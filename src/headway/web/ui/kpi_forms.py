@@ -31,10 +31,7 @@ def _fields(read: FormReader) -> dict[str, Any]:
     for name in ("target", "target_low", "target_high", "warning"):
         values[name] = read.number(name, required=False)
     for name, allowed in CHOICES.items():
-        value = read.text(name)
-        if value not in allowed:
-            read.problems.append(FieldProblem(name, "must be one of " + ", ".join(allowed)))
-        values[name] = value
+        values[name] = read.choice(name, allowed)
     if values["owner_unit_id"] is None:
         read.problems.append(FieldProblem("owner_unit_id", "is required"))
     read.check()

@@ -13,6 +13,7 @@ from headway.domain import permissions
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Aggregation, Cadence, Direction, Health
 from headway.domain.units import depth_first
+from headway.domain.validation.limits import MAX_CATEGORY
 from headway.reports.formatting import target_text
 from headway.services.kpi_view import KpiView, kpi_view
 from headway.services.kpis import list_kpis, store_proposal
@@ -53,7 +54,7 @@ def import_notice(imported: int | None, replaced: int | None, kpis: int | None) 
 @router.get("/kpis", response_class=HTMLResponse)
 def kpi_list(
     page: PageContext,
-    category: Annotated[str | None, Query(max_length=100)] = None,
+    category: Annotated[str | None, Query(max_length=MAX_CATEGORY)] = None,
     health: Health | None = None,
     as_of: date | None = None,
     imported: Count = None,

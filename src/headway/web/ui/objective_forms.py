@@ -41,13 +41,6 @@ KINDS = [k.value for k in KeyResultKind]
 EDITABLE_STATES = [ObjectiveState.DRAFT.value, ObjectiveState.ACTIVE.value]
 
 
-def _choice(read: FormReader, name: str, allowed: list[str], default: str) -> str:
-    value = read.text(name) or default
-    if value not in allowed:
-        read.problems.append(FieldProblem(name, "must be one of " + ", ".join(allowed)))
-    return value
-
-
 def _alignment(read: FormReader) -> tuple[int | None, int | None]:
     """`o:ID` aligns under an objective, `kr:ID` under a key result, empty under nothing."""
     text = read.text("aligned_under")
@@ -98,7 +91,7 @@ def add_objective(page: PageContext, form: Form) -> Response:
     read = FormReader(form)
     period_id = read.integer("period_id")
     parent_id, parent_kr_id = _alignment(read)
-    objective_type = _choice(read, "type", TYPES, ObjectiveType.COMMITTED.value)
+    objective_type = read.choice("type", TYPES, default=ObjectiveType.COMMITTED.value)
     try:
         if period_id is None:
             read.problems.append(FieldProblem("period_id", "is required"))
@@ -142,7 +135,7 @@ def _key_result_fields(read: FormReader) -> dict[str, Any]:
 def add_key_result(objective_id: RowId, page: PageContext, form: Form) -> Response:
     """Add a key result to the objective."""
     read = FormReader(form)
-    kind = _choice(read, "kind", KINDS, KeyResultKind.METRIC.value)
+    kind = read.choice("kind", KINDS, default=KeyResultKind.METRIC.value)
     fields = _key_result_fields(read)
     try:
         read.check()
@@ -211,8 +204,8 @@ def edit_objective(objective_id: RowId, page: PageContext, form: Form) -> Respon
         changes = {
             "title": read.text("title"),
             "description": read.text("description"),
-            "type": _choice(read, "type", TYPES, ObjectiveType.COMMITTED.value),
-            "state": _choice(read, "state", EDITABLE_STATES, ObjectiveState.ACTIVE.value),
+            "type": read.choice("type", TYPES, default=ObjectiveType.COMMITTED.value),
+            "state": read.choice("state", EDITABLE_STATES, default=ObjectiveState.ACTIVE.value),
         }
         read.check()
         update_objective(

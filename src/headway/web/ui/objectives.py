@@ -158,9 +158,7 @@ def plan_initiative(objective_id: RowId, kr_id: RowId, page: PageContext, form: 
     _key_result_of(view_of(page, objective_id), kr_id)
     read = FormReader(form)
     due = read.day("due_date")
-    status = read.text("status") or InitiativeStatus.PLANNED.value
-    if status not in STATUSES:
-        read.problems.append(FieldProblem("status", "must be one of " + ", ".join(STATUSES)))
+    status = read.choice("status", STATUSES, default=InitiativeStatus.PLANNED.value)
     try:
         read.check()
         draft = Initiative(
@@ -183,12 +181,10 @@ def change_initiative(
     owned = [i for items in view.initiatives.values() for i in items if i.id == initiative_id]
     if not owned:
         raise NotFound(f"initiative {initiative_id} is not part of objective {objective_id}")
-    status = FormReader(form).text("status")
+    read = FormReader(form)
+    status = read.choice("status", STATUSES)
     try:
-        if status not in STATUSES:
-            raise ValidationFailed(
-                [FieldProblem("status", "must be one of " + ", ".join(STATUSES))]
-            )
+        read.check()
         update_initiative(
             page.uow,
             page.workspace,

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from headway.domain import permissions
-from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.domain.errors import Conflict, ValidationFailed
 from headway.domain.model import Role
 from headway.domain.units import depth_first
 from headway.services.people import create_person, list_people, update_person
@@ -43,18 +43,11 @@ def people_page(page: PageContext) -> Response:
     return _page(page)
 
 
-def _role(read: FormReader) -> str:
-    role = read.text("role")
-    if role not in ROLES:
-        read.problems.append(FieldProblem("role", "must be one of " + ", ".join(ROLES)))
-    return role
-
-
 @router.post("/people")
 def add_person(page: PageContext, form: Form) -> Response:
     """Add a person (admins), with a first password if given."""
     read = FormReader(form)
-    role, unit_ids = _role(read), read.integers("unit_ids")
+    role, unit_ids = read.choice("role", ROLES), read.integers("unit_ids")
     try:
         read.check()
         person = create_person(
@@ -78,7 +71,7 @@ def change_person(person_id: RowId, page: PageContext, form: Form) -> Response:
     """Change a person's role, units and whether they may sign in (admins)."""
     read = FormReader(form)
     changes: dict[str, Any] = {
-        "role": _role(read),
+        "role": read.choice("role", ROLES),
         "unit_ids": read.integers("unit_ids"),
         "active": read.text("active") == "on",
     }

@@ -52,10 +52,8 @@ def periods_page(page: PageContext) -> Response:
 def _plan(read: FormReader) -> dict[str, Any]:
     """A period's plan from its form: name, kind, dates and state, each read or refused."""
     start, end = read.day("start_date"), read.day("end_date")
-    kind, state = read.text("kind"), read.text("state") or PeriodState.PLANNING.value
-    for name, value, allowed in (("kind", kind, KINDS), ("state", state, PLANNABLE)):
-        if value not in allowed:
-            read.problems.append(FieldProblem(name, "must be one of " + ", ".join(allowed)))
+    kind = read.choice("kind", KINDS)
+    state = read.choice("state", PLANNABLE, default=PeriodState.PLANNING.value)
     for name, day in (("start_date", start), ("end_date", end)):
         if day is None and not any(p.field == name for p in read.problems):
             read.problems.append(FieldProblem(name, "is required"))

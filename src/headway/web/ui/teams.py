@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import UnitKind
 from headway.domain.units import depth_first
 from headway.services.people import list_people
@@ -51,10 +51,7 @@ def units_page(page: PageContext) -> Response:
 
 
 def _kind_and_parent(read: FormReader) -> tuple[str, int | None]:
-    kind = read.text("kind")
-    if kind not in KINDS:
-        read.problems.append(FieldProblem("kind", "must be one of " + ", ".join(KINDS)))
-    return kind, read.integer("parent_id")
+    return read.choice("kind", KINDS), read.integer("parent_id")
 
 
 @router.post("/units")

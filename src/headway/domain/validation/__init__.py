@@ -1,0 +1,75 @@
+"""Validation rules of DOMAIN.md: each returns every problem it finds, and never raises.
+
+Every field rule lives here and every path calls it: the services behind the API, the pages'
+forms and the CLI, and the workspace document's import. The bounds are in `limits`, which
+store/tables.py builds its column widths from.
+
+Field names are the API's (`start_value`, `effective_date`...); callers that speak another
+dialect (the workspace document) rename them, and raise `ValidationFailed` when a list is
+not empty.
+"""
+
+from __future__ import annotations
+
+from headway.domain.validation.entities import (
+    takes_check_ins,
+    validate_check_in,
+    validate_initiative,
+    validate_key_result,
+    validate_key_result_text,
+    validate_kpi,
+    validate_kpi_text,
+    validate_period,
+    validate_period_name,
+    validate_person,
+)
+from headway.domain.validation.fields import (
+    finite,
+    normalise_email,
+    validate_choice,
+    validate_confidence,
+    validate_day,
+    validate_email,
+    validate_fiscal_month,
+    validate_key,
+    validate_link,
+    validate_note,
+    validate_password,
+    validate_past_day,
+    validate_text,
+    validate_timezone,
+    validate_title,
+    validate_weight,
+)
+from headway.domain.validation.trees import alignment_creates_cycle, validate_unit_tree
+
+__all__ = [
+    "alignment_creates_cycle",
+    "finite",
+    "normalise_email",
+    "takes_check_ins",
+    "validate_check_in",
+    "validate_choice",
+    "validate_confidence",
+    "validate_day",
+    "validate_email",
+    "validate_fiscal_month",
+    "validate_initiative",
+    "validate_key",
+    "validate_key_result",
+    "validate_key_result_text",
+    "validate_kpi",
+    "validate_kpi_text",
+    "validate_link",
+    "validate_note",
+    "validate_password",
+    "validate_past_day",
+    "validate_period",
+    "validate_period_name",
+    "validate_person",
+    "validate_text",
+    "validate_timezone",
+    "validate_title",
+    "validate_unit_tree",
+    "validate_weight",
+]
