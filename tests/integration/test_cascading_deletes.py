@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 import yaml
 
+from examples import SEEDS
 from headway.config import load_settings
 from headway.domain.model import Initiative, StatusThresholds
 from headway.services.actors import Caller
@@ -31,7 +31,6 @@ from headway.store.cascade import delete_with_dependants
 from headway.store.rows import insert_row
 from headway.store.uow import UnitOfWork, make_uow
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seeds.yaml"
 NOW = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 OPERATOR = Caller.operator()
 
