@@ -1,13 +1,19 @@
-"""Workspaces: the tenants, and removing one with everything in it."""
+"""Workspaces: the tenants, emptying one for a document, and removing one with everything in it."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from headway.domain.errors import NotFound
 from headway.domain.model import Workspace
 from headway.store import tables as t
+from headway.store.audit import forget_actors
 from headway.store.mappers import to_workspace
+from headway.store.rows import insert_row, update_row
+from headway.store.tokens import delete_tokens_of
 
 
 def get_workspace(conn: sa.Connection, workspace_id: int) -> Workspace:
@@ -22,20 +28,49 @@ def list_workspaces(conn: sa.Connection) -> list[Workspace]:
     return [to_workspace(r) for r in rows]
 
 
-# Children first: deleting a workspace's rows in this order never trips a foreign key.
-WORKSPACE_TABLES_CHILDREN_FIRST = (
-    t.api_token,
-    t.audit_event,
-    t.grade,
-    t.check_in,
-    t.initiative,
-    t.measurement,
-)
+def workspace_id_named(conn: sa.Connection, name: str) -> int | None:
+    """The id of the workspace with this name; None when there is none."""
+    q = sa.select(t.workspace.c.id).where(t.workspace.c.name == name)
+    workspace_id: int | None = conn.execute(q).scalar()
+    return workspace_id
 
 
-def delete_workspace(conn: sa.Connection, workspace_id: int) -> None:
-    """Remove a workspace and every row in it (used by `import --replace`)."""
-    for table in WORKSPACE_TABLES_CHILDREN_FIRST:
+def add_workspace(
+    conn: sa.Connection, now: datetime, *, name: str, fiscal_year_start_month: int, timezone: str
+) -> int:
+    """Insert an empty workspace; its id."""
+    return insert_row(
+        conn,
+        t.workspace,
+        now,
+        name=name,
+        fiscal_year_start_month=fiscal_year_start_month,
+        timezone=timezone,
+    )
+
+
+def update_workspace_settings(
+    conn: sa.Connection,
+    workspace_id: int,
+    now: datetime,
+    *,
+    fiscal_year_start_month: int,
+    timezone: str,
+) -> None:
+    update_row(
+        conn,
+        t.workspace,
+        workspace_id,
+        now,
+        fiscal_year_start_month=fiscal_year_start_month,
+        timezone=timezone,
+    )
+
+
+def _delete_plans(conn: sa.Connection, workspace_id: int) -> None:
+    """Delete the workspace's periods, OKRs, KPIs and what hangs on them, and every unit
+    membership; cut the links of objectives and units, so people and units can go next."""
+    for table in (t.grade, t.check_in, t.initiative, t.measurement):
         conn.execute(table.delete().where(table.c.workspace_id == workspace_id))
     # Rows that point at rows of their own table or in a cycle: cut the links first.
     conn.execute(
@@ -48,6 +83,36 @@ def delete_workspace(conn: sa.Connection, workspace_id: int) -> None:
     )
     people = sa.select(t.person.c.id).where(t.person.c.workspace_id == workspace_id)
     conn.execute(t.person_unit.delete().where(t.person_unit.c.person_id.in_(people)))
-    for table in (t.key_result, t.objective, t.kpi, t.period, t.person, t.unit):
+    for table in (t.key_result, t.objective, t.kpi, t.period):
+        conn.execute(table.delete().where(table.c.workspace_id == workspace_id))
+
+
+def clear_workspace(
+    conn: sa.Connection, workspace_id: int, keep_emails: Collection[str]
+) -> dict[str, int]:
+    """Delete the workspace's rows but its audit log and the people with these emails; the
+    ids of those people by email (keys cleared: a document hands them out afresh)."""
+    q = sa.select(t.person.c.id, t.person.c.email).where(t.person.c.workspace_id == workspace_id)
+    people = conn.execute(q).all()
+    kept = {email: person_id for person_id, email in people if email in keep_emails}
+    gone = [person_id for person_id, email in people if email not in keep_emails]
+    _delete_plans(conn, workspace_id)
+    if gone:
+        # The audit log is append-only: events of people who go keep their actor label.
+        forget_actors(conn, gone)
+        delete_tokens_of(conn, gone)
+        conn.execute(t.person.delete().where(t.person.c.id.in_(gone)))
+    # Keys are handed out afresh by the document; clear them so no two clash on the way.
+    conn.execute(t.person.update().where(t.person.c.workspace_id == workspace_id).values(key=None))
+    conn.execute(t.unit.delete().where(t.unit.c.workspace_id == workspace_id))
+    return kept
+
+
+def delete_workspace(conn: sa.Connection, workspace_id: int) -> None:
+    """Remove a workspace and every row in it (used by `import --replace`)."""
+    for table in (t.api_token, t.audit_event):
+        conn.execute(table.delete().where(table.c.workspace_id == workspace_id))
+    _delete_plans(conn, workspace_id)
+    for table in (t.person, t.unit):
         conn.execute(table.delete().where(table.c.workspace_id == workspace_id))
     conn.execute(t.workspace.delete().where(t.workspace.c.id == workspace_id))
