@@ -30,6 +30,7 @@ class DocumentRows:
         update_person(self.conn, person_id, self.now, **values)
 
     def add_memberships(self, person_id: int, unit_ids: Iterable[int]) -> None:
+        """Make a person a member of these units."""
         add_memberships(self.conn, person_id, unit_ids)
 
     def align(

@@ -101,6 +101,7 @@ def measurements_on(conn: sa.Connection, kpi_id: int, days: Collection[date]) ->
 
 
 def delete_measurements(conn: sa.Connection, measurement_ids: Sequence[int]) -> None:
+    """Delete these measurements, a chunk of ids per statement."""
     for start in range(0, len(measurement_ids), _DELETE_CHUNK):
         chunk = measurement_ids[start : start + _DELETE_CHUNK]
         conn.execute(t.measurement.delete().where(t.measurement.c.id.in_(chunk)))

@@ -67,6 +67,7 @@ def people_page(conn: sa.Connection, workspace_id: int, after_id: int, limit: in
 
 
 def person_exists(conn: sa.Connection, workspace_id: int, person_id: int) -> bool:
+    """Whether the workspace has a person with this id."""
     return row_exists(conn, t.person, workspace_id, person_id)
 
 
@@ -140,11 +141,8 @@ def password_hash_of(conn: sa.Connection, workspace_id: int, person_id: int) -> 
 def set_password_hash(
     conn: sa.Connection, person_id: int, password_hash: str, now: datetime
 ) -> None:
-    conn.execute(
-        t.person.update()
-        .where(t.person.c.id == person_id)
-        .values(password_hash=password_hash, updated_at=now)
-    )
+    """Store a person's new password hash."""
+    update_row(conn, t.person, person_id, now, password_hash=password_hash)
 
 
 def give_everyone_password(conn: sa.Connection, workspace_id: int, password_hash: str) -> None:

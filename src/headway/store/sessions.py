@@ -50,6 +50,7 @@ def failure_times(
 
 
 def record_failure(conn: sa.Connection, email: str, client: str, now: datetime) -> None:
+    """Count a failed sign-in for this email from this client."""
     insert_row(conn, t.sign_in_failure, now, email=email, client=client, at=now)
 
 
@@ -100,6 +101,7 @@ def live_session(conn: sa.Connection, token_hash: str) -> LiveSession | None:
 
 
 def mark_session_seen(conn: sa.Connection, session_id: int, now: datetime) -> None:
+    """Note that the session was used just now."""
     s = t.web_session
     conn.execute(s.update().where(s.c.id == session_id).values(last_seen_at=now))
 

@@ -74,10 +74,12 @@ def live_token(conn: sa.Connection, token_hash: str) -> LiveToken | None:
 
 
 def mark_token_used(conn: sa.Connection, token_id: int, now: datetime) -> None:
+    """Note that the token was used just now."""
     conn.execute(t.api_token.update().where(t.api_token.c.id == token_id).values(last_used_at=now))
 
 
 def revoke_token(conn: sa.Connection, token_id: int, now: datetime) -> None:
+    """Revoke the token as of now: it no longer acts for its person."""
     conn.execute(t.api_token.update().where(t.api_token.c.id == token_id).values(revoked_at=now))
 
 

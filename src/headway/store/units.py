@@ -17,10 +17,12 @@ def load_units(conn: sa.Connection, workspace_id: int) -> list[Unit]:
 
 
 def get_unit(conn: sa.Connection, workspace_id: int, unit_id: int) -> Unit:
+    """The workspace's unit with this id; NotFound otherwise."""
     return to_unit(workspace_row(conn, t.unit, workspace_id, unit_id, "unit"))
 
 
 def unit_exists(conn: sa.Connection, workspace_id: int, unit_id: int) -> bool:
+    """Whether the workspace has a unit with this id."""
     return row_exists(conn, t.unit, workspace_id, unit_id)
 
 

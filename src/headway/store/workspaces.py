@@ -57,6 +57,7 @@ def update_workspace_settings(
     fiscal_year_start_month: int,
     timezone: str,
 ) -> None:
+    """Change the workspace's fiscal year start and time zone."""
     update_row(
         conn,
         t.workspace,
