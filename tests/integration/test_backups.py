@@ -225,7 +225,7 @@ def test_a_backup_that_fails_while_writing_leaves_the_previous_file(
     def fail(*_args: object) -> object:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(backups, "json_value", fail)
+    monkeypatch.setattr(backups, "json_rows", fail)
     with pytest.raises(OSError, match="No space left"):
         backup_database(uow, path, clock=clock)
     assert path.read_text() == "the previous backup"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -148,6 +149,33 @@ class Person:
     active: bool = True
     unit_ids: tuple[int, ...] = ()
     key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """A personal API token as it may be shown: never the token itself nor its hash."""
+
+    id: int
+    person_id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """Who did what to which row, when, with the values before and after."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    subject_type: str
+    subject_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 @dataclass(slots=True, kw_only=True)

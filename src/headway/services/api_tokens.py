@@ -7,58 +7,15 @@ create and revoke their own; admins may revoke any token of their workspace.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
-
-import sqlalchemy as sa
+from datetime import datetime
 
 from headway.domain import permissions
-from headway.domain.errors import NotFound, PermissionDenied
-from headway.domain.model import Person, Workspace
+from headway.domain.errors import PermissionDenied
+from headway.domain.model import Person, TokenInfo, Workspace
 from headway.services.actors import Caller, audit, require
 from headway.services.people import create_token
-from headway.store import mappers
-from headway.store import tables as t
+from headway.store import tokens as token_store
 from headway.store.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class TokenInfo:
-    """What may be shown of a token: never the token itself nor its hash."""
-
-    id: int
-    person_id: int
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    # PostgreSQL answers in the session's time zone, SQLite with none: serve UTC always.
-    return mappers.aware(value).astimezone(UTC) if value is not None else None
-
-
-def _info(row: Any) -> TokenInfo:
-    return TokenInfo(
-        id=row.id,
-        person_id=row.person_id,
-        name=row.name,
-        created_at=mappers.aware(row.created_at).astimezone(UTC),
-        last_used_at=_utc(row.last_used_at),
-        revoked_at=_utc(row.revoked_at),
-    )
-
-
-_COLUMNS = (
-    t.api_token.c.id,
-    t.api_token.c.person_id,
-    t.api_token.c.name,
-    t.api_token.c.created_at,
-    t.api_token.c.last_used_at,
-    t.api_token.c.revoked_at,
-)
 
 
 def _person(caller: Caller) -> Person:
@@ -73,28 +30,7 @@ def list_own_tokens(
     """Up to `limit` + 1 of the caller's tokens (revoked ones too) with ids above `after_id`."""
     person = _person(caller)
     with uow.reading():
-        rows = uow.conn.execute(
-            sa.select(*_COLUMNS)
-            .where(
-                t.api_token.c.workspace_id == workspace.id,
-                t.api_token.c.person_id == person.id,
-                t.api_token.c.id > after_id,
-            )
-            .order_by(t.api_token.c.id)
-            .limit(limit + 1)
-        )
-        return [_info(r) for r in rows]
-
-
-def _token(conn: sa.Connection, workspace: Workspace, token_id: int) -> TokenInfo:
-    row = conn.execute(
-        sa.select(*_COLUMNS).where(
-            t.api_token.c.id == token_id, t.api_token.c.workspace_id == workspace.id
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"token {token_id} does not exist")
-    return _info(row)
+        return token_store.tokens_page(uow.conn, workspace.id, person.id, after_id, limit)
 
 
 def create_own_token(
@@ -109,7 +45,7 @@ def create_own_token(
     person = _person(caller)
     new = create_token(uow, workspace, email=person.email, name=name, caller=caller, clock=clock)
     with uow:
-        return _token(uow.conn, workspace, new.id), new.token
+        return token_store.get_token(uow.conn, workspace.id, new.id), new.token
 
 
 def revoke_token(
@@ -124,7 +60,7 @@ def revoke_token(
     now = clock()
     with uow:
         conn = uow.conn
-        token = _token(conn, workspace, token_id)
+        token = token_store.get_token(conn, workspace.id, token_id)
         require(
             caller,
             conn,
@@ -134,9 +70,7 @@ def revoke_token(
         )
         if token.revoked_at is not None:
             return
-        conn.execute(
-            t.api_token.update().where(t.api_token.c.id == token.id).values(revoked_at=now)
-        )
+        token_store.revoke_token(conn, token.id, now)
         audit(
             conn,
             caller,

@@ -2,44 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
-
-import sqlalchemy as sa
-
-from headway.domain.model import Workspace
+from headway.domain.model import AuditEvent, Workspace
 from headway.services.actors import Caller, admins_only, require
-from headway.store import mappers
-from headway.store import tables as t
+from headway.store import audit as audit_store
 from headway.store.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_label: str
-    action: str
-    subject_type: str
-    subject_id: int | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-def _event(r: Any) -> AuditEvent:
-    return AuditEvent(
-        id=r.id,
-        at=mappers.aware(r.at).astimezone(UTC),  # PostgreSQL answers in its session's zone
-        actor_id=r.actor_id,
-        actor_label=r.actor_label,
-        action=r.action,
-        subject_type=r.subject_type,
-        subject_id=r.subject_id,
-        before=r.before,
-        after=r.after,
-    )
 
 
 def list_audit_events(
@@ -61,15 +27,12 @@ def list_audit_events(
     with uow.reading():
         conn = uow.conn
         require(caller, conn, workspace, "read the audit log", admins_only)
-        e = t.audit_event
-        q = sa.select(e).where(e.c.workspace_id == workspace.id)
-        if before_id is not None:
-            q = q.where(e.c.id < before_id)
-        if subject_type is not None:
-            q = q.where(e.c.subject_type == subject_type)
-        if subject_id is not None:
-            q = q.where(e.c.subject_id == subject_id)
-        if actor_id is not None:
-            q = q.where(e.c.actor_id == actor_id)
-        rows = conn.execute(q.order_by(e.c.id.desc()).limit(limit + 1))
-        return [_event(r) for r in rows]
+        return audit_store.audit_events_before(
+            conn,
+            workspace.id,
+            before_id=before_id,
+            limit=limit,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            actor_id=actor_id,
+        )

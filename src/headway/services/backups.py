@@ -16,21 +16,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.store.backup import (
     DatabaseRows,
     TableRows,
-    column_value,
     holds_rows,
     insert_rows,
-    json_value,
     read_database,
     schema_problems,
 )
+from headway.store.backup_json import json_rows, read_table
 from headway.store.schema import known_revisions, move_schema, upgrade_database
-from headway.store.tables import metadata
 from headway.store.uow import UnitOfWork
 
 BACKUP_FORMAT = "headway-backup"
@@ -80,13 +76,11 @@ def _backup_text(backup: DatabaseRows, created_at: datetime) -> Iterator[str]:
     yield "{" + "".join(f"{_dumps(key)}: {_dumps(value)}, " for key, value in header.items())
     yield '"tables": {'
     for n, (name, table) in enumerate(backup.tables.items()):
-        columns = [metadata.tables[name].c[column] for column in table.columns]
         yield (
             f"{',' if n else ''}\n {_dumps(name)}: "
             f'{{"columns": {_dumps(table.columns)}, "last_id": {_dumps(table.last_id)}, "rows": ['
         )
-        for m, row in enumerate(table.rows):
-            values = [json_value(column, value) for column, value in zip(columns, row, strict=True)]
+        for m, values in enumerate(json_rows(name, table)):
             yield f"{',' if m else ''}\n  {_dumps(values)}"
         yield "]}"
     yield "\n}}\n"
@@ -152,7 +146,7 @@ def read_backup(text: str) -> DatabaseRows:
         problems.append(FieldProblem("tables", "must be an object of tables by name"))
     else:
         for name, entry in entries.items():
-            table = _read_table(name, entry, problems)
+            table = read_table(name, entry, problems)
             if table is not None:
                 tables[name] = table
     if problems:
@@ -164,80 +158,6 @@ def _at_most(problems: list[FieldProblem], limit: int) -> list[FieldProblem]:
     if len(problems) <= limit:
         return problems
     return [*problems[:limit], FieldProblem("", f"and {len(problems) - limit} more problems")]
-
-
-def _read_table(name: str, entry: Any, problems: list[FieldProblem]) -> TableRows | None:
-    where = f"tables.{name}"
-    table = metadata.tables.get(name)
-    if table is None:
-        problems.append(FieldProblem(where, "Headway has no such table"))
-        return None
-    if not isinstance(entry, dict):
-        problems.append(FieldProblem(where, "must be an object with columns and rows"))
-        return None
-    names = entry.get("columns")
-    if not isinstance(names, list) or not names:
-        problems.append(FieldProblem(f"{where}.columns", "must be a list of column names"))
-        return None
-    start = len(problems)
-    for n, column in enumerate(names):
-        if not isinstance(column, str) or column not in table.c:
-            problems.append(
-                FieldProblem(f"{where}.columns[{n}]", f"{name} has no column {column!r}")
-            )
-        elif names.index(column) != n:
-            problems.append(FieldProblem(f"{where}.columns[{n}]", f"{column!r} is listed twice"))
-    for key in table.primary_key.columns:
-        if key.name not in names:
-            problems.append(
-                FieldProblem(f"{where}.columns", f"missing the key column {key.name!r}")
-            )
-    last_id = entry.get("last_id")
-    if last_id is not None and (type(last_id) is not int or last_id < 0):
-        problems.append(FieldProblem(f"{where}.last_id", "must be a whole number >= 0, or null"))
-    rows = entry.get("rows")
-    if not isinstance(rows, list):
-        problems.append(FieldProblem(f"{where}.rows", "must be a list of rows"))
-    if len(problems) > start or not isinstance(rows, list):
-        return None
-    columns = [table.c[column] for column in names]
-    keys = [names.index(key.name) for key in table.primary_key.columns]
-    return TableRows(
-        columns=tuple(names),
-        rows=_read_rows(where, columns, keys, rows, problems),
-        last_id=last_id,
-    )
-
-
-def _read_rows(
-    where: str,
-    columns: list[sa.Column[Any]],
-    keys: list[int],
-    rows: list[Any],
-    problems: list[FieldProblem],
-) -> list[tuple[Any, ...]]:
-    read: list[tuple[Any, ...]] = []
-    seen: dict[tuple[Any, ...], int] = {}
-    for n, row in enumerate(rows):
-        place = f"{where}.rows[{n}]"
-        if not isinstance(row, list) or len(row) != len(columns):
-            size = f"{len(row)} values" if isinstance(row, list) else "not a list"
-            problems.append(FieldProblem(place, f"{size}: expected {len(columns)} values"))
-            continue
-        values = []
-        for column, value in zip(columns, row, strict=True):
-            try:
-                values.append(column_value(column, value))
-            except ValueError as exc:
-                problems.append(FieldProblem(f"{place}.{column.name}", str(exc)))
-        if len(values) < len(columns):
-            continue
-        key = tuple(values[k] for k in keys)
-        if key in seen:
-            problems.append(FieldProblem(place, f"repeats the key of rows[{seen[key]}]"))
-        seen.setdefault(key, n)
-        read.append(tuple(values))
-    return read
 
 
 def restore_database(uow: UnitOfWork, backup: DatabaseRows) -> BackupSummary:

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 
 from headway.domain.periods import (
@@ -21,8 +20,9 @@ from headway.services.actors import Caller
 from headway.services.imports import ImportResult, import_workspace
 from headway.services.kpis import propose_okr_from_kpi, store_proposal
 from headway.services.people import hash_password
-from headway.store import tables as t
-from headway.store.mappers import to_workspace
+from headway.store import kpis as kpi_store
+from headway.store import people as people_store
+from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
 DEMO_WORKSPACE = "Northwind Labs"
@@ -181,9 +181,7 @@ def load_demo(
 ) -> ImportResult | None:
     """Load the demo company (None when it is there already and `replace` is False)."""
     with uow:
-        exists = uow.conn.execute(
-            sa.select(t.workspace.c.id).where(t.workspace.c.name == DEMO_WORKSPACE)
-        ).scalar()
+        exists = workspace_store.workspace_id_named(uow.conn, DEMO_WORKSPACE)
     if exists is not None and not replace:
         return None
     today = clock().date()
@@ -191,20 +189,10 @@ def load_demo(
         uow, demo_document(today), actor_label="demo", clock=clock, replace=replace
     )
     with uow:
-        uow.conn.execute(
-            t.person.update()
-            .where(t.person.c.workspace_id == result.workspace_id)
-            .values(password_hash=hash_password(DEMO_PASSWORD))
-        )
-        workspace_row = uow.conn.execute(
-            sa.select(t.workspace).where(t.workspace.c.id == result.workspace_id)
-        ).one()
-        kpi_id = uow.conn.execute(
-            sa.select(t.kpi.c.id).where(
-                t.kpi.c.workspace_id == result.workspace_id, t.kpi.c.key == "first-response"
-            )
-        ).scalar_one()
-    workspace = to_workspace(workspace_row)
+        conn = uow.conn
+        people_store.give_everyone_password(conn, result.workspace_id, hash_password(DEMO_PASSWORD))
+        workspace = workspace_store.get_workspace(conn, result.workspace_id)
+        kpi_id = kpi_store.kpi_id_by_key(conn, result.workspace_id, "first-response")
     proposal = propose_okr_from_kpi(uow, workspace, kpi_id, clock=clock)
     store_proposal(uow, workspace, proposal, caller=Caller.operator("demo"), clock=clock)
     return result

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
-
-import sqlalchemy as sa
 
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
@@ -19,11 +17,10 @@ from headway.services.document import (
     parse_document,
     unknown_fields,
 )
-from headway.store import tables as t
+from headway.services.document_rows import write_contents
+from headway.store import workspaces as workspace_store
 from headway.store.audit import add_audit_event
-from headway.store.rows import insert_row, update_row
-from headway.store.uow import UnitOfWork
-from headway.store.workspaces import delete_workspace
+from headway.store.uow import Connection, UnitOfWork
 
 # The document names some fields differently from the API the domain rules speak of.
 _DOC_NAMES = {
@@ -238,178 +235,15 @@ def _alignment_cycles(doc: WorkspaceDoc) -> list[FieldProblem]:
     return problems
 
 
-def _write(conn: sa.Connection, doc: WorkspaceDoc, now: datetime) -> tuple[int, dict[str, int]]:
-    ws = insert_row(
+def _write(conn: Connection, doc: WorkspaceDoc, now: datetime) -> tuple[int, dict[str, int]]:
+    ws = workspace_store.add_workspace(
         conn,
-        t.workspace,
         now,
         name=doc.workspace,
         fiscal_year_start_month=doc.fiscal_year_start_month,
         timezone=doc.timezone,
     )
     return ws, write_contents(conn, ws, doc, now)
-
-
-def write_contents(
-    conn: sa.Connection,
-    ws: int,
-    doc: WorkspaceDoc,
-    now: datetime,
-    *,
-    people_by_email: Mapping[str, int] | None = None,
-) -> dict[str, int]:
-    """Write a checked document's rows into workspace `ws`; the count of each kind.
-
-    People already in `people_by_email` (lower-case email -> id) are updated in place, so
-    their password hashes, tokens and audit trail stay theirs.
-    """
-
-    def ins(table: sa.Table, **values: object) -> int:
-        return insert_row(conn, table, now, workspace_id=ws, **values)
-
-    kept = people_by_email or {}
-    units: dict[str, int] = {}
-    pending = list(doc.units)
-    while pending:  # parents before children; the tree was checked, so this ends
-        ready = [u for u in pending if u.parent is None or u.parent in units]
-        for u in ready:
-            units[u.key] = ins(
-                t.unit,
-                key=u.key,
-                name=u.name.strip(),
-                kind=u.kind.value,
-                parent_id=units.get(u.parent) if u.parent else None,
-            )
-        pending = [u for u in pending if u.key not in units]
-    people: dict[str, int] = {}
-    for p in doc.people:
-        email = validation.normalise_email(p.email)
-        person = {"key": p.key, "name": p.name.strip(), "role": p.role.value, "active": p.active}
-        if email in kept:
-            people[p.key] = kept[email]
-            update_row(conn, t.person, kept[email], now, **person)
-        else:
-            people[p.key] = ins(t.person, email=email, **person)
-        for unit_key in dict.fromkeys(p.units):
-            conn.execute(
-                t.person_unit.insert().values(person_id=people[p.key], unit_id=units[unit_key])
-            )
-    periods = {
-        pd.name: ins(
-            t.period,
-            name=pd.name,
-            kind=pd.kind.value,
-            start_date=pd.start,
-            end_date=pd.end,
-            state=pd.state.value,
-        )
-        for pd in doc.periods
-    }
-    kpis: dict[str, int] = {}
-    for k in doc.kpis:
-        kpis[k.key] = ins(
-            t.kpi,
-            key=k.key,
-            name=k.name.strip(),
-            description=k.description,
-            owner_unit_id=units[k.owner_unit],
-            owner_id=people.get(k.owner or ""),
-            category=k.category,
-            unit_label=k.unit_label,
-            direction=k.direction.value,
-            target=k.target,
-            target_low=k.target_low,
-            target_high=k.target_high,
-            warning=k.warning,
-            cadence=k.cadence.value,
-            aggregation=k.aggregation.value,
-            source=k.source.value,
-        )
-        for m in k.measurements:
-            ins(
-                t.measurement,
-                kpi_id=kpis[k.key],
-                at=m.at,
-                value=m.value,
-                source=m.source.value,
-                note=m.note,
-                recorded_by=None,
-                recorded_at=now,
-            )
-    objectives: dict[str, int] = {}
-    krs: dict[str, int] = {}
-    counts = Counter[str]()
-    for position, o in enumerate(doc.objectives):
-        objectives[o.key] = ins(
-            t.objective,
-            key=o.key,
-            period_id=periods[o.period],
-            title=o.title.strip(),
-            description=o.description,
-            owner_unit_id=units.get(o.owner_unit or ""),
-            owner_id=people.get(o.owner or ""),
-            type=o.type.value,
-            state=o.state.value,
-            position=position,
-        )
-        for kr_position, kr in enumerate(o.key_results):
-            krs[kr.key] = ins(
-                t.key_result,
-                key=kr.key,
-                objective_id=objectives[o.key],
-                title=kr.title.strip(),
-                kind=kr.kind.value,
-                unit_label=kr.unit_label,
-                start_value=kr.start,
-                target_value=kr.target,
-                weight=kr.weight,
-                owner_id=people.get(kr.owner or ""),
-                kpi_id=kpis.get(kr.kpi or ""),
-                position=kr_position,
-            )
-            for ci in kr.check_ins:
-                counts["check_ins"] += 1
-                ins(
-                    t.check_in,
-                    key_result_id=krs[kr.key],
-                    value=ci.value,
-                    confidence=ci.confidence,
-                    note=ci.note,
-                    author_id=people.get(ci.author or ""),
-                    effective_date=ci.date,
-                    created_at=now,
-                )
-            for ini in kr.initiatives:
-                counts["initiatives"] += 1
-                ins(
-                    t.initiative,
-                    key_result_id=krs[kr.key],
-                    title=ini.title.strip(),
-                    owner_id=people.get(ini.owner or ""),
-                    status=ini.status.value,
-                    due_date=ini.due,
-                    link=ini.link,
-                )
-    for o in doc.objectives:  # alignment last: its targets exist only now
-        if o.parent or o.parent_kr:
-            conn.execute(
-                t.objective.update()
-                .where(t.objective.c.id == objectives[o.key])
-                .values(
-                    parent_id=objectives.get(o.parent or ""),
-                    parent_key_result_id=krs.get(o.parent_kr or ""),
-                )
-            )
-    counts.update(
-        units=len(units),
-        people=len(people),
-        periods=len(periods),
-        kpis=len(kpis),
-        measurements=sum(len(k.measurements) for k in doc.kpis),
-        objectives=len(objectives),
-        key_results=len(krs),
-    )
-    return dict(counts)
 
 
 def document_today(doc: WorkspaceDoc, now: datetime) -> date:
@@ -435,15 +269,13 @@ def import_workspace(
     if problems:
         raise ValidationFailed(problems)
     with uow:
-        existing = uow.conn.execute(
-            sa.select(t.workspace.c.id).where(t.workspace.c.name == doc.workspace)
-        ).scalar()
+        existing = workspace_store.workspace_id_named(uow.conn, doc.workspace)
         if existing is not None:
             if not replace:
                 raise Conflict(
                     f"workspace {doc.workspace!r} already exists: use --replace to overwrite it"
                 )
-            delete_workspace(uow.conn, existing)
+            workspace_store.delete_workspace(uow.conn, existing)
         workspace_id, counts = _write(uow.conn, doc, now)
         add_audit_event(
             uow.conn,

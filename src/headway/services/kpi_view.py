@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
 from headway.domain.errors import ValidationFailed
 from headway.domain.kpi import OkrProposal, kpi_figures, propose_okr
 from headway.domain.model import (
@@ -26,9 +24,7 @@ from headway.domain.model import (
 from headway.domain.periods import current_period
 from headway.services.reports import today_in
 from headway.store import kpis as kpi_store
-from headway.store import mappers
 from headway.store import periods as period_store
-from headway.store import tables as t
 from headway.store import units as unit_store
 from headway.store.uow import UnitOfWork
 
@@ -71,23 +67,13 @@ def kpi_view(
         conn = uow.conn
         kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
         measurements = kpi_store.load_measurements_of(conn, workspace.id, [kpi.id], until=day)
-        rows = conn.execute(
-            sa.select(t.key_result, t.objective.c.title.label("objective_title"))
-            .add_columns(t.objective.c.period_id)
-            .join(t.objective, t.objective.c.id == t.key_result.c.objective_id)
-            .where(t.key_result.c.kpi_id == kpi.id, t.key_result.c.workspace_id == workspace.id)
-            .order_by(t.key_result.c.id)
-        ).all()
+        linked = kpi_store.key_results_following(conn, workspace.id, kpi.id)
         periods = {p.id: p for p in period_store.load_periods(conn, workspace.id)}
         units = {u.id: u for u in unit_store.load_units(conn, workspace.id)}
     figures = kpi_figures(kpi, measurements, workspace.fiscal_year_start_month, day)
     following = [
-        FollowingKeyResult(
-            key_result=mappers.to_key_result(r),
-            objective=Objective(id=r.objective_id, title=r.objective_title, period_id=r.period_id),
-            period=periods[r.period_id],
-        )
-        for r in rows
+        FollowingKeyResult(key_result=kr, objective=objective, period=periods[objective.period_id])
+        for kr, objective in linked
     ]
     proposal = None
     followed = any(f.period.state is not PeriodState.CLOSED for f in following)

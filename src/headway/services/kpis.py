@@ -8,8 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.kpi import kpi_figures
@@ -35,8 +33,9 @@ from headway.services.measurements import record_measurement
 from headway.services.proposals import propose_okr_from_kpi, store_proposal
 from headway.services.reports import today_in
 from headway.store import kpis as kpi_store
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store import people as people_store
+from headway.store import units as unit_store
+from headway.store.uow import Connection, UnitOfWork
 
 # The CLI and the demo load these from here.
 __all__ = [
@@ -120,21 +119,20 @@ def list_kpis(
     is computed as of the date, so with it every later KPI is read and the page cut after.
     """
     day = as_of or today_in(workspace, clock)
-    where: list[sa.ColumnElement[bool]] = []
-    if unit_id is not None:
-        where.append(t.kpi.c.owner_unit_id == unit_id)
-    if category is not None:
-        where.append(sa.func.lower(t.kpi.c.category) == category.strip().lower())
     with uow.reading():
         conn = uow.conn
+        kpis = kpi_store.kpis_page(
+            conn,
+            workspace.id,
+            unit_id=unit_id,
+            category=category,
+            after_id=after_id,
+            limit=limit if health is None else None,
+        )
         if health is None:
-            kpis = kpi_store.load_kpis_where(
-                conn, workspace.id, *where, after_id=after_id, limit=limit
-            )
             ids = [k.id for k in kpis]
             measurements = kpi_store.load_measurements_of(conn, workspace.id, ids, until=day)
         else:
-            kpis = kpi_store.load_kpis_where(conn, workspace.id, *where, after_id=after_id)
             measurements = kpi_store.load_measurements(conn, workspace.id, until=day)
     figures = figures_of(kpis, measurements, workspace, day)
     if health is not None:
@@ -163,31 +161,22 @@ def _values(kpi: Kpi) -> dict[str, Any]:
     return {name: getattr(getattr(kpi, name), "value", getattr(kpi, name)) for name in KPI_FIELDS}
 
 
-def _problems(conn: sa.Connection, workspace: Workspace, kpi: Kpi) -> list[FieldProblem]:
+def _problems(conn: Connection, workspace: Workspace, kpi: Kpi) -> list[FieldProblem]:
     problems = validation.validate_kpi_text(kpi.name, kpi.description, kpi.category, kpi.unit_label)
     problems += validation.validate_kpi(
         kpi.direction, kpi.target, kpi.target_low, kpi.target_high, kpi.warning
     )
-    unit = conn.execute(
-        sa.select(t.unit.c.id).where(
-            t.unit.c.workspace_id == workspace.id, t.unit.c.id == kpi.owner_unit_id
-        )
-    ).first()
-    if unit is None:
+    if not unit_store.unit_exists(conn, workspace.id, kpi.owner_unit_id):
         problems.append(FieldProblem("owner_unit_id", f"unit {kpi.owner_unit_id} does not exist"))
-    if kpi.owner_id is not None:
-        person = conn.execute(
-            sa.select(t.person.c.id).where(
-                t.person.c.workspace_id == workspace.id, t.person.c.id == kpi.owner_id
-            )
-        ).first()
-        if person is None:
-            problems.append(FieldProblem("owner_id", f"person {kpi.owner_id} does not exist"))
+    if kpi.owner_id is not None and not people_store.person_exists(
+        conn, workspace.id, kpi.owner_id
+    ):
+        problems.append(FieldProblem("owner_id", f"person {kpi.owner_id} does not exist"))
     return problems
 
 
 def _writable_kpi(
-    conn: sa.Connection, workspace: Workspace, kpi_id: int, caller: Caller, *, verb: str
+    conn: Connection, workspace: Workspace, kpi_id: int, caller: Caller, *, verb: str
 ) -> Kpi:
     """The KPI, if the caller may `verb` (change or delete) it."""
     kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
@@ -293,18 +282,12 @@ def delete_kpi(
     with uow:
         conn = uow.conn
         kpi = _writable_kpi(conn, workspace, kpi_id, caller, verb="delete")
-        linked = conn.execute(
-            sa.select(t.key_result.c.title)
-            .where(t.key_result.c.kpi_id == kpi.id)
-            .order_by(t.key_result.c.id)
-            .limit(3)
-        ).scalars()
-        titles = list(linked)
+        titles = kpi_store.key_result_titles_following(conn, kpi.id, limit=3)
         if titles:
             named = ", ".join(repr(title) for title in titles)
             raise Conflict(
                 f"the KPI {kpi.name!r} is linked to key results ({named}): unlink them first"
             )
-        removed = conn.execute(t.measurement.delete().where(t.measurement.c.kpi_id == kpi.id))
-        before = _values(kpi) | {"measurements": removed.rowcount}
+        removed = kpi_store.delete_measurements_of(conn, kpi.id)
+        before = _values(kpi) | {"measurements": removed}
         delete_audited(conn, caller, workspace, "kpi", kpi.id, now, before=before)

@@ -6,20 +6,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
 from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Measurement, Workspace
 from headway.services.actors import Caller, audit, insert_audited, require
 from headway.services.reports import today_in
 from headway.store import kpis as kpi_store
-from headway.store import mappers, paging
-from headway.store import tables as t
-from headway.store.uow import UnitOfWork
+from headway.store.uow import Connection, UnitOfWork
 
 MAX_BATCH = 5000
-_DELETE_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,23 +48,11 @@ def list_measurements(
     """Up to `limit` + 1 of a KPI's measurements (dated since..until, inclusive), by id."""
     if since is not None and until is not None and until < since:
         raise ValidationFailed([FieldProblem("to", f"must be on or after from ({since})")])
-    where = []
-    if since is not None:
-        where.append(t.measurement.c.at >= since)
-    if until is not None:
-        where.append(t.measurement.c.at <= until)
     with uow.reading():
         conn = uow.conn
         kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
-        return paging.page_of(
-            conn,
-            t.measurement,
-            mappers.to_measurement,
-            workspace.id,
-            after_id,
-            limit,
-            t.measurement.c.kpi_id == kpi.id,
-            *where,
+        return kpi_store.measurements_page(
+            conn, workspace.id, kpi.id, since=since, until=until, after_id=after_id, limit=limit
         )
 
 
@@ -99,7 +82,7 @@ def _item_problems(
 
 
 def _remove_covered(
-    conn: sa.Connection,
+    conn: Connection,
     caller: Caller,
     workspace: Workspace,
     kpi: Kpi,
@@ -107,17 +90,10 @@ def _remove_covered(
     now: datetime,
 ) -> int:
     """Delete the KPI's measurements of the (source, date) pairs a batch covers; how many."""
-    dates = sorted({day for _, day in covered})
-    rows = conn.execute(
-        sa.select(t.measurement).where(
-            t.measurement.c.kpi_id == kpi.id, t.measurement.c.at.in_(dates)
-        )
-    )
-    doomed = [mappers.to_measurement(r) for r in rows if (r.source, r.at) in covered]
-    ids = [m.id for m in doomed]
-    for start in range(0, len(ids), _DELETE_CHUNK):
-        chunk = ids[start : start + _DELETE_CHUNK]
-        conn.execute(t.measurement.delete().where(t.measurement.c.id.in_(chunk)))
+    days = {day for _, day in covered}
+    on_days = kpi_store.measurements_on(conn, kpi.id, days)
+    doomed = [m for m in on_days if (m.source.value, m.at) in covered]
+    kpi_store.delete_measurements(conn, [m.id for m in doomed])
     for m in doomed:
         before = {"kpi_id": kpi.id, "at": m.at, "value": m.value, "source": m.source.value}
         audit(conn, caller, workspace, "delete", "measurement", m.id, now, before=before)
@@ -155,7 +131,7 @@ def record_measurements(
         )
 
 
-def require_recording(caller: Caller, conn: sa.Connection, workspace: Workspace, kpi: Kpi) -> None:
+def require_recording(caller: Caller, conn: Connection, workspace: Workspace, kpi: Kpi) -> None:
     """PermissionDenied unless the caller may record measurements of this KPI."""
     require(
         caller,
@@ -167,7 +143,7 @@ def require_recording(caller: Caller, conn: sa.Connection, workspace: Workspace,
 
 
 def store_batch(
-    conn: sa.Connection,
+    conn: Connection,
     caller: Caller,
     workspace: Workspace,
     kpi: Kpi,

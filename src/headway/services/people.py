@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from headway.domain import permissions, validation
@@ -17,11 +16,10 @@ from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFa
 from headway.domain.model import Person, Role, Workspace
 from headway.services.actors import Caller, admins_only, audit, require
 from headway.store import people as people_store
-from headway.store import tables as t
+from headway.store import tokens as token_store
 from headway.store import units as unit_store
-from headway.store.people import end_sessions
-from headway.store.rows import insert_row, update_row
-from headway.store.uow import UnitOfWork
+from headway.store.sessions import end_sessions
+from headway.store.uow import Connection, UnitOfWork
 
 TOKEN_PREFIX = "hw_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -37,7 +35,7 @@ def hash_token(token: str) -> str:
 
 
 def _insert_person(
-    conn: sa.Connection,
+    conn: Connection,
     workspace: Workspace,
     *,
     email: str,
@@ -53,17 +51,18 @@ def _insert_person(
     if people_store.find_person_by_email(conn, workspace.id, normalised) is not None:
         raise Conflict(f"{normalised} is already a person in {workspace.name}")
     values = {"name": name.strip(), "email": normalised, "role": role, "active": active}
-    person_id = insert_row(
+    person_id = people_store.add_person(
         conn,
-        t.person,
+        workspace.id,
         now,
-        workspace_id=workspace.id,
+        name=name.strip(),
+        email=normalised,
+        role=role,
+        active=active,
         password_hash=hash_password(password) if password else None,
-        **values,
     )
     unit_ids = list(dict.fromkeys(unit_ids))
-    for unit_id in unit_ids:
-        conn.execute(t.person_unit.insert().values(person_id=person_id, unit_id=unit_id))
+    people_store.add_memberships(conn, person_id, unit_ids)
     # The audit keeps who was added, never the password or its hash.
     after = {**values, "unit_ids": unit_ids, "password_set": password is not None}
     audit(conn, caller, workspace, "create", "person", person_id, now, after=after)
@@ -125,7 +124,7 @@ def get_person(uow: UnitOfWork, workspace: Workspace, person_id: int) -> Person:
 
 
 def _unknown_units(
-    conn: sa.Connection, workspace: Workspace, unit_ids: Iterable[int]
+    conn: Connection, workspace: Workspace, unit_ids: Iterable[int]
 ) -> list[FieldProblem]:
     known = {u.id for u in unit_store.load_units(conn, workspace.id)}
     missing = [u for u in dict.fromkeys(unit_ids) if u not in known]
@@ -175,16 +174,8 @@ def create_person(
 _PERSON_FIELDS = ("name", "email", "role", "unit_ids", "active", "password")
 
 
-def _leaves_no_admin(conn: sa.Connection, workspace: Workspace, person: Person) -> bool:
-    others = conn.execute(
-        sa.select(t.person.c.id).where(
-            t.person.c.workspace_id == workspace.id,
-            t.person.c.id != person.id,
-            t.person.c.role == Role.ADMIN.value,
-            t.person.c.active.is_(True),
-        )
-    ).first()
-    return others is None
+def _leaves_no_admin(conn: Connection, workspace: Workspace, person: Person) -> bool:
+    return not people_store.has_other_active_admin(conn, workspace.id, person.id)
 
 
 def update_person(
@@ -249,11 +240,9 @@ def update_person(
             values["password_hash"] = hash_password(changes["password"])
             # Whoever held a session with the old password holds nothing now.
             end_sessions(conn, person.id, now)
-        update_row(conn, t.person, person.id, now, **values)
+        people_store.update_person(conn, person.id, now, **values)
         if "unit_ids" in changes:
-            conn.execute(t.person_unit.delete().where(t.person_unit.c.person_id == person.id))
-            for unit_id in dict.fromkeys(changes["unit_ids"]):
-                conn.execute(t.person_unit.insert().values(person_id=person.id, unit_id=unit_id))
+            people_store.set_memberships(conn, person.id, changes["unit_ids"])
         updated = people_store.get_person(conn, workspace.id, person.id)
         after = _audited(updated)
         if "password" in changes:
@@ -293,11 +282,7 @@ def set_password(
         if person is None:
             raise NotFound(f"no person has the email {email}")
         now = clock()
-        uow.conn.execute(
-            t.person.update()
-            .where(t.person.c.id == person.id)
-            .values(password_hash=hash_password(password), updated_at=now)
-        )
+        people_store.set_password_hash(uow.conn, person.id, hash_password(password), now)
         end_sessions(uow.conn, person.id, now)
 
 
@@ -337,14 +322,8 @@ def create_token(
             f"create a token for {person.email}",
             lambda actor, _tree: actor.person_id == person.id or permissions.can_admin(actor),
         )
-        token_id = insert_row(
-            conn,
-            t.api_token,
-            now,
-            workspace_id=workspace.id,
-            person_id=person.id,
-            name=name,
-            token_hash=hash_token(token),
+        token_id = token_store.add_token(
+            conn, workspace.id, person.id, name, hash_token(token), now
         )
         after = {"person_id": person.id, "name": name}  # never the token or its hash
         audit(conn, caller, workspace, "create", "api_token", token_id, now, after=after)

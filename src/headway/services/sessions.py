@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -21,13 +20,11 @@ from headway.domain.model import Workspace
 from headway.domain.validation.limits import CLIENT_WIDTH, EMAIL_WIDTH, MAX_PASSWORD
 from headway.services.actors import Caller, audit
 from headway.services.people import hash_password, hash_token
-from headway.store import mappers
 from headway.store import people as people_store
-from headway.store import tables as t
+from headway.store import sessions as session_store
 from headway.store import workspaces as workspace_store
-from headway.store.people import end_sessions
-from headway.store.rows import insert_row
-from headway.store.uow import UnitOfWork
+from headway.store.sessions import end_sessions
+from headway.store.uow import Connection, UnitOfWork
 
 SESSION_LIFETIME = timedelta(days=14)
 SESSION_IDLE = timedelta(days=3)  # a session nobody used for this long is over
@@ -83,36 +80,19 @@ def _password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def _one_attempt_at_a_time(conn: sa.Connection, email: str, client: str) -> None:
-    """Make concurrent attempts for one email or from one client wait for each other.
-
-    SQLite's BEGIN IMMEDIATE already serialises them; on PostgreSQL, without these locks, a
-    burst of guesses would all count the failures before any of them is recorded.
-    """
-    if conn.dialect.name != "postgresql":
-        return
-    for key in (f"sign-in email {email}", f"sign-in client {client}"):
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(key, 0))))
-
-
-def _retry_after(conn: sa.Connection, email: str, client: str, now: datetime) -> int | None:
+def _retry_after(conn: Connection, email: str, client: str, now: datetime) -> int | None:
     """Seconds until another attempt is allowed, or None when one is allowed now."""
-    _one_attempt_at_a_time(conn, email, client)
+    session_store.lock_sign_in_attempts(conn, email, client)
     since = now - FAILURE_WINDOW
-    f = t.sign_in_failure.c
-    limits = (
-        (sa.and_(f.email == email, f.client == client), MAX_FAILURES_PER_EMAIL_AND_CLIENT),
-        (f.email == email, MAX_FAILURES_PER_EMAIL),
-        (f.client == client, MAX_FAILURES_PER_CLIENT),
+    limits: tuple[tuple[str | None, str | None, int], ...] = (
+        (email, client, MAX_FAILURES_PER_EMAIL_AND_CLIENT),
+        (email, None, MAX_FAILURES_PER_EMAIL),
+        (None, client, MAX_FAILURES_PER_CLIENT),
     )
-    for bucket, limit in limits:
-        recent = (
-            conn.execute(sa.select(f.at).where(bucket, f.at > since).order_by(f.at.desc()))
-            .scalars()
-            .all()
-        )
+    for by_email, by_client, limit in limits:
+        recent = session_store.failure_times(conn, email=by_email, client=by_client, since=since)
         if len(recent) >= limit:
-            oldest_counted = mappers.aware(recent[limit - 1])
+            oldest_counted = recent[limit - 1]
             return max(1, int((oldest_counted + FAILURE_WINDOW - now).total_seconds()))
     return None
 
@@ -141,11 +121,7 @@ def sign_in(
         retry_after = _retry_after(conn, email, client, now)
         if retry_after is not None:
             raise TooManyAttempts(retry_after)
-        people = conn.execute(
-            sa.select(t.person.c.id, t.person.c.workspace_id, t.person.c.password_hash)
-            .where(t.person.c.email == email, t.person.c.active.is_(True))
-            .order_by(t.person.c.workspace_id)
-        ).all()
+        people = people_store.sign_in_candidates(conn, email)
         too_long = len(password) > MAX_PASSWORD
         match = next(
             (p for p in people if not too_long and _password_matches(p.password_hash, password)),
@@ -154,7 +130,7 @@ def sign_in(
         if match is None:
             if not people and not too_long:
                 _password_matches(None, password)
-            insert_row(conn, t.sign_in_failure, now, email=email, client=client, at=now)
+            session_store.record_failure(conn, email, client, now)
     # The failure is committed above; only now is the caller told.
     if match is None:
         raise SignInRefused("the email or the password is wrong")
@@ -169,16 +145,13 @@ def _start_session(
     expires_at = now + SESSION_LIFETIME
     with uow:
         conn = uow.conn
-        session_id = insert_row(
+        session_id = session_store.start_session(
             conn,
-            t.web_session,
-            now,
-            workspace_id=workspace_id,
-            person_id=person_id,
+            workspace_id,
+            person_id,
             token_hash=hash_token(token),
             csrf_token=csrf_token,
-            created_at=now,
-            last_seen_at=now,
+            now=now,
             expires_at=expires_at,
         )
         workspace = workspace_store.get_workspace(conn, workspace_id)
@@ -193,29 +166,15 @@ def caller_for_session(
 ) -> SessionCaller:
     """The active person a live session acts for; NotFound when it is unknown or over."""
     now = clock()
-    s = t.web_session.c
     with uow:
         conn = uow.conn
-        row = conn.execute(
-            sa.select(s.id, s.workspace_id, s.person_id, s.csrf_token)
-            .add_columns(s.expires_at, s.last_seen_at)
-            .join(t.person, t.person.c.id == s.person_id)
-            .where(
-                s.token_hash == hash_token(token),
-                s.ended_at.is_(None),
-                t.person.c.active.is_(True),
-            )
-        ).first()
-        if (
-            row is None
-            or mappers.aware(row.expires_at) <= now
-            or now - mappers.aware(row.last_seen_at) >= SESSION_IDLE
-        ):
+        row = session_store.live_session(conn, hash_token(token))
+        if row is None or row.expires_at <= now or now - row.last_seen_at >= SESSION_IDLE:
             raise NotFound("the session is unknown, over, or its person is no longer active")
         person = people_store.get_person(conn, row.workspace_id, row.person_id)
         workspace = workspace_store.get_workspace(conn, row.workspace_id)
-        if now - mappers.aware(row.last_seen_at) >= SEEN_EVERY:
-            conn.execute(t.web_session.update().where(s.id == row.id).values(last_seen_at=now))
+        if now - row.last_seen_at >= SEEN_EVERY:
+            session_store.mark_session_seen(conn, row.id, now)
     caller = Caller(label=person.email, person=person, workspace_id=workspace.id)
     return SessionCaller(caller=caller, workspace=workspace, csrf_token=row.csrf_token)
 
@@ -223,12 +182,7 @@ def caller_for_session(
 def sign_out(uow: UnitOfWork, token: str, *, clock: Callable[[], datetime]) -> None:
     """End the session with this cookie value (nothing happens when there is none)."""
     with uow:
-        uow.conn.execute(
-            t.web_session.update()
-            .where(t.web_session.c.token_hash == hash_token(token))
-            .where(t.web_session.c.ended_at.is_(None))
-            .values(ended_at=clock())
-        )
+        session_store.end_session(uow.conn, hash_token(token), clock())
 
 
 def change_own_password(
@@ -249,20 +203,12 @@ def change_own_password(
     problems = validation.validate_password(new, field="new_password")
     with uow:
         conn = uow.conn
-        stored = conn.execute(
-            sa.select(t.person.c.password_hash).where(
-                t.person.c.id == person.id, t.person.c.workspace_id == workspace.id
-            )
-        ).scalar_one()
+        stored = people_store.password_hash_of(conn, workspace.id, person.id)
         if len(current) > MAX_PASSWORD or not _password_matches(stored, current):
             problems.insert(0, FieldProblem("current_password", "is not your password"))
         if problems:
             raise ValidationFailed(problems)
-        conn.execute(
-            t.person.update()
-            .where(t.person.c.id == person.id)
-            .values(password_hash=hash_password(new), updated_at=now)
-        )
+        people_store.set_password_hash(conn, person.id, hash_password(new), now)
         end_sessions(conn, person.id, now, keep_hash=hash_token(session_token))
         after = {"password_changed": True}  # that it changed, never the password or its hash
         audit(conn, caller, workspace, "update", "person", person.id, now, after=after)

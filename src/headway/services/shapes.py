@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headway.domain.model import (
+    AuditEvent,
     CheckIn,
     Figures,
     Finding,
@@ -15,10 +16,9 @@ from headway.domain.model import (
     Objective,
     Period,
     Person,
+    TokenInfo,
     Unit,
 )
-from headway.services.api_tokens import TokenInfo
-from headway.services.audit_log import AuditEvent
 from headway.services.dashboard import Attention, Dashboard, RecentCheckIn
 from headway.services.measurement_import import KpiImported
 from headway.services.periods import Grade, PeriodRecord

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from headway.domain.errors import NotFound
 from headway.domain.model import Workspace
 from headway.services.actors import Caller
 from headway.services.people import hash_token
 from headway.store import people as people_store
-from headway.store import tables as t
+from headway.store import tokens as token_store
 from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
@@ -23,21 +21,11 @@ def caller_for_token(
     """The active person a live token acts for, and their workspace; NotFound otherwise."""
     with uow:
         conn = uow.conn
-        row = conn.execute(
-            sa.select(t.api_token.c.id, t.api_token.c.workspace_id, t.person.c.email)
-            .join(t.person, t.person.c.id == t.api_token.c.person_id)
-            .where(
-                t.api_token.c.token_hash == hash_token(token),
-                t.api_token.c.revoked_at.is_(None),
-                t.person.c.active.is_(True),
-            )
-        ).first()
+        row = token_store.live_token(conn, hash_token(token))
         if row is None:
             raise NotFound("the token is unknown, revoked, or its person is no longer active")
         person = people_store.find_person_by_email(conn, row.workspace_id, row.email)
         workspace = workspace_store.get_workspace(conn, row.workspace_id)
-        conn.execute(
-            t.api_token.update().where(t.api_token.c.id == row.id).values(last_used_at=clock())
-        )
+        token_store.mark_token_used(conn, row.id, clock())
     assert person is not None  # noqa: S101 - the join above found them
     return Caller(label=person.email, person=person, workspace_id=workspace.id), workspace

@@ -6,8 +6,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Unit, UnitKind, Workspace
@@ -19,16 +17,14 @@ from headway.services.actors import (
     require,
     update_audited,
 )
-from headway.store import mappers, paging, rows
-from headway.store import tables as t
 from headway.store import units as unit_store
-from headway.store.uow import UnitOfWork
+from headway.store.uow import Connection, UnitOfWork
 
 
 def list_units(uow: UnitOfWork, workspace: Workspace, *, after_id: int, limit: int) -> list[Unit]:
     """Up to `limit` + 1 units with ids above `after_id`, by id."""
     with uow.reading():
-        return paging.page_of(uow.conn, t.unit, mappers.to_unit, workspace.id, after_id, limit)
+        return unit_store.units_page(uow.conn, workspace.id, after_id, limit)
 
 
 def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
@@ -36,8 +32,8 @@ def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
         return _unit(uow.conn, workspace, unit_id)
 
 
-def _unit(conn: sa.Connection, workspace: Workspace, unit_id: int) -> Unit:
-    return mappers.to_unit(rows.workspace_row(conn, t.unit, workspace.id, unit_id, "unit"))
+def _unit(conn: Connection, workspace: Workspace, unit_id: int) -> Unit:
+    return unit_store.get_unit(conn, workspace.id, unit_id)
 
 
 def _unit_values(unit: Unit) -> dict[str, Any]:
@@ -117,6 +113,15 @@ def update_unit(
     return unit
 
 
+# What a unit may own, as the refusal to delete it names them.
+_OWNED = {
+    "units": "units below it",
+    "objectives": "objectives",
+    "kpis": "KPIs",
+    "members": "members",
+}
+
+
 def delete_unit(
     uow: UnitOfWork,
     workspace: Workspace,
@@ -131,15 +136,7 @@ def delete_unit(
         conn = uow.conn
         unit = _unit(conn, workspace, unit_id)
         require(caller, conn, workspace, "change the unit tree", admins_only)
-        owners = {
-            "units below it": sa.select(t.unit.c.id).where(t.unit.c.parent_id == unit.id),
-            "objectives": sa.select(t.objective.c.id).where(t.objective.c.owner_unit_id == unit.id),
-            "KPIs": sa.select(t.kpi.c.id).where(t.kpi.c.owner_unit_id == unit.id),
-            "members": sa.select(t.person_unit.c.person_id).where(
-                t.person_unit.c.unit_id == unit.id
-            ),
-        }
-        owned = [what for what, q in owners.items() if conn.execute(q.limit(1)).first()]
+        owned = [_OWNED[kind] for kind in unit_store.unit_dependants(conn, unit.id)]
         if owned:
             raise Conflict(f"unit {unit.name!r} still has {', '.join(owned)}: move them first")
         before = _unit_values(unit)

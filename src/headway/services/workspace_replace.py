@@ -8,19 +8,17 @@ people who go keep their actor label, with the actor id cleared.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import datetime
-
-import sqlalchemy as sa
 
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
 from headway.domain.model import Role, Workspace
 from headway.services.actors import Caller, admins_only, audit, require
 from headway.services.document import WorkspaceDoc, parse_document, unknown_fields
-from headway.services.imports import ImportResult, check_document, document_today, write_contents
-from headway.store import tables as t
-from headway.store.rows import update_row
+from headway.services.document_rows import write_contents
+from headway.services.imports import ImportResult, check_document, document_today
+from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
 
@@ -44,37 +42,6 @@ def _own_problems(doc: WorkspaceDoc, workspace: Workspace, email: str) -> list[F
     ):
         problems.append(FieldProblem("people", "the document would remove your own admin access"))
     return problems
-
-
-def _clear_contents(conn: sa.Connection, ws: int, keep_emails: Collection[str]) -> dict[str, int]:
-    """Delete the workspace's rows but its audit log and the people who stay; those people."""
-    people = conn.execute(
-        sa.select(t.person.c.id, t.person.c.email).where(t.person.c.workspace_id == ws)
-    ).all()
-    kept = {email: person_id for person_id, email in people if email in keep_emails}
-    gone = [person_id for person_id, email in people if email not in keep_emails]
-    for table in (t.grade, t.check_in, t.initiative, t.measurement):
-        conn.execute(table.delete().where(table.c.workspace_id == ws))
-    conn.execute(
-        t.objective.update()
-        .where(t.objective.c.workspace_id == ws)
-        .values(parent_id=None, parent_key_result_id=None, continued_from_id=None)
-    )
-    conn.execute(t.unit.update().where(t.unit.c.workspace_id == ws).values(parent_id=None))
-    conn.execute(
-        t.person_unit.delete().where(t.person_unit.c.person_id.in_([p for p, _ in people]))
-    )
-    for table in (t.key_result, t.objective, t.kpi, t.period):
-        conn.execute(table.delete().where(table.c.workspace_id == ws))
-    if gone:
-        e = t.audit_event
-        conn.execute(e.update().where(e.c.actor_id.in_(gone)).values(actor_id=None))
-        conn.execute(t.api_token.delete().where(t.api_token.c.person_id.in_(gone)))
-        conn.execute(t.person.delete().where(t.person.c.id.in_(gone)))
-    # Keys are handed out afresh by the document; clear them so no two clash on the way.
-    conn.execute(t.person.update().where(t.person.c.workspace_id == ws).values(key=None))
-    conn.execute(t.unit.delete().where(t.unit.c.workspace_id == ws))
-    return kept
 
 
 def replace_workspace(
@@ -112,10 +79,9 @@ def replace_workspace(
                     "everything in it with the document"
                 )
             keep = {validation.normalise_email(p.email) for p in doc.people}
-            kept = _clear_contents(conn, workspace.id, keep)
-            update_row(
+            kept = workspace_store.clear_workspace(conn, workspace.id, keep)
+            workspace_store.update_workspace_settings(
                 conn,
-                t.workspace,
                 workspace.id,
                 now,
                 fiscal_year_start_month=doc.fiscal_year_start_month,

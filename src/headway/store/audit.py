@@ -1,14 +1,16 @@
-"""The audit trail: append-only events."""
+"""The audit trail: append-only events, read newest first."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from headway.domain.model import AuditEvent
 from headway.store import tables as t
+from headway.store.mappers import to_audit_event
 
 
 def add_audit_event(
@@ -38,6 +40,38 @@ def add_audit_event(
             at=at,
         )
     )
+
+
+def audit_events_before(
+    conn: sa.Connection,
+    workspace_id: int,
+    *,
+    before_id: int | None,
+    limit: int,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    actor_id: int | None = None,
+) -> list[AuditEvent]:
+    """Up to `limit` + 1 events of the workspace with ids below `before_id`, newest first,
+    of the subject and actor given (each filter only when not None)."""
+    e = t.audit_event.c
+    q = sa.select(t.audit_event).where(e.workspace_id == workspace_id)
+    if before_id is not None:
+        q = q.where(e.id < before_id)
+    if subject_type is not None:
+        q = q.where(e.subject_type == subject_type)
+    if subject_id is not None:
+        q = q.where(e.subject_id == subject_id)
+    if actor_id is not None:
+        q = q.where(e.actor_id == actor_id)
+    rows = conn.execute(q.order_by(e.id.desc()).limit(limit + 1))
+    return [to_audit_event(r) for r in rows]
+
+
+def forget_actors(conn: sa.Connection, person_ids: Sequence[int]) -> None:
+    """Clear the actor id of these people's events; the events keep their actor label."""
+    e = t.audit_event
+    conn.execute(e.update().where(e.c.actor_id.in_(person_ids)).values(actor_id=None))
 
 
 def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -1,16 +1,21 @@
-"""KPIs and their measurements."""
+"""KPIs, their measurements, and the key results that follow them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import sqlalchemy as sa
 
-from headway.domain.model import Kpi, Measurement
+from headway.domain.model import KeyResult, Kpi, Measurement, Objective
 from headway.store import tables as t
-from headway.store.mappers import to_kpi, to_measurement
-from headway.store.paging import keyset_page
+from headway.store.mappers import to_key_result, to_kpi, to_measurement
+from headway.store.paging import keyset_page, page_of
 from headway.store.rows import workspace_row
+
+# Ids per DELETE: a batch may replace thousands of measurements, more than a statement's
+# parameters may number on some databases.
+_DELETE_CHUNK = 500
 
 
 def load_kpis(conn: sa.Connection, workspace_id: int) -> list[Kpi]:
@@ -39,18 +44,101 @@ def load_kpi_measurements(conn: sa.Connection, kpi_id: int) -> list[Measurement]
     return [to_measurement(r) for r in conn.execute(q.order_by(t.measurement.c.id))]
 
 
-def load_kpis_where(
+def kpis_page(
     conn: sa.Connection,
     workspace_id: int,
-    *where: sa.ColumnElement[bool],
+    *,
+    unit_id: int | None = None,
+    category: str | None = None,
     after_id: int = 0,
     limit: int | None = None,
 ) -> list[Kpi]:
-    """The workspace's KPIs with ids above `after_id` matching `where`, by id: at most
-    `limit` + 1 of them (the look-ahead row), every one when `limit` is None."""
-    q = sa.select(t.kpi).where(t.kpi.c.workspace_id == workspace_id, *where)
+    """The workspace's KPIs with ids above `after_id`, by id: at most `limit` + 1 of them
+    (the look-ahead row), every one when `limit` is None. `unit_id` is the owning unit;
+    `category` matches regardless of case."""
+    q = sa.select(t.kpi).where(t.kpi.c.workspace_id == workspace_id)
+    if unit_id is not None:
+        q = q.where(t.kpi.c.owner_unit_id == unit_id)
+    if category is not None:
+        q = q.where(sa.func.lower(t.kpi.c.category) == category.strip().lower())
     rows = keyset_page(conn, q, t.kpi.c.id, after_id=after_id, limit=limit)
     return [to_kpi(r) for r in rows]
+
+
+def kpi_id_by_key(conn: sa.Connection, workspace_id: int, key: str) -> int:
+    """The id of the KPI a document gave this key (it must exist)."""
+    q = sa.select(t.kpi.c.id).where(t.kpi.c.workspace_id == workspace_id, t.kpi.c.key == key)
+    kpi_id: int = conn.execute(q).scalar_one()
+    return kpi_id
+
+
+def measurements_page(
+    conn: sa.Connection,
+    workspace_id: int,
+    kpi_id: int,
+    *,
+    since: date | None,
+    until: date | None,
+    after_id: int,
+    limit: int,
+) -> list[Measurement]:
+    """Up to `limit` + 1 of a KPI's measurements dated since..until (inclusive, each bound
+    only when given) with ids above `after_id`, by id."""
+    m = t.measurement.c
+    where = [m.kpi_id == kpi_id]
+    if since is not None:
+        where.append(m.at >= since)
+    if until is not None:
+        where.append(m.at <= until)
+    return page_of(conn, t.measurement, to_measurement, workspace_id, after_id, limit, *where)
+
+
+def measurements_on(conn: sa.Connection, kpi_id: int, days: Collection[date]) -> list[Measurement]:
+    """A KPI's measurements dated on any of these days."""
+    m = t.measurement.c
+    q = sa.select(t.measurement).where(m.kpi_id == kpi_id, m.at.in_(sorted(days)))
+    return [to_measurement(r) for r in conn.execute(q)]
+
+
+def delete_measurements(conn: sa.Connection, measurement_ids: Sequence[int]) -> None:
+    """Delete these measurements, a chunk of ids per statement."""
+    for start in range(0, len(measurement_ids), _DELETE_CHUNK):
+        chunk = measurement_ids[start : start + _DELETE_CHUNK]
+        conn.execute(t.measurement.delete().where(t.measurement.c.id.in_(chunk)))
+
+
+def delete_measurements_of(conn: sa.Connection, kpi_id: int) -> int:
+    """Delete every measurement of a KPI; how many there were."""
+    removed = conn.execute(t.measurement.delete().where(t.measurement.c.kpi_id == kpi_id))
+    return removed.rowcount
+
+
+def key_result_titles_following(conn: sa.Connection, kpi_id: int, *, limit: int) -> list[str]:
+    """The titles of the first `limit` key results (by id) linked to the KPI."""
+    kr = t.key_result.c
+    q = sa.select(kr.title).where(kr.kpi_id == kpi_id).order_by(kr.id).limit(limit)
+    return list(conn.execute(q).scalars())
+
+
+def key_results_following(
+    conn: sa.Connection, workspace_id: int, kpi_id: int
+) -> list[tuple[KeyResult, Objective]]:
+    """The key results linked to the KPI, by id, each with its objective's id, title and
+    period: one query."""
+    o = t.objective.c
+    rows = conn.execute(
+        sa.select(t.key_result, o.title.label("objective_title"), o.period_id)
+        .join(t.objective, o.id == t.key_result.c.objective_id)
+        .where(t.key_result.c.kpi_id == kpi_id, t.key_result.c.workspace_id == workspace_id)
+        .order_by(t.key_result.c.id)
+    )
+    return [
+        (
+            to_key_result(r),
+            Objective(id=r.objective_id, title=r.objective_title, period_id=r.period_id),
+        )
+        for r in rows
+    ]
 
 
 def load_measurements_of(

@@ -8,6 +8,7 @@ from typing import Any
 
 from headway.domain.model import (
     Aggregation,
+    AuditEvent,
     Cadence,
     CheckIn,
     Direction,
@@ -26,6 +27,7 @@ from headway.domain.model import (
     PeriodState,
     Person,
     Role,
+    TokenInfo,
     Unit,
     UnitKind,
     Workspace,
@@ -166,4 +168,35 @@ def to_person(r: Any, unit_ids: Sequence[int]) -> Person:
         active=r.active,
         unit_ids=tuple(unit_ids),
         key=r.key,
+    )
+
+
+def utc(value: datetime) -> datetime:
+    """A stored time in UTC: PostgreSQL answers in its session's zone, SQLite with none."""
+    return aware(value).astimezone(UTC)
+
+
+def to_token_info(r: Any) -> TokenInfo:
+    """An api_token row without its hash."""
+    return TokenInfo(
+        id=r.id,
+        person_id=r.person_id,
+        name=r.name,
+        created_at=utc(r.created_at),
+        last_used_at=None if r.last_used_at is None else utc(r.last_used_at),
+        revoked_at=None if r.revoked_at is None else utc(r.revoked_at),
+    )
+
+
+def to_audit_event(r: Any) -> AuditEvent:
+    return AuditEvent(
+        id=r.id,
+        at=utc(r.at),
+        actor_id=r.actor_id,
+        actor_label=r.actor_label,
+        action=r.action,
+        subject_type=r.subject_type,
+        subject_id=r.subject_id,
+        before=r.before,
+        after=r.after,
     )

@@ -1,19 +1,27 @@
-"""People and their unit memberships, and their web sessions."""
+"""People, their unit memberships and their password hashes."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from headway.domain.model import Person
+from headway.domain.model import Person, Role
 from headway.store import tables as t
 from headway.store.mappers import to_person
 from headway.store.paging import keyset_page
-from headway.store.rows import workspace_row
+from headway.store.rows import insert_row, row_exists, update_row, workspace_row
+
+
+class SignInCandidate(NamedTuple):
+    """An active person an email may sign in as, with their password hash (if they have one)."""
+
+    id: int
+    workspace_id: int
+    password_hash: str | None
 
 
 def load_people(conn: sa.Connection, workspace_id: int) -> list[Person]:
@@ -58,13 +66,100 @@ def people_page(conn: sa.Connection, workspace_id: int, after_id: int, limit: in
     return people_with_units(conn, rows)
 
 
-def end_sessions(
-    conn: sa.Connection, person_id: int, now: datetime, *, keep_hash: str | None = None
+def person_exists(conn: sa.Connection, workspace_id: int, person_id: int) -> bool:
+    """Whether the workspace has a person with this id."""
+    return row_exists(conn, t.person, workspace_id, person_id)
+
+
+def add_person(
+    conn: sa.Connection,
+    workspace_id: int,
+    now: datetime,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    active: bool,
+    key: str | None = None,
+    password_hash: str | None = None,
+) -> int:
+    """Insert a person (no units yet); their id."""
+    return insert_row(
+        conn,
+        t.person,
+        now,
+        workspace_id=workspace_id,
+        key=key,
+        email=email,
+        name=name,
+        role=role,
+        active=active,
+        password_hash=password_hash,
+    )
+
+
+def update_person(conn: sa.Connection, person_id: int, now: datetime, **values: Any) -> None:
+    """Write these columns of a person (name, email, role, active, key, password_hash)."""
+    update_row(conn, t.person, person_id, now, **values)
+
+
+def add_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]) -> None:
+    """Make a person a member of these units (each once, in the order given)."""
+    for unit_id in dict.fromkeys(unit_ids):
+        conn.execute(t.person_unit.insert().values(person_id=person_id, unit_id=unit_id))
+
+
+def set_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]) -> None:
+    """Make these units a person's only ones."""
+    conn.execute(t.person_unit.delete().where(t.person_unit.c.person_id == person_id))
+    add_memberships(conn, person_id, unit_ids)
+
+
+def has_other_active_admin(conn: sa.Connection, workspace_id: int, person_id: int) -> bool:
+    """Whether someone but this person is an active admin of the workspace."""
+    p = t.person.c
+    other = conn.execute(
+        sa.select(p.id).where(
+            p.workspace_id == workspace_id,
+            p.id != person_id,
+            p.role == Role.ADMIN.value,
+            p.active.is_(True),
+        )
+    ).first()
+    return other is not None
+
+
+def password_hash_of(conn: sa.Connection, workspace_id: int, person_id: int) -> str | None:
+    """The person's password hash (None: they have no password)."""
+    q = sa.select(t.person.c.password_hash).where(
+        t.person.c.id == person_id, t.person.c.workspace_id == workspace_id
+    )
+    hashed: str | None = conn.execute(q).scalar_one()
+    return hashed
+
+
+def set_password_hash(
+    conn: sa.Connection, person_id: int, password_hash: str, now: datetime
 ) -> None:
-    """End every live web session of a person (their password changed: sign in again),
-    but the one whose token hash is `keep_hash`, if given."""
-    s = t.web_session.c
-    live = sa.and_(s.person_id == person_id, s.ended_at.is_(None))
-    if keep_hash is not None:
-        live = sa.and_(live, s.token_hash != keep_hash)
-    conn.execute(t.web_session.update().where(live).values(ended_at=now))
+    """Store a person's new password hash."""
+    update_row(conn, t.person, person_id, now, password_hash=password_hash)
+
+
+def give_everyone_password(conn: sa.Connection, workspace_id: int, password_hash: str) -> None:
+    """Set one password hash for every person of the workspace (the demo's shared password)."""
+    conn.execute(
+        t.person.update()
+        .where(t.person.c.workspace_id == workspace_id)
+        .values(password_hash=password_hash)
+    )
+
+
+def sign_in_candidates(conn: sa.Connection, email: str) -> list[SignInCandidate]:
+    """The active people with this (lower-case) email in any workspace, by workspace id."""
+    p = t.person.c
+    rows = conn.execute(
+        sa.select(p.id, p.workspace_id, p.password_hash)
+        .where(p.email == email, p.active.is_(True))
+        .order_by(p.workspace_id)
+    )
+    return [SignInCandidate(r.id, r.workspace_id, r.password_hash) for r in rows]
