@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
+from headway.schemas.insights import DashboardOut, LintOut, PeriodReportOut
 from headway.services.dashboard import dashboard, report_of
 from headway.services.report_formats import report_markdown
 from headway.services.report_html import report_html
 from headway.services.reports import period_report
-from headway.services.shapes import dashboard_shape, finding_shape, period_shape, report_shape
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import FilterId, RowId
 
@@ -34,7 +34,9 @@ class MarkdownResponse(PlainTextResponse):
 
 
 @router.get("/dashboard")
-def get_dashboard(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None) -> Any:
+def get_dashboard(
+    api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None
+) -> DashboardOut:
     """The period at a glance: score, statuses, what needs attention, KPI health, check-ins."""
     result = dashboard(
         api.uow,
@@ -44,11 +46,11 @@ def get_dashboard(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery 
         thresholds=api.thresholds,
         clock=api.clock,
     )
-    return dashboard_shape(result)
+    return DashboardOut.of(result)
 
 
 @router.get("/lint")
-def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None) -> Any:
+def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None) -> LintOut:
     """Coaching advice on the period's OKRs and on the KPIs: never a block."""
     report = report_of(
         api.uow,
@@ -58,19 +60,16 @@ def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = Non
         thresholds=api.thresholds,
         clock=api.clock,
     )
-    return {
-        "period": period_shape(report.period),
-        "as_of": report.as_of.isoformat(),
-        "findings": [finding_shape(f) for f in report.findings],
-    }
+    return LintOut.of(report)
 
 
 @router.get(
     "/reports/period/{period_id}",
+    # JSON by default; Markdown and HTML answers are responses of their own, passed as they are.
+    response_model=PeriodReportOut,
     responses={
         200: {
             "content": {
-                "application/json": {},
                 "text/markdown": {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
             }
@@ -84,7 +83,7 @@ def get_period_report(
         ReportFormat, Query(alias="format", description="json, md (Markdown) or html.")
     ] = ReportFormat.JSON,
     as_of: AsOfQuery = None,
-) -> Any:
+) -> PeriodReportOut | Response:
     """Every objective, key result and KPI of the period with its figures, and the coaching."""
     report = period_report(
         api.uow,
@@ -98,4 +97,4 @@ def get_period_report(
         return MarkdownResponse(report_markdown(report))
     if fmt is ReportFormat.HTML:
         return HTMLResponse(report_html(report))
-    return report_shape(report)
+    return PeriodReportOut.of(report)
