@@ -89,7 +89,7 @@ _MEASUREMENTS_BODY = {
 }
 
 
-def _one(reading: KpiReading) -> KpiOut:
+def _kpi_out(reading: KpiReading) -> KpiOut:
     return KpiOut.of(reading.kpis[0], reading.figures)
 
 
@@ -125,13 +125,13 @@ def create_kpi(body: KpiIn, api: ApiContext) -> KpiOut:
     """Add a KPI owned by one of your units (admins: any unit)."""
     kpi = Kpi(id=0, **body.model_dump())
     reading = service.create_kpi(api.uow, api.workspace, kpi, caller=api.caller, clock=api.clock)
-    return _one(reading)
+    return _kpi_out(reading)
 
 
 @router.get("/{kpi_id}")
 def get_kpi(kpi_id: RowId, api: ApiContext, as_of: AsOfQuery = None) -> KpiOut:
     """One KPI with its latest value, health and trend as of a date."""
-    return _one(service.get_kpi(api.uow, api.workspace, kpi_id, as_of=as_of, clock=api.clock))
+    return _kpi_out(service.get_kpi(api.uow, api.workspace, kpi_id, as_of=as_of, clock=api.clock))
 
 
 @router.patch("/{kpi_id}")
@@ -140,7 +140,7 @@ def update_kpi(kpi_id: RowId, body: KpiPatch, api: ApiContext) -> KpiOut:
     reading = service.update_kpi(
         api.uow, api.workspace, kpi_id, changes_of(body), caller=api.caller, clock=api.clock
     )
-    return _one(reading)
+    return _kpi_out(reading)
 
 
 @router.delete("/{kpi_id}", status_code=status.HTTP_204_NO_CONTENT)
