@@ -29,6 +29,7 @@ from headway.config import SettingsError
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.reports import render, report_view
 from headway.reports.formatting import number
+from headway.schemas.insights import FindingOut, PeriodReportOut
 from headway.services.checkins import record_check_in
 from headway.services.demo import load_demo
 from headway.services.document import dump_text, load_text
@@ -37,7 +38,6 @@ from headway.services.imports import import_workspace
 from headway.services.kpis import propose_okr_from_kpi, record_measurement
 from headway.services.people import add_person, create_token
 from headway.services.reports import PeriodReport, period_report
-from headway.services.shapes import finding_shape, report_shape
 from headway.store.schema import SchemaOutOfDate
 
 app = typer.Typer(
@@ -208,7 +208,7 @@ def report(
     """The period's objectives, key results, KPIs and coaching, as of a date."""
     result = _period_report(database, workspace, period, as_of)
     if as_json or fmt is output.ReportFormat.JSON:
-        output.print_json(report_shape(result))
+        output.print_json(PeriodReportOut.of(result).model_dump(mode="json"))
     else:
         sys.stdout.write(render(report_view(result), fmt.value))
 
@@ -224,7 +224,7 @@ def lint(
     """Coaching advice on the period's OKRs and on the KPIs (never a block)."""
     result = _period_report(database, workspace, period, as_of)
     if as_json:
-        output.print_json([finding_shape(f) for f in result.findings])
+        output.print_json([FindingOut.of(f).model_dump(mode="json") for f in result.findings])
     else:
         output.print_findings(result.findings)
 

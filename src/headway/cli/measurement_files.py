@@ -10,8 +10,8 @@ import typer
 from headway.cli import output
 from headway.cli.context import MAX_ID, Database, Json, WorkspaceName, now, workspace_context
 from headway.connectors.sheets import read_sheet
+from headway.schemas.kpis import MeasurementImportOut
 from headway.services.measurement_import import import_measurements
-from headway.services.shapes import measurement_import_shape
 
 
 def kpi_import(
@@ -32,13 +32,13 @@ def kpi_import(
     ctx, ws = workspace_context(database, workspace)
     sheet = read_sheet(file)
     done = import_measurements(ctx.uow, ws, sheet, kpi_id=kpi, caller=ctx.caller, clock=now)
-    shape = measurement_import_shape(done)
+    imported = MeasurementImportOut.of(done)
     if as_json:
-        output.print_json(shape)
+        output.print_json(imported.model_dump(mode="json"))
         return
     for d in done:
         output.say(f"{d.kpi_name} (KPI {d.kpi_id}): {output.plural(d.created, 'measurement')}")
-    created, replaced = shape["created"], shape["replaced"]
+    created, replaced = imported.created, imported.replaced
     replacing = f"; {replaced} from an earlier import of those dates replaced" if replaced else ""
     output.say(
         f"Imported {output.plural(created, 'measurement')} into {output.plural(len(done), 'KPI')}"

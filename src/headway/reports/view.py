@@ -8,7 +8,6 @@ from datetime import date
 from headway.domain.model import (
     Finding,
     Health,
-    KeyResult,
     KeyResultKind,
     ObjectiveType,
     Status,
@@ -73,9 +72,7 @@ class ReportView:
 def report_view(report: PeriodReport) -> ReportView:
     """The report's view: the period's objectives, their key results, the KPIs, the coaching."""
     figures = report.figures
-    grouped: dict[int, list[KeyResult]] = {}
-    for kr in report.data.key_results:
-        grouped.setdefault(kr.objective_id, []).append(kr)
+    grouped = report.key_results_by_objective()
     objectives = []
     for o in report.objectives():
         of = figures.objectives[o.id]

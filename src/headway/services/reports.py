@@ -15,6 +15,7 @@ from headway.domain.lint import coach
 from headway.domain.model import (
     Figures,
     Finding,
+    KeyResult,
     Measurement,
     Objective,
     Period,
@@ -40,6 +41,13 @@ class PeriodReport:
     def objectives(self) -> list[Objective]:
         """The period's own objectives, in their order."""
         return [o for o in self.data.objectives if o.period_id == self.period.id]
+
+    def key_results_by_objective(self) -> dict[int, list[KeyResult]]:
+        """Each objective's key results, in their order."""
+        grouped: dict[int, list[KeyResult]] = {}
+        for kr in self.data.key_results:
+            grouped.setdefault(kr.objective_id, []).append(kr)
+        return grouped
 
 
 def today_in(workspace: Workspace, clock: Callable[[], datetime]) -> date:

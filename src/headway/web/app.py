@@ -27,7 +27,7 @@ from headway.web.api import (
     tokens,
     units,
 )
-from headway.web.errors import install_error_handlers
+from headway.web.errors import PROBLEM_RESPONSES, install_error_handlers
 from headway.web.ui import install_ui
 
 API_ROUTERS = (
@@ -87,7 +87,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
         """Liveness: answers without authentication."""
         return {"status": "ok"}
 
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
     for module in API_ROUTERS:
         api.include_router(module.router)
     app.include_router(api)

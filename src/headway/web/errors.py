@@ -20,6 +20,7 @@ from headway.domain.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from headway.schemas.problems import FieldProblemOut, Problem
 from headway.services.document import path_of
 
 log = logging.getLogger("headway.web")
@@ -36,6 +37,13 @@ TITLES = {
     413: "Request too large",
     422: "Invalid input",
     500: "Internal error",
+}
+_PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
+# What any API operation may answer besides its own success (INTERFACES.md, Errors); declared
+# on the API's router, it replaces FastAPI's own 422 shape, which this API never answers.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": TITLES[status], "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
+    for status in (401, 403, 404, 409, 422)
 }
 
 
@@ -73,15 +81,16 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """A problem+json response (RFC 9457) with Headway's `errors` list on 422."""
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    if errors is not None:
-        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    body = Problem(
+        type="about:blank",
+        title=TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        errors=None if errors is None else [FieldProblemOut.of(e) for e in errors],
+    )
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=status, media_type=PROBLEM, headers=headers
+    )
 
 
 def _request_problems(exc: RequestValidationError) -> list[FieldProblem]:
@@ -106,8 +115,31 @@ def _request_problems(exc: RequestValidationError) -> list[FieldProblem]:
     return problems
 
 
+def _describe_problems(app: FastAPI) -> None:
+    """Put the Problem model in the OpenAPI document that PROBLEM_RESPONSES refer to.
+
+    FastAPI files a response model only under the route's own media type (application/json);
+    errors are application/problem+json, so the schema is added here instead.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = build()
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in schemas:
+            problem_schema = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}", mode="serialization"
+            )
+            schemas.update(problem_schema.pop("$defs", {}))
+            schemas["Problem"] = problem_schema
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, request validation and HTTP errors to problem+json."""
+    _describe_problems(app)
 
     @app.exception_handler(ValidationFailed)
     async def _invalid(request: Request, exc: ValidationFailed) -> Response:

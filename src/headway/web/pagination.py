@@ -9,11 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Query
 
 from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.schemas.paging import Page
 from headway.web.inputs import MAX_ID
 
 MAX_LIMIT = 500
@@ -23,6 +24,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page (at 
 Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
 
 Row = TypeVar("Row")
+Item = TypeVar("Item")
 
 
 def encode_cursor(last_id: int) -> str:
@@ -44,12 +46,12 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 def page(
-    rows: Sequence[Row], limit: int, id_of: Callable[[Row], int], shape: Callable[[Row], Any]
-) -> dict[str, Any]:
-    """`{"items": [...], "next_cursor": ...}` from up to limit + 1 rows fetched after the cursor."""
+    rows: Sequence[Row], limit: int, id_of: Callable[[Row], int], answer: Callable[[Row], Item]
+) -> Page[Item]:
+    """A page of answers from up to limit + 1 rows fetched after the cursor."""
     items = list(rows[:limit])
     more = len(rows) > limit
-    return {
-        "items": [shape(r) for r in items],
-        "next_cursor": encode_cursor(id_of(items[-1])) if more and items else None,
-    }
+    return Page[Item](
+        items=[answer(r) for r in items],
+        next_cursor=encode_cursor(id_of(items[-1])) if more and items else None,
+    )

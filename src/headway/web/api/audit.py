@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from headway.schemas.audit import AuditEventOut
+from headway.schemas.paging import Page
 from headway.services import audit_log as service
-from headway.services.shapes import audit_event_shape
 from headway.web.deps import ApiContext
 from headway.web.inputs import FilterId
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -25,7 +26,7 @@ def list_audit_events(
     actor_id: Annotated[FilterId | None, Query(description="Only what this person did.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> Any:
+) -> Page[AuditEventOut]:
     """Who did what to which row, with the values before and after (admins).
 
     Newest first, by id: `next_cursor` continues with older events, and events written
@@ -41,4 +42,4 @@ def list_audit_events(
         subject_id=subject_id,
         actor_id=actor_id,
     )
-    return page(rows, limit, lambda e: e.id, audit_event_shape)
+    return page(rows, limit, lambda e: e.id, AuditEventOut.of)

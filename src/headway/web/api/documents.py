@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from headway.domain.errors import FieldProblem, ValidationFailed
-from headway.services.document import dump_text
+from headway.schemas.documents import ImportOut
+from headway.services.document import WorkspaceDoc, dump_text
 from headway.services.exports import export_workspace
 from headway.services.workspace_replace import replace_workspace
 from headway.web.deps import ApiContext
@@ -31,14 +32,22 @@ class DocumentFormat(StrEnum):
 
 @router.get(
     "/export",
-    responses={200: {"content": {"application/json": {}, "application/yaml": {}}}},
+    # The document as it is exported, not re-checked on the way out: WorkspaceDoc (what an
+    # import accepts) only describes it. YAML is a text answer of its own.
+    response_model=None,
+    responses={
+        200: {
+            "model": WorkspaceDoc,
+            "content": {"application/yaml": {"schema": {"type": "string"}}},
+        }
+    },
 )
 def export(
     api: ApiContext,
     format: Annotated[  # noqa: A002 - the query parameter's public name
         DocumentFormat, Query(description="`json` (default) or `yaml`.")
     ] = DocumentFormat.JSON,
-) -> Any:
+) -> dict[str, Any] | Response:
     """The caller's workspace as a document that imports back to the same workspace."""
     document = export_workspace(api.uow, api.workspace.id)
     if format is DocumentFormat.YAML:
@@ -89,7 +98,7 @@ _IMPORT_BODY = {
         "required": True,
         "description": "A workspace document (INTERFACES.md) naming the caller's workspace.",
         "content": {
-            "application/json": {"schema": {"type": "object"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/WorkspaceDoc"}},
             "application/yaml": {"schema": {"type": "string"}},
         },
     }
@@ -106,7 +115,7 @@ def import_document(
     dry_run: Annotated[
         bool, Query(description="Check the document and report, storing nothing.")
     ] = False,
-) -> Any:
+) -> ImportOut:
     """Replace the caller's workspace with a document (admins), all or nothing.
 
     The document must name the caller's workspace and keep the caller an active admin.
@@ -122,9 +131,4 @@ def import_document(
         caller=api.caller,
         clock=api.clock,
     )
-    return {
-        "workspace": api.workspace.name,
-        "dry_run": dry_run,
-        "counts": result.counts,
-        "warnings": [{"field": w.field, "message": w.message} for w in result.warnings],
-    }
+    return ImportOut.of(api.workspace.name, result, dry_run=dry_run)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from headway.reports import render, report_view
+from headway.schemas.insights import DashboardOut, LintOut, PeriodReportOut
 from headway.services.dashboard import dashboard, report_of
 from headway.services.reports import period_report
-from headway.services.shapes import dashboard_shape, finding_shape, period_shape, report_shape
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import FilterId, RowId
 
@@ -33,7 +33,9 @@ class MarkdownResponse(PlainTextResponse):
 
 
 @router.get("/dashboard")
-def get_dashboard(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None) -> Any:
+def get_dashboard(
+    api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None
+) -> DashboardOut:
     """The period at a glance: score, statuses, what needs attention, KPI health, check-ins."""
     result = dashboard(
         api.uow,
@@ -43,11 +45,11 @@ def get_dashboard(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery 
         thresholds=api.thresholds,
         clock=api.clock,
     )
-    return dashboard_shape(result)
+    return DashboardOut.of(result)
 
 
 @router.get("/lint")
-def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None) -> Any:
+def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = None) -> LintOut:
     """Coaching advice on the period's OKRs and on the KPIs: never a block."""
     report = report_of(
         api.uow,
@@ -57,19 +59,16 @@ def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = Non
         thresholds=api.thresholds,
         clock=api.clock,
     )
-    return {
-        "period": period_shape(report.period),
-        "as_of": report.as_of.isoformat(),
-        "findings": [finding_shape(f) for f in report.findings],
-    }
+    return LintOut.of(report)
 
 
 @router.get(
     "/reports/period/{period_id}",
+    # JSON by default; Markdown and HTML answers are responses of their own, passed as they are.
+    response_model=PeriodReportOut,
     responses={
         200: {
             "content": {
-                "application/json": {},
                 "text/markdown": {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
             }
@@ -83,7 +82,7 @@ def get_period_report(
         ReportFormat, Query(alias="format", description="json, md (Markdown) or html.")
     ] = ReportFormat.JSON,
     as_of: AsOfQuery = None,
-) -> Any:
+) -> PeriodReportOut | Response:
     """Every objective, key result and KPI of the period with its figures, and the coaching."""
     report = period_report(
         api.uow,
@@ -97,4 +96,4 @@ def get_period_report(
         return MarkdownResponse(render(report_view(report), fmt.value))
     if fmt is ReportFormat.HTML:
         return HTMLResponse(render(report_view(report), fmt.value))
-    return report_shape(report)
+    return PeriodReportOut.of(report)

@@ -12,15 +12,13 @@ from pydantic import Strict, TypeAdapter, ValidationError
 
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Aggregation, Cadence, Direction, Health, Kpi, KpiSource
+from headway.schemas.insights import ObjectiveDraftOut
+from headway.schemas.kpis import KpiOut, MeasurementBatchOut, MeasurementOut
+from headway.schemas.okrs import ObjectiveOut
+from headway.schemas.paging import Page
 from headway.services import kpis as service
 from headway.services import measurements, proposals
 from headway.services.kpis import KpiReading
-from headway.services.shapes import (
-    kpi_shape,
-    measurement_shape,
-    objective_draft_shape,
-    objective_shape,
-)
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, Day, FilterId, Id, Number, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -91,8 +89,8 @@ _MEASUREMENTS_BODY = {
 }
 
 
-def _shaped(reading: KpiReading) -> dict[str, Any]:
-    return kpi_shape(reading.kpis[0], reading.figures)
+def _kpi_out(reading: KpiReading) -> KpiOut:
+    return KpiOut.of(reading.kpis[0], reading.figures)
 
 
 @router.get("")
@@ -106,7 +104,7 @@ def list_kpis(
     as_of: AsOfQuery = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> Any:
+) -> Page[KpiOut]:
     """KPIs of the workspace with their latest value, health and trend, by id."""
     reading = service.list_kpis(
         api.uow,
@@ -119,30 +117,30 @@ def list_kpis(
         limit=limit,
         clock=api.clock,
     )
-    return page(reading.kpis, limit, lambda k: k.id, lambda k: kpi_shape(k, reading.figures))
+    return page(reading.kpis, limit, lambda k: k.id, lambda k: KpiOut.of(k, reading.figures))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_kpi(body: KpiIn, api: ApiContext) -> Any:
+def create_kpi(body: KpiIn, api: ApiContext) -> KpiOut:
     """Add a KPI owned by one of your units (admins: any unit)."""
     kpi = Kpi(id=0, **body.model_dump())
     reading = service.create_kpi(api.uow, api.workspace, kpi, caller=api.caller, clock=api.clock)
-    return _shaped(reading)
+    return _kpi_out(reading)
 
 
 @router.get("/{kpi_id}")
-def get_kpi(kpi_id: RowId, api: ApiContext, as_of: AsOfQuery = None) -> Any:
+def get_kpi(kpi_id: RowId, api: ApiContext, as_of: AsOfQuery = None) -> KpiOut:
     """One KPI with its latest value, health and trend as of a date."""
-    return _shaped(service.get_kpi(api.uow, api.workspace, kpi_id, as_of=as_of, clock=api.clock))
+    return _kpi_out(service.get_kpi(api.uow, api.workspace, kpi_id, as_of=as_of, clock=api.clock))
 
 
 @router.patch("/{kpi_id}")
-def update_kpi(kpi_id: RowId, body: KpiPatch, api: ApiContext) -> Any:
+def update_kpi(kpi_id: RowId, body: KpiPatch, api: ApiContext) -> KpiOut:
     """Change a KPI; send null to clear an optional field."""
     reading = service.update_kpi(
         api.uow, api.workspace, kpi_id, changes_of(body), caller=api.caller, clock=api.clock
     )
-    return _shaped(reading)
+    return _kpi_out(reading)
 
 
 @router.delete("/{kpi_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -159,7 +157,7 @@ def list_measurements(
     until: Annotated[date | None, Query(alias="to", description="Dated on or before.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> Any:
+) -> Page[MeasurementOut]:
     """A KPI's measurements in recording order."""
     rows = measurements.list_measurements(
         api.uow,
@@ -170,7 +168,7 @@ def list_measurements(
         after_id=decode_cursor(cursor),
         limit=limit,
     )
-    return page(rows, limit, lambda m: m.id, measurement_shape)
+    return page(rows, limit, lambda m: m.id, MeasurementOut.of)
 
 
 def _measurements_in(payload: Any) -> list[MeasurementIn]:
@@ -200,7 +198,7 @@ def record_measurements(
             "the batch covers, so that sending it twice changes nothing."
         ),
     ] = False,
-) -> Any:
+) -> MeasurementOut | MeasurementBatchOut:
     """Record one measurement (answers it) or a list, all or nothing (answers `items`)."""
     items = _measurements_in(payload)
     batch = measurements.record_measurements(
@@ -217,11 +215,19 @@ def record_measurements(
         clock=api.clock,
     )
     if not isinstance(payload, list):
-        return measurement_shape(batch.created[0])
-    return {"items": [measurement_shape(m) for m in batch.created], "removed": batch.removed}
+        return MeasurementOut.of(batch.created[0])
+    return MeasurementBatchOut.of(batch)
 
 
-@router.post("/{kpi_id}/propose-okr")
+@router.post(
+    "/{kpi_id}/propose-okr",
+    # Two answers: the draft (200), or the objective stored from it with `create=true` (201).
+    response_model=None,
+    responses={
+        200: {"model": ObjectiveDraftOut, "description": "The draft; nothing stored."},
+        201: {"model": ObjectiveOut, "description": "The draft objective, stored."},
+    },
+)
 def propose_okr(
     kpi_id: RowId,
     api: ApiContext,
@@ -234,7 +240,7 @@ def propose_okr(
         FilterId | None, Query(description="Period to store it in (default: the current one).")
     ] = None,
     as_of: AsOfQuery = None,
-) -> Any:
+) -> ObjectiveDraftOut | ObjectiveOut:
     """The objective a KPI off target proposes: a draft, or stored with `create=true`."""
     chosen = body.period_id if body is not None else None
     if chosen is not None and period_id is not None and chosen != period_id:
@@ -246,7 +252,7 @@ def propose_okr(
         draft = proposals.draft_okr_from_kpi(
             api.uow, api.workspace, kpi_id, period_id=chosen, as_of=as_of, clock=api.clock
         )
-        return objective_draft_shape(draft)
+        return ObjectiveDraftOut.of(draft)
     stored = proposals.create_okr_from_kpi(
         api.uow,
         api.workspace,
@@ -258,4 +264,4 @@ def propose_okr(
         clock=api.clock,
     )
     response.status_code = status.HTTP_201_CREATED
-    return objective_shape(stored.objective, stored.key_results, stored.figures)
+    return ObjectiveOut.of(stored.objective, stored.key_results, stored.figures)

@@ -6,13 +6,13 @@ read as `headway kpi import` reads it: every row checked, all stored or none.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from headway.connectors.sheets import sheet_from_bytes
+from headway.schemas.kpis import MeasurementImportOut
 from headway.services.measurement_import import import_measurements
-from headway.services.shapes import measurement_import_shape
 from headway.web.deps import ApiContext
 from headway.web.inputs import RowId
 from headway.web.request_body import body_within
@@ -49,16 +49,16 @@ Spreadsheet = Annotated[tuple[str, bytes], Depends(_spreadsheet)]
 
 
 @router.post("/import", openapi_extra=_SPREADSHEET_BODY)
-def import_for_kpis(api: ApiContext, file: Spreadsheet) -> Any:
+def import_for_kpis(api: ApiContext, file: Spreadsheet) -> MeasurementImportOut:
     """Import measurements of several KPIs (a `kpi` column names each row's: id, key or name)."""
     done = import_measurements(
         api.uow, api.workspace, sheet_from_bytes(*file), caller=api.caller, clock=api.clock
     )
-    return measurement_import_shape(done)
+    return MeasurementImportOut.of(done)
 
 
 @router.post("/{kpi_id}/measurements/import", openapi_extra=_SPREADSHEET_BODY)
-def import_for_kpi(kpi_id: RowId, api: ApiContext, file: Spreadsheet) -> Any:
+def import_for_kpi(kpi_id: RowId, api: ApiContext, file: Spreadsheet) -> MeasurementImportOut:
     """Import one KPI's measurements (columns at, value, note)."""
     done = import_measurements(
         api.uow,
@@ -68,4 +68,4 @@ def import_for_kpi(kpi_id: RowId, api: ApiContext, file: Spreadsheet) -> Any:
         caller=api.caller,
         clock=api.clock,
     )
-    return measurement_import_shape(done)
+    return MeasurementImportOut.of(done)

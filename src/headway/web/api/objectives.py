@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Status
+from headway.schemas.okrs import ObjectiveOut
+from headway.schemas.paging import Page
 from headway.services import okrs, queries
-from headway.services.shapes import objective_shape
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, FilterId, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -41,7 +42,7 @@ class ObjectivePatch(Body):
     state: ObjectiveState | None = None
 
 
-def objective_read(api: ApiContext, objective_id: int, as_of: date | None = None) -> dict[str, Any]:
+def objective_read(api: ApiContext, objective_id: int, as_of: date | None = None) -> ObjectiveOut:
     """The objective's read shape, figures as of `as_of` (default today in the workspace)."""
     read = queries.get_objective(
         api.uow,
@@ -50,7 +51,7 @@ def objective_read(api: ApiContext, objective_id: int, as_of: date | None = None
         as_of=as_of or api.today(),
         thresholds=api.thresholds,
     )
-    return objective_shape(read.objective, read.key_results, read.figures)
+    return ObjectiveOut.of(read.objective, read.key_results, read.figures)
 
 
 @router.get("")
@@ -67,7 +68,7 @@ def list_objectives(
     as_of: AsOfQuery = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> Any:
+) -> Page[ObjectiveOut]:
     """Objectives of the workspace by id, key results embedded, with figures as of a date."""
     reads = queries.list_objectives(
         api.uow,
@@ -85,12 +86,12 @@ def list_objectives(
         reads,
         limit,
         lambda r: r.objective.id,
-        lambda r: objective_shape(r.objective, r.key_results, r.figures),
+        lambda r: ObjectiveOut.of(r.objective, r.key_results, r.figures),
     )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_objective(body: ObjectiveIn, api: ApiContext) -> Any:
+def create_objective(body: ObjectiveIn, api: ApiContext) -> ObjectiveOut:
     """Add an objective to an open period (members: for their units or themselves)."""
     draft = Objective(id=0, **body.model_dump())
     objective = okrs.create_objective(
@@ -100,13 +101,13 @@ def create_objective(body: ObjectiveIn, api: ApiContext) -> Any:
 
 
 @router.get("/{objective_id}")
-def get_objective(objective_id: RowId, api: ApiContext, as_of: AsOfQuery = None) -> Any:
+def get_objective(objective_id: RowId, api: ApiContext, as_of: AsOfQuery = None) -> ObjectiveOut:
     """One objective, key results embedded, with figures as of a date."""
     return objective_read(api, objective_id, as_of)
 
 
 @router.patch("/{objective_id}")
-def update_objective(objective_id: RowId, body: ObjectivePatch, api: ApiContext) -> Any:
+def update_objective(objective_id: RowId, body: ObjectivePatch, api: ApiContext) -> ObjectiveOut:
     """Change an objective; a null clears an optional field."""
     okrs.update_objective(
         api.uow, api.workspace, objective_id, changes_of(body), caller=api.caller, clock=api.clock

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, status
 from pydantic import Field, StrictBool
 
 from headway.domain.model import Role
+from headway.schemas.paging import Page
+from headway.schemas.people import PersonOut
 from headway.services import people as service
-from headway.services.shapes import person_shape
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -40,14 +41,16 @@ class PersonPatch(Body):
 
 
 @router.get("")
-def list_people(api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Any:
+def list_people(
+    api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> Page[PersonOut]:
     """People of the workspace (active or not), by id."""
     rows = service.list_people(api.uow, api.workspace, after_id=decode_cursor(cursor), limit=limit)
-    return page(rows, limit, lambda p: p.id, person_shape)
+    return page(rows, limit, lambda p: p.id, PersonOut.of)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_person(body: PersonIn, api: ApiContext) -> Any:
+def create_person(body: PersonIn, api: ApiContext) -> PersonOut:
     """Add a person (admins); the email is unique in the workspace, whatever its case."""
     person = service.create_person(
         api.uow,
@@ -61,18 +64,18 @@ def create_person(body: PersonIn, api: ApiContext) -> Any:
         caller=api.caller,
         clock=api.clock,
     )
-    return person_shape(person)
+    return PersonOut.of(person)
 
 
 @router.get("/{person_id}")
-def get_person(person_id: RowId, api: ApiContext) -> Any:
-    return person_shape(service.get_person(api.uow, api.workspace, person_id))
+def get_person(person_id: RowId, api: ApiContext) -> PersonOut:
+    return PersonOut.of(service.get_person(api.uow, api.workspace, person_id))
 
 
 @router.patch("/{person_id}")
-def update_person(person_id: RowId, body: PersonPatch, api: ApiContext) -> Any:
+def update_person(person_id: RowId, body: PersonPatch, api: ApiContext) -> PersonOut:
     """Change a person (admins); the last active admin cannot demote or deactivate themselves."""
     person = service.update_person(
         api.uow, api.workspace, person_id, changes_of(body), caller=api.caller, clock=api.clock
     )
-    return person_shape(person)
+    return PersonOut.of(person)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
 from headway.domain.model import PeriodKind, PeriodState
+from headway.schemas.paging import Page
+from headway.schemas.periods import PeriodRecordOut
 from headway.services import periods as service
-from headway.services.shapes import period_record_shape
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Day, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -41,14 +40,16 @@ class PeriodPatch(RetroNotes):
 
 
 @router.get("")
-def list_periods(api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Any:
+def list_periods(
+    api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> Page[PeriodRecordOut]:
     """Periods of the workspace, by id (a closed period's grades come with `GET /periods/{id}`)."""
     rows = service.list_periods(api.uow, api.workspace, after_id=decode_cursor(cursor), limit=limit)
-    return page(rows, limit, lambda r: r.period.id, period_record_shape)
+    return page(rows, limit, lambda r: r.period.id, PeriodRecordOut.of_record)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_period(body: PeriodIn, api: ApiContext) -> Any:
+def create_period(body: PeriodIn, api: ApiContext) -> PeriodRecordOut:
     """Add a period (admins); state planning (default) or active — closing is its own step."""
     record = service.create_period(
         api.uow,
@@ -62,26 +63,28 @@ def create_period(body: PeriodIn, api: ApiContext) -> Any:
         caller=api.caller,
         clock=api.clock,
     )
-    return period_record_shape(record)
+    return PeriodRecordOut.of_record(record)
 
 
 @router.get("/{period_id}")
-def get_period(period_id: RowId, api: ApiContext) -> Any:
+def get_period(period_id: RowId, api: ApiContext) -> PeriodRecordOut:
     """A period with its notes; once closed, with the `grades` frozen at closing."""
-    return period_record_shape(service.get_period(api.uow, api.workspace, period_id))
+    return PeriodRecordOut.of_record(service.get_period(api.uow, api.workspace, period_id))
 
 
 @router.patch("/{period_id}")
-def update_period(period_id: RowId, body: PeriodPatch, api: ApiContext) -> Any:
+def update_period(period_id: RowId, body: PeriodPatch, api: ApiContext) -> PeriodRecordOut:
     """Change a period (admins). A closed period takes only its retrospective notes (else 409)."""
     record = service.update_period(
         api.uow, api.workspace, period_id, changes_of(body), caller=api.caller, clock=api.clock
     )
-    return period_record_shape(record)
+    return PeriodRecordOut.of_record(record)
 
 
 @router.post("/{period_id}/close")
-def close_period(period_id: RowId, api: ApiContext, body: RetroNotes | None = None) -> Any:
+def close_period(
+    period_id: RowId, api: ApiContext, body: RetroNotes | None = None
+) -> PeriodRecordOut:
     """Close a period (admins): grade its objectives and key results as of its end (or today,
     if sooner), close its objectives, and keep the retrospective notes sent along."""
     record = service.close_period(
@@ -93,4 +96,4 @@ def close_period(period_id: RowId, api: ApiContext, body: RetroNotes | None = No
         caller=api.caller,
         clock=api.clock,
     )
-    return period_record_shape(record)
+    return PeriodRecordOut.of_record(record)

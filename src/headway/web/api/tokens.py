@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
+from headway.schemas.paging import Page
+from headway.schemas.people import NewTokenOut, TokenOut
 from headway.services import api_tokens as service
-from headway.services.shapes import token_shape
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, RowId
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -20,21 +19,23 @@ class TokenIn(Body):
 
 
 @router.get("")
-def list_tokens(api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Any:
+def list_tokens(
+    api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> Page[TokenOut]:
     """The caller's own tokens, revoked ones included, by id; never the tokens themselves."""
     rows = service.list_own_tokens(
         api.uow, api.workspace, caller=api.caller, after_id=decode_cursor(cursor), limit=limit
     )
-    return page(rows, limit, lambda tok: tok.id, token_shape)
+    return page(rows, limit, lambda tok: tok.id, TokenOut.of)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_token(body: TokenIn, api: ApiContext) -> Any:
+def create_token(body: TokenIn, api: ApiContext) -> NewTokenOut:
     """Create a token for oneself; `token` is in this answer only (just its hash is kept)."""
     info, token = service.create_own_token(
         api.uow, api.workspace, name=body.name, caller=api.caller, clock=api.clock
     )
-    return {**token_shape(info), "token": token}
+    return NewTokenOut.created(info, token)
 
 
 @router.delete("/{token_id}", status_code=status.HTTP_204_NO_CONTENT)

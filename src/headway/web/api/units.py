@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
 from headway.domain.model import UnitKind
+from headway.schemas.paging import Page
+from headway.schemas.people import UnitOut
 from headway.services import units as service
-from headway.services.shapes import unit_shape
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -29,14 +28,16 @@ class UnitPatch(Body):
 
 
 @router.get("")
-def list_units(api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Any:
+def list_units(
+    api: ApiContext, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> Page[UnitOut]:
     """Units of the workspace, by id."""
     rows = service.list_units(api.uow, api.workspace, after_id=decode_cursor(cursor), limit=limit)
-    return page(rows, limit, lambda u: u.id, unit_shape)
+    return page(rows, limit, lambda u: u.id, UnitOut.of)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_unit(body: UnitIn, api: ApiContext) -> Any:
+def create_unit(body: UnitIn, api: ApiContext) -> UnitOut:
     """Add a unit (admins)."""
     unit = service.create_unit(
         api.uow,
@@ -47,21 +48,21 @@ def create_unit(body: UnitIn, api: ApiContext) -> Any:
         caller=api.caller,
         clock=api.clock,
     )
-    return unit_shape(unit)
+    return UnitOut.of(unit)
 
 
 @router.get("/{unit_id}")
-def get_unit(unit_id: RowId, api: ApiContext) -> Any:
-    return unit_shape(service.get_unit(api.uow, api.workspace, unit_id))
+def get_unit(unit_id: RowId, api: ApiContext) -> UnitOut:
+    return UnitOut.of(service.get_unit(api.uow, api.workspace, unit_id))
 
 
 @router.patch("/{unit_id}")
-def update_unit(unit_id: RowId, body: UnitPatch, api: ApiContext) -> Any:
+def update_unit(unit_id: RowId, body: UnitPatch, api: ApiContext) -> UnitOut:
     """Rename or move a unit (admins)."""
     unit = service.update_unit(
         api.uow, api.workspace, unit_id, changes_of(body), caller=api.caller, clock=api.clock
     )
-    return unit_shape(unit)
+    return UnitOut.of(unit)
 
 
 @router.delete("/{unit_id}", status_code=status.HTTP_204_NO_CONTENT)
