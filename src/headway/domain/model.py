@@ -115,6 +115,17 @@ class GradeBand(StrEnum):
     RED = "red"
 
 
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A frozen final score: of an objective (with whether it fell short) or a key result."""
+
+    objective_id: int | None
+    key_result_id: int | None
+    score: float | None
+    band: str | None
+    fell_short: bool | None = None
+
+
 class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"

@@ -9,11 +9,12 @@ start month instead of a special case for January.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
-from headway.domain.model import Period, PeriodKind, PeriodState
+from headway.domain.model import Period, PeriodKind, PeriodState, Workspace
 
 
 class PeriodSpan(NamedTuple):
@@ -123,3 +124,8 @@ def current_period(periods: Iterable[Period], on: date) -> Period | None:
             p.id,
         ),
     )
+
+
+def today_in(workspace: Workspace, clock: Callable[[], datetime]) -> date:
+    """Today's date in the workspace's timezone: the default "as of"."""
+    return clock().astimezone(ZoneInfo(workspace.timezone)).date()

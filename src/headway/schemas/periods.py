@@ -6,9 +6,9 @@ from datetime import date
 
 from pydantic import Field
 
-from headway.domain.model import GradeBand, Period, PeriodKind, PeriodState
+from headway.domain.model import Grade, GradeBand, Period, PeriodKind, PeriodState
 from headway.schemas.answer import Answer
-from headway.services.periods import Grade, PeriodRecord
+from headway.services.periods import PeriodRecord
 
 
 class PeriodOut(Answer):

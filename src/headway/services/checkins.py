@@ -8,8 +8,8 @@ from datetime import date, datetime
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import CheckIn, PeriodState, Workspace
+from headway.domain.periods import today_in
 from headway.services.actors import Caller, insert_audited, require
-from headway.services.reports import today_in
 from headway.store import okrs as okr_store
 from headway.store.uow import UnitOfWork
 

@@ -21,8 +21,7 @@ from headway.domain.model import (
     Unit,
     Workspace,
 )
-from headway.domain.periods import current_period
-from headway.services.reports import today_in
+from headway.domain.periods import current_period, today_in
 from headway.store import kpis as kpi_store
 from headway.store import periods as period_store
 from headway.store import units as unit_store

@@ -22,6 +22,7 @@ from headway.domain.model import (
     Measurement,
     Workspace,
 )
+from headway.domain.periods import today_in
 from headway.services.actors import (
     Caller,
     delete_audited,
@@ -31,7 +32,6 @@ from headway.services.actors import (
 )
 from headway.services.measurements import record_measurement
 from headway.services.proposals import propose_okr_from_kpi, store_proposal
-from headway.services.reports import today_in
 from headway.store import kpis as kpi_store
 from headway.store import people as people_store
 from headway.store import units as unit_store

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Workspace
+from headway.domain.periods import today_in
 from headway.domain.typed_text import parse_day, parse_number
 from headway.services.actors import Caller
 from headway.services.measurements import (
@@ -24,7 +25,6 @@ from headway.services.measurements import (
     require_recording,
     store_batch,
 )
-from headway.services.reports import today_in
 from headway.store import kpis as kpi_store
 from headway.store.uow import UnitOfWork
 

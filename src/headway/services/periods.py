@@ -14,15 +14,16 @@ from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.evaluation import evaluate
 from headway.domain.model import (
+    Grade,
     Period,
     PeriodKind,
     PeriodState,
     StatusThresholds,
     Workspace,
 )
+from headway.domain.periods import today_in
 from headway.domain.scoring import fell_short_of_type, grade_band
 from headway.services.actors import Caller, admins_only, audit, insert_audited, require
-from headway.services.reports import today_in
 from headway.store import grades as grade_store
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store
@@ -31,17 +32,6 @@ from headway.store.uow import Connection, UnitOfWork
 
 RETRO_FIELDS = period_store.RETRO_NOTES
 PLAN_FIELDS = ("name", "kind", "start_date", "end_date", "state")
-
-
-@dataclass(frozen=True, slots=True)
-class Grade:
-    """A frozen final score: of an objective (with whether it fell short) or a key result."""
-
-    objective_id: int | None
-    key_result_id: int | None
-    score: float | None
-    band: str | None
-    fell_short: bool | None = None
 
 
 @dataclass(slots=True)

@@ -25,9 +25,8 @@ from headway.domain.model import (
     StatusThresholds,
     Workspace,
 )
-from headway.domain.periods import current_period
+from headway.domain.periods import current_period, today_in
 from headway.services.actors import Caller, insert_audited, require
-from headway.services.reports import today_in
 from headway.store import kpis as kpi_store
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from headway.domain.errors import NotFound
 from headway.domain.evaluation import evaluate
@@ -23,7 +22,7 @@ from headway.domain.model import (
     StatusThresholds,
     Workspace,
 )
-from headway.domain.periods import current_period, expected_progress
+from headway.domain.periods import current_period, expected_progress, today_in
 from headway.store import periods as period_store
 from headway.store.uow import UnitOfWork
 
@@ -48,11 +47,6 @@ class PeriodReport:
         for kr in self.data.key_results:
             grouped.setdefault(kr.objective_id, []).append(kr)
         return grouped
-
-
-def today_in(workspace: Workspace, clock: Callable[[], datetime]) -> date:
-    """Today's date in the workspace's timezone: the default "as of"."""
-    return clock().astimezone(ZoneInfo(workspace.timezone)).date()
 
 
 def find_period(periods: list[Period], name: str | None, on: date) -> Period:

@@ -13,8 +13,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from headway.config import Settings
 from headway.domain.errors import NotFound
 from headway.domain.model import StatusThresholds, Workspace
+from headway.domain.periods import today_in
 from headway.services.actors import Caller
-from headway.services.reports import today_in
 from headway.services.tokens import caller_for_token
 from headway.store.uow import UnitOfWork
 from headway.web.errors import Unauthenticated
