@@ -11,9 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from headway.config import load_settings
 from headway.domain.model import Objective
-from headway.services.actors import Caller
-from headway.services.okrs import create_objective
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.actors import Caller
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.okrs.objectives import create_objective
 from headway.store.uow import make_uow
 
 CEO = "ceo@northwind.example"

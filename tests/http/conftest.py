@@ -20,10 +20,10 @@ import yaml
 
 from examples import SEEDS
 from headway.config import load_settings
-from headway.services.actors import Caller
-from headway.services.imports import import_workspace
-from headway.services.people import create_token
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.actors import Caller
+from headway.services.access.people import create_token
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.documents.imports import import_workspace
 from headway.store import tables as t
 from headway.store.schema import upgrade_database
 from headway.store.uow import make_uow

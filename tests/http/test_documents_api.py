@@ -16,9 +16,9 @@ import sqlalchemy as sa
 import yaml
 
 from headway.config import load_settings
-from headway.services.actors import Caller
-from headway.services.people import create_token
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.actors import Caller
+from headway.services.access.people import create_token
+from headway.services.access.workspaces import resolve_workspace
 from headway.store import tables as t
 from headway.store.uow import make_uow
 

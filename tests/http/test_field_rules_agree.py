@@ -31,8 +31,8 @@ from headway.domain.validation.limits import (
     MAX_TITLE,
     MAX_UNIT_LABEL,
 )
-from headway.services.document import parse_document
-from headway.services.imports import check_document, document_today, import_workspace
+from headway.services.documents.document import parse_document
+from headway.services.documents.imports import check_document, document_today, import_workspace
 from headway.store.uow import UnitOfWork, make_uow
 
 NOW = datetime(2026, 11, 16, 9, tzinfo=UTC)

@@ -10,9 +10,9 @@ import yaml
 
 from examples import EXPECTED as EXPECTED_FILE
 from headway.config import load_settings
-from headway.services.actors import Caller
-from headway.services.checkins import record_check_in
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.actors import Caller
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.okrs.checkins import record_check_in
 from headway.store import people as people_store
 from headway.store.uow import make_uow
 

@@ -18,22 +18,22 @@ from examples import SEEDS
 from headway.config import load_settings
 from headway.domain.errors import Conflict, ValidationFailed
 from headway.domain.model import StatusThresholds
-from headway.services import backups
-from headway.services.actors import Caller
-from headway.services.backups import (
+from headway.services.access.actors import Caller
+from headway.services.access.people import create_token
+from headway.services.access.sessions import SignInRefused, sign_in
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.documents import backups
+from headway.services.documents.backups import (
     MAX_PROBLEMS,
     backup_database,
     read_backup,
     restore_database,
 )
-from headway.services.checkins import record_check_in
-from headway.services.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_WORKSPACE, load_demo
-from headway.services.exports import export_workspace
-from headway.services.imports import import_workspace
-from headway.services.people import create_token
-from headway.services.periods import close_period
-from headway.services.sessions import SignInRefused, sign_in
-from headway.services.workspaces import resolve_workspace
+from headway.services.documents.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_WORKSPACE, load_demo
+from headway.services.documents.exports import export_workspace
+from headway.services.documents.imports import import_workspace
+from headway.services.okrs.checkins import record_check_in
+from headway.services.periods.periods import close_period
 from headway.store import tables as t
 from headway.store.engine import make_engine
 from headway.store.mappers import aware

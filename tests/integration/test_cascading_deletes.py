@@ -17,15 +17,15 @@ import yaml
 from examples import SEEDS
 from headway.config import load_settings
 from headway.domain.model import Initiative, StatusThresholds
-from headway.services.actors import Caller
-from headway.services.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_WORKSPACE, load_demo
-from headway.services.imports import import_workspace
-from headway.services.initiatives import create_initiative
-from headway.services.okrs import delete_objective
-from headway.services.people import create_token
-from headway.services.periods import close_period
-from headway.services.sessions import sign_in
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.actors import Caller
+from headway.services.access.people import create_token
+from headway.services.access.sessions import sign_in
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.documents.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_WORKSPACE, load_demo
+from headway.services.documents.imports import import_workspace
+from headway.services.okrs.initiatives import create_initiative
+from headway.services.okrs.objectives import delete_objective
+from headway.services.periods.periods import close_period
 from headway.store import tables as t
 from headway.store.cascade import delete_with_dependants
 from headway.store.rows import insert_row

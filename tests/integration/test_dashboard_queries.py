@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from headway.config import load_settings
 from headway.domain.model import Health, StatusThresholds
-from headway.services.dashboard import dashboard
-from headway.services.imports import import_workspace
-from headway.services.kpis import list_kpis
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.documents.imports import import_workspace
+from headway.services.kpis.kpis import list_kpis
+from headway.services.reads.dashboard import dashboard
 from headway.store.uow import UnitOfWork, make_uow
 
 AS_OF = date(2026, 11, 15)

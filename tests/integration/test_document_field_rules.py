@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from headway.config import load_settings
 from headway.domain.errors import FieldProblem, ValidationFailed
-from headway.services.imports import import_workspace
+from headway.services.documents.imports import import_workspace
 from headway.store.tables import metadata
 from headway.store.uow import UnitOfWork, make_uow
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from headway.config import load_settings
-from headway.services.exports import export_workspace
-from headway.services.imports import import_workspace
+from headway.services.documents.exports import export_workspace
+from headway.services.documents.imports import import_workspace
 from headway.store.schema import upgrade_database
 from headway.store.uow import make_uow
 

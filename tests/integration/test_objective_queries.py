@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from headway.config import load_settings
 from headway.domain.model import Status, StatusThresholds
-from headway.services.imports import import_workspace
-from headway.services.queries import list_objectives
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.documents.imports import import_workspace
+from headway.services.reads.queries import list_objectives
 from headway.store.uow import make_uow
 
 AS_OF = date(2026, 11, 15)

@@ -13,9 +13,9 @@ import yaml
 from examples import SEEDS
 from headway.config import load_settings
 from headway.domain.model import StatusThresholds
-from headway.services.imports import import_workspace
-from headway.services.reports import period_report
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.documents.imports import import_workspace
+from headway.services.reads.reports import period_report
 from headway.store import tables as t
 from headway.store.schema import upgrade_database
 from headway.store.uow import make_uow

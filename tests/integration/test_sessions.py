@@ -12,10 +12,9 @@ import sqlalchemy as sa
 
 from headway.config import load_settings
 from headway.domain.errors import ValidationFailed
-from headway.services.actors import Caller
-from headway.services.imports import import_workspace
-from headway.services.people import add_person, update_person
-from headway.services.sessions import (
+from headway.services.access.actors import Caller
+from headway.services.access.people import add_person, update_person
+from headway.services.access.sessions import (
     FAILURE_WINDOW,
     MAX_FAILURES_PER_CLIENT,
     MAX_FAILURES_PER_EMAIL,
@@ -29,7 +28,8 @@ from headway.services.sessions import (
     sign_in,
     sign_out,
 )
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.workspaces import resolve_workspace
+from headway.services.documents.imports import import_workspace
 from headway.store import tables as t
 from headway.store.uow import UnitOfWork, make_uow
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from examples import SEEDS as SEEDS_FILE
 from headway.domain.errors import ValidationFailed
-from headway.services.document import parse_document, unknown_fields
-from headway.services.imports import check_document
+from headway.services.documents.document import parse_document, unknown_fields
+from headway.services.documents.imports import check_document
 
 SEEDS = yaml.safe_load(SEEDS_FILE.read_text())
 TODAY = date(2026, 11, 15)

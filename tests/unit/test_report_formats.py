@@ -32,7 +32,7 @@ from headway.domain.model import (
 )
 from headway.reports import ReportFormat, ReportView, render, report_view
 from headway.reports.formatting import number, percent, span_text, status_label, target_text
-from headway.services.reports import PeriodReport
+from headway.services.reads.reports import PeriodReport
 
 AS_OF = date(2026, 11, 15)
 FORMATS = list(ReportFormat)

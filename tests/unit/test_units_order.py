@@ -8,8 +8,8 @@ from builders import objective, period, period_data, unit
 
 from headway.domain.model import Unit, UnitKind, Workspace
 from headway.domain.units import depth_first
-from headway.services.dashboard import objectives_by_unit
-from headway.services.reports import PeriodReport
+from headway.services.reads.dashboard import objectives_by_unit
+from headway.services.reads.reports import PeriodReport
 
 CO, DEPT, TEAM = UnitKind.COMPANY, UnitKind.DEPARTMENT, UnitKind.TEAM
 UNITS = [

@@ -11,8 +11,13 @@ from headway.cli.context import CommandContext, Database, Json, command_context,
 from headway.cli.output import plural, print_json, say
 from headway.config import load_settings
 from headway.domain.errors import FieldProblem, ValidationFailed
-from headway.services.actors import Caller
-from headway.services.backups import BackupSummary, backup_database, read_backup, restore_database
+from headway.services.access.actors import Caller
+from headway.services.documents.backups import (
+    BackupSummary,
+    backup_database,
+    read_backup,
+    restore_database,
+)
 from headway.store.uow import make_uow
 
 

@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from headway.config import Settings, load_settings
 from headway.domain.model import Workspace
 from headway.domain.validation import validate_day
-from headway.services.actors import Caller
-from headway.services.workspaces import resolve_workspace
+from headway.services.access.actors import Caller
+from headway.services.access.workspaces import resolve_workspace
 from headway.store.schema import (
     SchemaOutOfDate,
     ensure_current,

@@ -30,14 +30,14 @@ from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.reports import render, report_view
 from headway.reports.formatting import number
 from headway.schemas.insights import FindingOut, PeriodReportOut
-from headway.services.checkins import record_check_in
-from headway.services.demo import load_demo
-from headway.services.document import dump_text, load_text
-from headway.services.exports import export_workspace
-from headway.services.imports import import_workspace
-from headway.services.kpis import propose_okr_from_kpi, record_measurement
-from headway.services.people import add_person, create_token
-from headway.services.reports import PeriodReport, period_report
+from headway.services.access.people import add_person, create_token
+from headway.services.documents.demo import load_demo
+from headway.services.documents.document import dump_text, load_text
+from headway.services.documents.exports import export_workspace
+from headway.services.documents.imports import import_workspace
+from headway.services.kpis.kpis import propose_okr_from_kpi, record_measurement
+from headway.services.okrs.checkins import record_check_in
+from headway.services.reads.reports import PeriodReport, period_report
 from headway.store.schema import SchemaOutOfDate
 
 app = typer.Typer(

@@ -11,7 +11,7 @@ from headway.cli import output
 from headway.cli.context import MAX_ID, Database, Json, WorkspaceName, now, workspace_context
 from headway.connectors.sheets import read_sheet
 from headway.schemas.kpis import MeasurementImportOut
-from headway.services.measurement_import import import_measurements
+from headway.services.kpis.measurement_import import import_measurements
 
 
 def kpi_import(

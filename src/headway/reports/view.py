@@ -13,7 +13,7 @@ from headway.domain.model import (
     Status,
     Trend,
 )
-from headway.services.reports import PeriodReport
+from headway.services.reads.reports import PeriodReport
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

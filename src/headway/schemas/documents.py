@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from headway.schemas.answer import Answer
 from headway.schemas.problems import FieldProblemOut
-from headway.services.imports import ImportResult
+from headway.services.documents.imports import ImportResult
 
 
 class ImportOut(Answer):

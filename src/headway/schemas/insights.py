@@ -16,9 +16,9 @@ from headway.schemas.answer import Answer
 from headway.schemas.kpis import KpiOut
 from headway.schemas.okrs import CheckInOut, ObjectiveOut
 from headway.schemas.periods import PeriodOut
-from headway.services.dashboard import Attention, Dashboard, RecentCheckIn
-from headway.services.proposals import ObjectiveDraft
-from headway.services.reports import PeriodReport
+from headway.services.okrs.proposals import ObjectiveDraft
+from headway.services.reads.dashboard import Attention, Dashboard, RecentCheckIn
+from headway.services.reads.reports import PeriodReport
 
 
 class FindingOut(Answer):

@@ -16,8 +16,8 @@ from headway.domain.model import (
     Trend,
 )
 from headway.schemas.answer import Answer, Timestamp
-from headway.services.measurement_import import KpiImported
-from headway.services.measurements import MeasurementBatch
+from headway.services.kpis.measurement_import import KpiImported
+from headway.services.kpis.measurements import MeasurementBatch
 
 
 class KpiOut(Answer):

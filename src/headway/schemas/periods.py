@@ -8,7 +8,7 @@ from pydantic import Field
 
 from headway.domain.model import Grade, GradeBand, Period, PeriodKind, PeriodState
 from headway.schemas.answer import Answer
-from headway.services.periods import PeriodRecord
+from headway.services.periods.periods import PeriodRecord
 
 
 class PeriodOut(Answer):

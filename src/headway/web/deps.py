@@ -14,8 +14,8 @@ from headway.config import Settings
 from headway.domain.errors import NotFound
 from headway.domain.model import StatusThresholds, Workspace
 from headway.domain.periods import today_in
-from headway.services.actors import Caller
-from headway.services.tokens import caller_for_token
+from headway.services.access.actors import Caller
+from headway.services.access.tokens import caller_for_token
 from headway.store.uow import UnitOfWork
 from headway.web.errors import Unauthenticated
 

@@ -21,7 +21,7 @@ from headway.domain.errors import (
     ValidationFailed,
 )
 from headway.schemas.problems import FieldProblemOut, Problem
-from headway.services.document import path_of
+from headway.services.documents.document import path_of
 
 log = logging.getLogger("headway.web")
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from headway.services.document import Day, Number
+from headway.services.documents.document import Day, Number
 
 __all__ = ["Body", "Day", "FilterId", "Id", "Number", "RowId", "changes_of"]
 

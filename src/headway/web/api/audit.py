@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from headway.schemas.audit import AuditEventOut
 from headway.schemas.paging import Page
-from headway.services import audit_log as service
+from headway.services.reads import audit_log as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import FilterId
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

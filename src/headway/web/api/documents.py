@@ -12,9 +12,9 @@ from fastapi.responses import Response
 
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.schemas.documents import ImportOut
-from headway.services.document import WorkspaceDoc, dump_text
-from headway.services.exports import export_workspace
-from headway.services.workspace_replace import replace_workspace
+from headway.services.documents.document import WorkspaceDoc, dump_text
+from headway.services.documents.exports import export_workspace
+from headway.services.documents.workspace_replace import replace_workspace
 from headway.web.deps import ApiContext
 from headway.web.request_body import body_within
 

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from headway.reports import render, report_view
 from headway.schemas.insights import DashboardOut, LintOut, PeriodReportOut
-from headway.services.dashboard import dashboard, report_of
-from headway.services.reports import period_report
+from headway.services.reads.dashboard import dashboard, report_of
+from headway.services.reads.reports import period_report
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import FilterId, RowId
 

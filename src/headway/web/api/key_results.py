@@ -11,7 +11,8 @@ from pydantic import Strict
 from headway.domain.model import Initiative, InitiativeStatus, KeyResult, KeyResultKind
 from headway.schemas.okrs import CheckInOut, InitiativeOut, KeyResultOut
 from headway.schemas.paging import Page
-from headway.services import checkins, initiatives, key_results, queries
+from headway.services.okrs import checkins, initiatives, key_results
+from headway.services.reads import queries
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, Day, Id, Number, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

@@ -16,9 +16,10 @@ from headway.schemas.insights import ObjectiveDraftOut
 from headway.schemas.kpis import KpiOut, MeasurementBatchOut, MeasurementOut
 from headway.schemas.okrs import ObjectiveOut
 from headway.schemas.paging import Page
-from headway.services import kpis as service
-from headway.services import measurements, proposals
-from headway.services.kpis import KpiReading
+from headway.services.kpis import kpis as service
+from headway.services.kpis import measurements
+from headway.services.kpis.kpis import KpiReading
+from headway.services.okrs import proposals
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, Day, FilterId, Id, Number, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

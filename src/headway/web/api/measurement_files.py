@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from headway.connectors.sheets import sheet_from_bytes
 from headway.schemas.kpis import MeasurementImportOut
-from headway.services.measurement_import import import_measurements
+from headway.services.kpis.measurement_import import import_measurements
 from headway.web.deps import ApiContext
 from headway.web.inputs import RowId
 from headway.web.request_body import body_within

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, status
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Status
 from headway.schemas.okrs import ObjectiveOut
 from headway.schemas.paging import Page
-from headway.services import okrs, queries
+from headway.services.okrs import objectives as okrs
+from headway.services.reads import queries
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, FilterId, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

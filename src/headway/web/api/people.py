@@ -10,7 +10,7 @@ from pydantic import Field, StrictBool
 from headway.domain.model import Role
 from headway.schemas.paging import Page
 from headway.schemas.people import PersonOut
-from headway.services import people as service
+from headway.services.access import people as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

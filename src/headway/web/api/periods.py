@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from headway.domain.model import PeriodKind, PeriodState
 from headway.schemas.paging import Page
 from headway.schemas.periods import PeriodRecordOut
-from headway.services import periods as service
+from headway.services.periods import periods as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Day, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from headway.schemas.paging import Page
 from headway.schemas.people import NewTokenOut, TokenOut
-from headway.services import api_tokens as service
+from headway.services.access import api_tokens as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, RowId
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from headway.domain.model import UnitKind
 from headway.schemas.paging import Page
 from headway.schemas.people import UnitOut
-from headway.services import units as service
+from headway.services.access import units as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Id, RowId, changes_of
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from headway.domain.errors import FieldProblem, ValidationFailed
-from headway.services.sessions import change_own_password
-from headway.services.units import list_units
+from headway.services.access.sessions import change_own_password
+from headway.services.access.units import list_units
 from headway.web.ui.context import ALL_ROWS, SESSION_COOKIE, Form, Page, PageContext, refusal
 from headway.web.ui.forms import FormReader
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi import Form as FormField
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from headway.services.sessions import (
+from headway.services.access.sessions import (
     SESSION_LIFETIME,
     SignInRefused,
     TooManyAttempts,

@@ -27,10 +27,10 @@ from headway.domain.errors import (
 from headway.domain.model import Period
 from headway.domain.periods import period_to_show
 from headway.reports.formatting import FILTERS, status_label
-from headway.services.dashboard import report_of
-from headway.services.periods import list_periods
-from headway.services.reports import PeriodReport
-from headway.services.sessions import caller_for_session
+from headway.services.access.sessions import caller_for_session
+from headway.services.periods.periods import list_periods
+from headway.services.reads.dashboard import report_of
+from headway.services.reads.reports import PeriodReport
 from headway.web.deps import Api, new_uow
 
 SESSION_COOKIE = "headway_session"

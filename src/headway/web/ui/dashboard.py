@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from headway.domain.errors import NotFound
 from headway.domain.model import Health
-from headway.services.dashboard import dashboard
+from headway.services.reads.dashboard import dashboard
 from headway.web.inputs import MAX_ID
 from headway.web.ui.context import PageContext, in_calendar_order
 

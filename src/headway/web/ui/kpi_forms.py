@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from headway.domain.errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
 from headway.domain.model import Aggregation, Cadence, Direction, Kpi
-from headway.services.kpis import create_kpi, delete_kpi, update_kpi
+from headway.services.kpis.kpis import create_kpi, delete_kpi, update_kpi
 from headway.web.inputs import RowId
 from headway.web.ui.context import Form, Page, PageContext, refusal, typed_values
 from headway.web.ui.forms import FormReader

@@ -15,11 +15,11 @@ from headway.domain.model import Aggregation, Cadence, Direction, Health
 from headway.domain.units import depth_first
 from headway.domain.validation.limits import MAX_CATEGORY
 from headway.reports.formatting import target_text
-from headway.services.kpi_view import KpiView, kpi_view
-from headway.services.kpis import list_kpis, store_proposal
-from headway.services.measurements import record_measurement
-from headway.services.people import list_people
-from headway.services.units import list_units
+from headway.services.access.people import list_people
+from headway.services.access.units import list_units
+from headway.services.kpis.kpis import list_kpis, store_proposal
+from headway.services.kpis.measurements import record_measurement
+from headway.services.reads.kpi_view import KpiView, kpi_view
 from headway.web.inputs import RowId
 from headway.web.ui.charts import kpi_chart, sparkline
 from headway.web.ui.context import (

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from headway.connectors.sheets import sheet_from_bytes
 from headway.domain.errors import FieldProblem, ValidationFailed
-from headway.services.measurement_import import KpiImported, import_measurements
+from headway.services.kpis.measurement_import import KpiImported, import_measurements
 from headway.web.inputs import RowId
 from headway.web.ui.context import Form, PageContext
 from headway.web.ui.kpis import render_kpi, render_kpi_list, view_of

@@ -16,12 +16,12 @@ from headway.domain.errors import (
 )
 from headway.domain.model import KeyResult, KeyResultKind, Objective, ObjectiveState, ObjectiveType
 from headway.domain.units import depth_first
-from headway.services.key_results import (
+from headway.services.okrs.key_results import (
     create_key_result,
     delete_key_result,
     update_key_result,
 )
-from headway.services.okrs import create_objective, delete_objective, update_objective
+from headway.services.okrs.objectives import create_objective, delete_objective, update_objective
 from headway.web.inputs import MAX_ID, RowId
 from headway.web.ui.context import (
     Form,

@@ -14,9 +14,9 @@ from headway.domain.model import (
     InitiativeStatus,
     KeyResultKind,
 )
-from headway.services.checkins import record_check_in
-from headway.services.initiatives import create_initiative, update_initiative
-from headway.services.objective_view import ObjectiveView, objective_view, rights_on
+from headway.services.okrs.checkins import record_check_in
+from headway.services.okrs.initiatives import create_initiative, update_initiative
+from headway.services.reads.objective_view import ObjectiveView, objective_view, rights_on
 from headway.web.inputs import RowId
 from headway.web.ui.charts import check_in_series, key_result_chart
 from headway.web.ui.context import Form, Page, PageContext, field_errors, typed_values

@@ -11,8 +11,8 @@ from headway.domain import permissions
 from headway.domain.errors import Conflict, ValidationFailed
 from headway.domain.model import Role
 from headway.domain.units import depth_first
-from headway.services.people import create_person, list_people, update_person
-from headway.services.units import list_units
+from headway.services.access.people import create_person, list_people, update_person
+from headway.services.access.units import list_units
 from headway.web.inputs import RowId
 from headway.web.ui.context import ALL_ROWS, Form, Page, PageContext, refusal, typed_values
 from headway.web.ui.forms import FormReader

@@ -12,7 +12,7 @@ from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import PeriodKind, PeriodState
 from headway.domain.scoring import GREEN_FROM, YELLOW_FROM
 from headway.reports import ReportFormat, render, report_view
-from headway.services.periods import (
+from headway.services.periods.periods import (
     RETRO_FIELDS,
     close_period,
     create_period,

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import UnitKind
 from headway.domain.units import depth_first
-from headway.services.people import list_people
-from headway.services.units import create_unit, delete_unit, list_units, update_unit
+from headway.services.access.people import list_people
+from headway.services.access.units import create_unit, delete_unit, list_units, update_unit
 from headway.web.inputs import MAX_ID, RowId
 from headway.web.ui.context import (
     ALL_ROWS,

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from headway.domain.errors import ValidationFailed
-from headway.services.api_tokens import create_own_token, list_own_tokens, revoke_token
+from headway.services.access.api_tokens import create_own_token, list_own_tokens, revoke_token
 from headway.web.inputs import RowId
 from headway.web.ui.context import ALL_ROWS, Form, Page, PageContext, refusal, typed_values
 from headway.web.ui.forms import FormReader

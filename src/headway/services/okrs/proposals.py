@@ -26,7 +26,7 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.periods import current_period, today_in
-from headway.services.actors import Caller, insert_audited, require
+from headway.services.access.actors import Caller, insert_audited, require
 from headway.store import kpis as kpi_store
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store

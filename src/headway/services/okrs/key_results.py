@@ -9,14 +9,14 @@ from typing import Any
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
-from headway.services.actors import Caller, audit, insert_audited, require, update_audited
-from headway.services.okrs import (
+from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
+from headway.services.okrs.objectives import (
     not_null,
     removed_rows,
     unknown_references,
     writable_objective,
 )
-from headway.services.period_state import open_period
+from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store.cascade import delete_with_dependants
 from headway.store.uow import Connection, UnitOfWork

@@ -14,10 +14,10 @@ from datetime import datetime
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
 from headway.domain.model import Role, Workspace
-from headway.services.actors import Caller, admins_only, audit, require
-from headway.services.document import WorkspaceDoc, parse_document, unknown_fields
-from headway.services.document_rows import write_contents
-from headway.services.imports import ImportResult, check_document, document_today
+from headway.services.access.actors import Caller, admins_only, audit, require
+from headway.services.documents.document import WorkspaceDoc, parse_document, unknown_fields
+from headway.services.documents.document_rows import write_contents
+from headway.services.documents.imports import ImportResult, check_document, document_today
 from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from headway.domain.errors import NotFound
 from headway.domain.model import Workspace
-from headway.services.actors import Caller
-from headway.services.people import hash_token
+from headway.services.access.actors import Caller
+from headway.services.access.people import hash_token
 from headway.store import people as people_store
 from headway.store import tokens as token_store
 from headway.store import workspaces as workspace_store

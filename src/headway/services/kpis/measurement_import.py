@@ -18,8 +18,8 @@ from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Workspace
 from headway.domain.periods import today_in
 from headway.domain.typed_text import parse_day, parse_number
-from headway.services.actors import Caller
-from headway.services.measurements import (
+from headway.services.access.actors import Caller
+from headway.services.kpis.measurements import (
     MeasurementInput,
     measurement_problems,
     require_recording,

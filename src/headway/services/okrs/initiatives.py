@@ -9,16 +9,16 @@ from typing import Any
 from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Initiative, InitiativeStatus, KeyResult, Objective, Workspace
-from headway.services.actors import (
+from headway.services.access.actors import (
     Caller,
     delete_audited,
     insert_audited,
     require,
     update_audited,
 )
-from headway.services.key_results import writable_key_result
-from headway.services.okrs import not_null, unknown_references
-from headway.services.period_state import open_period
+from headway.services.okrs.key_results import writable_key_result
+from headway.services.okrs.objectives import not_null, unknown_references
+from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store.uow import Connection, UnitOfWork
 

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Person, Role, Workspace
-from headway.services.actors import Caller, admins_only, audit, require
+from headway.services.access.actors import Caller, admins_only, audit, require
 from headway.store import people as people_store
 from headway.store import tokens as token_store
 from headway.store import units as unit_store

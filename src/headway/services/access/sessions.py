@@ -18,8 +18,8 @@ from headway.domain import validation
 from headway.domain.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Workspace
 from headway.domain.validation.limits import CLIENT_WIDTH, EMAIL_WIDTH, MAX_PASSWORD
-from headway.services.actors import Caller, audit
-from headway.services.people import hash_password, hash_token
+from headway.services.access.actors import Caller, audit
+from headway.services.access.people import hash_password, hash_token
 from headway.store import people as people_store
 from headway.store import sessions as session_store
 from headway.store import workspaces as workspace_store

@@ -24,7 +24,7 @@ from headway.domain.model import (
 from headway.domain.periods import today_in
 from headway.domain.scoring import check_in_order, objective_score
 from headway.domain.units import depth_first
-from headway.services.reports import PeriodReport, period_report
+from headway.services.reads.reports import PeriodReport, period_report
 from headway.store.uow import UnitOfWork
 
 RECENT_CHECK_INS = 10

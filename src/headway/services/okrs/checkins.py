@@ -9,7 +9,7 @@ from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import CheckIn, PeriodState, Workspace
 from headway.domain.periods import today_in
-from headway.services.actors import Caller, insert_audited, require
+from headway.services.access.actors import Caller, insert_audited, require
 from headway.store import okrs as okr_store
 from headway.store.uow import UnitOfWork
 

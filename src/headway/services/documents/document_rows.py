@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from headway.domain import validation
-from headway.services.document import WorkspaceDoc
+from headway.services.documents.document import WorkspaceDoc
 from headway.store.documents import DocumentRows
 from headway.store.uow import Connection
 

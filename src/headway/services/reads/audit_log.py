@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from headway.domain.model import AuditEvent, Workspace
-from headway.services.actors import Caller, admins_only, require
+from headway.services.access.actors import Caller, admins_only, require
 from headway.store import audit as audit_store
 from headway.store.uow import UnitOfWork
 

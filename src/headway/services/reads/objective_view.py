@@ -23,7 +23,7 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.scoring import check_in_order
-from headway.services.reports import PeriodReport, period_report
+from headway.services.reads.reports import PeriodReport, period_report
 from headway.store import okrs as okr_store
 from headway.store.uow import UnitOfWork
 

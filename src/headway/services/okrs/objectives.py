@@ -9,8 +9,8 @@ from typing import Any
 from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
-from headway.services.actors import Caller, audit, insert_audited, require, update_audited
-from headway.services.period_state import open_period
+from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
+from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store import rows
 from headway.store.cascade import delete_with_dependants

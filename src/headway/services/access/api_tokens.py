@@ -12,8 +12,8 @@ from datetime import datetime
 from headway.domain import permissions
 from headway.domain.errors import PermissionDenied
 from headway.domain.model import Person, TokenInfo, Workspace
-from headway.services.actors import Caller, audit, require
-from headway.services.people import create_token
+from headway.services.access.actors import Caller, audit, require
+from headway.services.access.people import create_token
 from headway.store import tokens as token_store
 from headway.store.uow import UnitOfWork
 

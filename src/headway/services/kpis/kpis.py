@@ -23,15 +23,15 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.periods import today_in
-from headway.services.actors import (
+from headway.services.access.actors import (
     Caller,
     delete_audited,
     insert_audited,
     require,
     update_audited,
 )
-from headway.services.measurements import record_measurement
-from headway.services.proposals import propose_okr_from_kpi, store_proposal
+from headway.services.kpis.measurements import record_measurement
+from headway.services.okrs.proposals import propose_okr_from_kpi, store_proposal
 from headway.store import kpis as kpi_store
 from headway.store import people as people_store
 from headway.store import units as unit_store

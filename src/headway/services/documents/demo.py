@@ -16,10 +16,10 @@ from headway.domain.periods import (
     fiscal_year_bounds,
     quarter_name,
 )
-from headway.services.actors import Caller
-from headway.services.imports import ImportResult, import_workspace
-from headway.services.kpis import propose_okr_from_kpi, store_proposal
-from headway.services.people import hash_password
+from headway.services.access.actors import Caller
+from headway.services.access.people import hash_password
+from headway.services.documents.imports import ImportResult, import_workspace
+from headway.services.kpis.kpis import propose_okr_from_kpi, store_proposal
 from headway.store import kpis as kpi_store
 from headway.store import people as people_store
 from headway.store import workspaces as workspace_store

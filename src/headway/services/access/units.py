@@ -9,7 +9,7 @@ from typing import Any
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Unit, UnitKind, Workspace
-from headway.services.actors import (
+from headway.services.access.actors import (
     Caller,
     admins_only,
     delete_audited,

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from headway.domain import validation
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, ObjectiveType
-from headway.services.document import (
+from headway.services.documents.document import (
     KeyResultDoc,
     WorkspaceDoc,
     parse_document,
     unknown_fields,
 )
-from headway.services.document_rows import write_contents
+from headway.services.documents.document_rows import write_contents
 from headway.store import workspaces as workspace_store
 from headway.store.audit import add_audit_event
 from headway.store.uow import Connection, UnitOfWork

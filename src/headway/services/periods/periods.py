@@ -23,7 +23,7 @@ from headway.domain.model import (
 )
 from headway.domain.periods import today_in
 from headway.domain.scoring import fell_short_of_type, grade_band
-from headway.services.actors import Caller, admins_only, audit, insert_audited, require
+from headway.services.access.actors import Caller, admins_only, audit, insert_audited, require
 from headway.store import grades as grade_store
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store

@@ -10,7 +10,7 @@ from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Measurement, Workspace
 from headway.domain.periods import today_in
-from headway.services.actors import Caller, audit, insert_audited, require
+from headway.services.access.actors import Caller, audit, insert_audited, require
 from headway.store import kpis as kpi_store
 from headway.store.uow import Connection, UnitOfWork
 

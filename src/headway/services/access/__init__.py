@@ -1,0 +1,1 @@
+"""People and access: who acts, people, units, sign-in sessions and tokens."""

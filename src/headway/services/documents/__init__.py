@@ -1,0 +1,1 @@
+"""Workspace documents: import, export, replace, backups and the demo company."""

@@ -1,0 +1,1 @@
+"""KPIs and their measurements, typed in, pushed or imported from spreadsheets."""

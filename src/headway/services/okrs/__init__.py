@@ -1,0 +1,1 @@
+"""Objectives, key results, check-ins, initiatives and the KPI -> OKR proposal."""

@@ -1,0 +1,1 @@
+"""Periods: opening, closing and the grades a close writes."""

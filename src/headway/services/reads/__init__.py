@@ -1,0 +1,1 @@
+"""Read models: the period report, dashboard, pages' figures, lists and the audit log."""
