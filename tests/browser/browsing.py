@@ -1,4 +1,4 @@
-"""What the browser tests share besides fixtures: the demo site they run on, signing in."""
+"""What the browser tests share besides fixtures: the demo site, signing in, finding rows."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page
 
 DEMO_PASSWORD = "headway-demo"  # noqa: S105 - the demo company's published password
+CEO = "ceo@northwind.example"  # the demo company's admin
 
 
 @dataclass
@@ -29,3 +30,8 @@ def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def row_id(demo: DemoSite, sql: str, **params: object) -> int:
+    """The id of the one row `sql` finds in the demo database."""
+    return int(str(demo.scalar(sql, **params)))

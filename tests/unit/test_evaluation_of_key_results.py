@@ -1,0 +1,147 @@
+"""evaluate(): the figures of key results, from check-ins and from the KPIs they follow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from evaluation_rows import AS_OF, WEEKLY_MEAN
+from evaluation_rows import check_in as _check_in
+from evaluation_rows import data as _data
+from evaluation_rows import measure as _measure
+from evaluation_rows import metric as _metric
+from evaluation_rows import milestone as _milestone
+from evaluation_rows import objective as _objective
+
+from headway.domain.evaluation import evaluate
+from headway.domain.model import Period, PeriodKind, PeriodState, Status
+
+# --- key results from check-ins --------------------------------------------------------------
+
+
+def test_metric_takes_its_latest_check_in_up_to_as_of() -> None:
+    check_ins = [
+        _check_in(1, 10, date(2026, 11, 10), 50, confidence=8),
+        _check_in(2, 10, date(2026, 10, 20), 20, confidence=2),  # earlier date, listed later
+        _check_in(3, 10, date(2026, 11, 16), 90, confidence=9),  # after as_of
+    ]
+    figures = evaluate(_data([_objective(1)], [_metric(10, 1)], check_ins), AS_OF)
+    kr = figures.key_results[10]
+    assert (kr.current_value, kr.progress, kr.score) == (50, 0.5, 0.5)
+    assert (kr.expected, kr.status) == (0.5, Status.ON_TRACK)
+    assert (kr.confidence, kr.last_update) == (8, date(2026, 11, 10))
+    assert figures.as_of == AS_OF
+
+
+def test_metric_without_a_check_in_stands_at_its_start() -> None:
+    kr = evaluate(_data([_objective(1)], [_metric(10, 1, start=8, target=12)]), AS_OF)
+    got = kr.key_results[10]
+    assert (got.current_value, got.progress, got.score, got.status) == (
+        8,
+        0.0,
+        0.0,
+        Status.OFF_TRACK,
+    )
+    assert (got.confidence, got.last_update) == (None, None)
+
+
+def test_low_confidence_of_the_latest_check_in_makes_on_track_at_risk() -> None:
+    check_ins = [_check_in(1, 10, date(2026, 11, 14), 70, confidence=3)]
+    got = evaluate(_data([_objective(1)], [_metric(10, 1)], check_ins), AS_OF).key_results[10]
+    assert got.status is Status.AT_RISK
+
+
+def test_the_latest_check_in_across_an_objectives_key_results_sets_its_confidence() -> None:
+    # Both key results and so the objective are at 0.7 against 0.5 expected: on track by pace.
+    krs = [_metric(10, 1), _metric(11, 1)]
+    confident = _check_in(1, 10, date(2026, 11, 10), 70, confidence=8)
+    doubtful = _check_in(2, 11, date(2026, 11, 14), 70, confidence=3)
+    figures = evaluate(_data([_objective(1)], krs, [confident, doubtful]), AS_OF)
+    assert figures.objectives[1].status is Status.AT_RISK
+    later = _check_in(3, 10, date(2026, 11, 15), 70, confidence=8)
+    figures = evaluate(_data([_objective(1)], krs, [confident, doubtful, later]), AS_OF)
+    assert figures.objectives[1].status is Status.ON_TRACK
+
+
+def test_progress_beyond_the_range_is_kept_but_the_score_is_clamped() -> None:
+    check_ins = [_check_in(1, 10, AS_OF, 125), _check_in(2, 11, AS_OF, -30)]
+    figures = evaluate(_data([_objective(1)], [_metric(10, 1), _metric(11, 1)], check_ins), AS_OF)
+    assert (figures.key_results[10].progress, figures.key_results[10].score) == (1.25, 1.0)
+    assert figures.key_results[10].status is Status.ACHIEVED
+    assert (figures.key_results[11].progress, figures.key_results[11].score) == (-0.3, 0.0)
+
+
+def test_milestone_done_and_undone() -> None:
+    check_ins = [
+        _check_in(1, 10, date(2026, 11, 1), 1),
+        _check_in(2, 11, date(2026, 11, 1), 1),
+        _check_in(3, 11, date(2026, 11, 2), 0),
+    ]
+    figures = evaluate(
+        _data(
+            [_objective(1)], [_milestone(10, 1), _milestone(11, 1), _milestone(12, 1)], check_ins
+        ),
+        AS_OF,
+    )
+    assert (figures.key_results[10].score, figures.key_results[10].status) == (1.0, Status.ACHIEVED)
+    assert (figures.key_results[11].current_value, figures.key_results[11].score) == (0, 0.0)
+    assert (figures.key_results[12].current_value, figures.key_results[12].score) == (None, 0.0)
+
+
+# --- key results linked to a KPI -------------------------------------------------------------
+
+
+def test_linked_key_result_takes_the_latest_kpi_bucket_inside_its_period() -> None:
+    # The ISO week of 2026-09-28 straddles the period start: only 10-01's value is inside.
+    measurements = [
+        _measure(1, date(2026, 9, 28), 100),
+        _measure(2, date(2026, 10, 1), 40),
+        _measure(3, date(2026, 11, 16), 25),  # after as_of
+    ]
+    check_ins = [_check_in(1, 10, AS_OF, 25, confidence=1)]  # a linked KR ignores check-ins
+    kr = _metric(10, 1, start=45, target=25, kpi_id=WEEKLY_MEAN.id)
+    figures = evaluate(_data([_objective(1)], [kr], check_ins, [WEEKLY_MEAN], measurements), AS_OF)
+    got = figures.key_results[10]
+    assert (got.current_value, got.score) == (40, 0.25)
+    assert (got.confidence, got.last_update) == (None, date(2026, 10, 1))
+    # the KPI itself sees the whole week, both sides of the period start
+    assert figures.kpis[WEEKLY_MEAN.id].series == [(date(2026, 9, 28), 70)]
+
+
+def test_linked_key_result_aggregates_the_latest_bucket() -> None:
+    measurements = [
+        _measure(1, date(2026, 11, 2), 40),
+        _measure(2, date(2026, 11, 9), 36),
+        _measure(3, date(2026, 11, 10), 34),
+    ]
+    kr = _metric(10, 1, start=45, target=25, kpi_id=WEEKLY_MEAN.id)
+    figures = evaluate(_data([_objective(1)], [kr], [], [WEEKLY_MEAN], measurements), AS_OF)
+    assert figures.key_results[10].current_value == 35
+    assert figures.key_results[10].last_update == date(2026, 11, 10)
+
+
+def test_linked_key_result_without_measurements_in_its_period_stands_at_start() -> None:
+    before = [_measure(1, date(2026, 9, 1), 10)]
+    kr = _metric(10, 1, start=45, target=25, kpi_id=WEEKLY_MEAN.id)
+    got = evaluate(_data([_objective(1)], [kr], [], [WEEKLY_MEAN], before), AS_OF).key_results[10]
+    assert (got.current_value, got.score, got.last_update) == (45, 0.0, None)
+
+
+def test_linked_key_result_ignores_measurements_after_its_period_ends() -> None:
+    september = Period(
+        id=3,
+        name="Sep",
+        kind=PeriodKind.CUSTOM,
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 9, 30),
+        state=PeriodState.ACTIVE,
+    )
+    data = _data(
+        [_objective(1, period_id=3)],
+        [_metric(10, 1, start=45, target=25, kpi_id=WEEKLY_MEAN.id)],
+        [],
+        [WEEKLY_MEAN],
+        [_measure(1, date(2026, 9, 15), 35), _measure(2, date(2026, 10, 1), 25)],
+    )
+    data.periods[3] = september
+    got = evaluate(data, AS_OF).key_results[10]
+    assert (got.current_value, got.expected) == (35, 1.0)
