@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from headway.domain import permissions, validation
+from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Initiative, InitiativeStatus, KeyResult, Objective, Workspace
 from headway.services.access.actors import (
@@ -17,7 +18,7 @@ from headway.services.access.actors import (
     update_audited,
 )
 from headway.services.okrs.key_results import writable_key_result
-from headway.services.okrs.objectives import not_null, unknown_references
+from headway.services.okrs.objectives import unknown_references
 from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store.uow import Connection, UnitOfWork
@@ -154,15 +155,13 @@ def update_initiative(
         problems = not_null(changes, "title", "status")
         if problems:
             raise ValidationFailed(problems)
-        for field, value in changes.items():
-            if field == "title":
-                initiative.title = str(value).strip()
-            elif field == "status":
-                initiative.status = InitiativeStatus(value)
-            elif field == "link":
-                initiative.link = value or ""
-            else:
-                setattr(initiative, field, value)
+        apply_changes(
+            initiative,
+            changes,
+            trimmed={"title"},
+            text={"link"},
+            enums={"status": InitiativeStatus},
+        )
         problems = _check_initiative(conn, workspace, initiative)
         if problems:
             raise ValidationFailed(problems)

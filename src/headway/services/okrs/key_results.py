@@ -7,15 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from headway.domain import permissions, validation
+from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
 from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
-from headway.services.okrs.objectives import (
-    not_null,
-    removed_rows,
-    unknown_references,
-    writable_objective,
-)
+from headway.services.okrs.objectives import removed_rows, unknown_references, writable_objective
 from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store.cascade import delete_with_dependants
@@ -140,18 +136,11 @@ def create_key_result(
 def _apply(kr: KeyResult, changes: Mapping[str, Any]) -> list[FieldProblem]:
     """Write a PATCH's changes into `kr`; problems with nulls that cannot be."""
     problems = not_null(changes, "title", "kind", "objective_id")
-    if problems:
-        return problems
-    for field, value in changes.items():
-        if field == "title":
-            kr.title = str(value).strip()
-        elif field == "kind":
-            kr.kind = KeyResultKind(value)
-        elif field == "unit_label":
-            kr.unit_label = value or ""
-        else:
-            setattr(kr, field, value)
-    return []
+    if not problems:
+        apply_changes(
+            kr, changes, trimmed={"title"}, text={"unit_label"}, enums={"kind": KeyResultKind}
+        )
+    return problems
 
 
 def _move_to(conn: Connection, workspace: Workspace, kr: KeyResult, caller: Caller) -> Objective:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from headway.domain import permissions, validation
+from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
 from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
@@ -39,13 +40,6 @@ def unknown_references(
         if row_id is not None and not rows.row_exists(conn, table, workspace_id, row_id):
             problems.append(FieldProblem(field, f"no {what} with id {row_id} in this workspace"))
     return problems
-
-
-def not_null(changes: Mapping[str, Any], *fields: str) -> list[FieldProblem]:
-    """A problem for each of `fields` that a PATCH set to null although it cannot be empty."""
-    return [
-        FieldProblem(f, "must not be null") for f in fields if f in changes and changes[f] is None
-    ]
 
 
 def objective_values(objective: Objective) -> dict[str, Any]:
@@ -161,20 +155,15 @@ def create_objective(
 def _apply(objective: Objective, changes: Mapping[str, Any]) -> list[FieldProblem]:
     """Write a PATCH's changes into `objective`; problems with nulls that cannot be."""
     problems = not_null(changes, "title", "period_id", "type", "state")
-    if problems:
-        return problems
-    for field, value in changes.items():
-        if field == "title":
-            objective.title = str(value).strip()
-        elif field == "description":
-            objective.description = value or ""
-        elif field == "type":
-            objective.type = ObjectiveType(value)
-        elif field == "state":
-            objective.state = ObjectiveState(value)
-        else:
-            setattr(objective, field, value)
-    return []
+    if not problems:
+        apply_changes(
+            objective,
+            changes,
+            trimmed={"title"},
+            text={"description"},
+            enums={"type": ObjectiveType, "state": ObjectiveState},
+        )
+    return problems
 
 
 def update_objective(
