@@ -14,12 +14,10 @@ from headway.services.access.actors import (
     Caller,
     delete_audited,
     insert_audited,
-    require,
     update_audited,
 )
 from headway.services.okrs.key_results import writable_key_result
-from headway.services.okrs.objectives import unknown_references
-from headway.services.periods.period_state import open_period
+from headway.services.okrs.objectives import require_open, unknown_references
 from headway.store import okrs as okr_store
 from headway.store.uow import Connection, UnitOfWork
 
@@ -70,16 +68,17 @@ def _writable_initiative(
     """The initiative, if the caller may `what` (write it) and its period is open for `doing`."""
     initiative = okr_store.get_initiative(conn, workspace.id, initiative_id)
     kr, objective = _owners_of(conn, workspace, initiative)
-    require(
-        caller,
+    require_open(
         conn,
         workspace,
-        what,
+        caller,
+        objective,
         lambda actor, tree: permissions.can_write_initiative(
             actor, initiative, kr, objective, tree
         ),
+        what=what,
+        doing=doing,
     )
-    open_period(conn, workspace.id, objective.period_id, doing)
     return initiative
 
 

@@ -10,9 +10,13 @@ from headway.domain import permissions, validation
 from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
-from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
-from headway.services.okrs.objectives import removed_rows, unknown_references, writable_objective
-from headway.services.periods.period_state import open_period
+from headway.services.access.actors import Caller, audit, insert_audited, update_audited
+from headway.services.okrs.objectives import (
+    removed_rows,
+    require_open,
+    unknown_references,
+    writable_objective,
+)
 from headway.store import okrs as okr_store
 from headway.store.cascade import delete_with_dependants
 from headway.store.uow import Connection, UnitOfWork
@@ -46,14 +50,15 @@ def writable_key_result(
     the objective's period is open for `doing`."""
     kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
     objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
-    require(
-        caller,
+    require_open(
         conn,
         workspace,
-        what,
+        caller,
+        objective,
         lambda actor, tree: permissions.can_write_key_result(actor, kr, objective, tree),
+        what=what,
+        doing=doing,
     )
-    open_period(conn, workspace.id, objective.period_id, doing)
     return kr, objective
 
 

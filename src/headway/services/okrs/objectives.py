@@ -10,7 +10,14 @@ from headway.domain import permissions, validation
 from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
-from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
+from headway.services.access.actors import (
+    Caller,
+    Rule,
+    audit,
+    insert_audited,
+    require,
+    update_audited,
+)
 from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store import rows
@@ -68,15 +75,32 @@ def writable_objective(
 ) -> Objective:
     """The objective, if the caller may `what` (write it) and its period is open for `doing`."""
     objective = okr_store.get_objective(conn, workspace.id, objective_id)
-    require(
-        caller,
+    require_open(
         conn,
         workspace,
-        what,
+        caller,
+        objective,
         lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+        what=what,
+        doing=doing,
     )
-    open_period(conn, workspace.id, objective.period_id, doing)
     return objective
+
+
+def require_open(
+    conn: Connection,
+    workspace: Workspace,
+    caller: Caller,
+    objective: Objective,
+    rule: Rule,
+    *,
+    what: str,
+    doing: str,
+) -> None:
+    """Raise unless `rule` lets the caller `what` and `objective`'s period is open for `doing`:
+    what writing an objective or anything of it asks, permission first."""
+    require(caller, conn, workspace, what, rule)
+    open_period(conn, workspace.id, objective.period_id, doing)
 
 
 def _check_objective(
