@@ -8,17 +8,17 @@ from typing import Any
 
 from headway.domain import permissions, validation
 from headway.domain.changes import apply_changes, not_null
-from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
-from headway.services.access.actors import Caller, audit, insert_audited, update_audited
+from headway.services.access.actors import Caller, insert_audited, update_audited
 from headway.services.okrs.objectives import (
-    removed_rows,
+    delete_okr_audited,
+    refuse_while_linked,
     require_open,
     unknown_references,
     writable_objective,
 )
 from headway.store import okrs as okr_store
-from headway.store.cascade import delete_with_dependants
 from headway.store.uow import Connection, UnitOfWork
 
 
@@ -250,12 +250,6 @@ def delete_key_result(
             doing="deleting its key results",
         )
         below = okr_store.objectives_linked_to(conn, key_result_ids=[kr.id])
-        if below:
-            names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
-            raise Conflict(
-                f"key result {kr.id} still has objectives aligned under it: {names}; "
-                "move or delete them first"
-            )
-        removed = delete_with_dependants(conn, "key_result", [kr.id])
-        before = key_result_values(kr) | removed_rows(removed)
-        audit(conn, caller, workspace, "delete", "key_result", kr.id, now, before=before)
+        refuse_while_linked(f"key result {kr.id}", "aligned under it", below)
+        before = key_result_values(kr)
+        delete_okr_audited(conn, caller, workspace, "key_result", kr.id, now, before=before)

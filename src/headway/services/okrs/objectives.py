@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -276,21 +276,36 @@ def delete_objective(
         below = okr_store.objectives_linked_to(
             conn, objective_id=objective.id, key_result_ids=kr_ids
         )
-        if below:
-            names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
-            raise Conflict(
-                f"objective {objective.id} still has objectives aligned under it or carried "
-                f"over from it: {names}; move or delete them first"
-            )
-        removed = delete_with_dependants(conn, "objective", [objective.id])
-        before = objective_values(objective) | {"key_result_ids": kr_ids, **removed_rows(removed)}
-        audit(conn, caller, workspace, "delete", "objective", objective.id, now, before=before)
+        refuse_while_linked(
+            f"objective {objective.id}", "aligned under it or carried over from it", below
+        )
+        before = objective_values(objective) | {"key_result_ids": kr_ids}
+        delete_okr_audited(conn, caller, workspace, "objective", objective.id, now, before=before)
 
 
-def removed_rows(counts: Mapping[str, int]) -> dict[str, int]:
-    """What the audit log of a deleted objective or key result counts as removed with it."""
-    return {
-        "check_ins": counts.get("check_in", 0),
-        "initiatives": counts.get("initiative", 0),
-        "grades": counts.get("grade", 0),
+def refuse_while_linked(subject: str, how: str, below: Sequence[tuple[int, str]]) -> None:
+    """A conflict naming the objectives (id, title) still linked to what is being deleted."""
+    if below:
+        names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
+        raise Conflict(f"{subject} still has objectives {how}: {names}; move or delete them first")
+
+
+def delete_okr_audited(
+    conn: Connection,
+    caller: Caller,
+    workspace: Workspace,
+    table: str,
+    row_id: int,
+    now: datetime,
+    *,
+    before: Mapping[str, Any],
+) -> None:
+    """Delete an objective or key result with its check-ins, initiatives and grades, and
+    record what it held and how many of those went with it."""
+    removed = delete_with_dependants(conn, table, [row_id])
+    counts = {
+        "check_ins": removed.get("check_in", 0),
+        "initiatives": removed.get("initiative", 0),
+        "grades": removed.get("grade", 0),
     }
+    audit(conn, caller, workspace, "delete", table, row_id, now, before={**before, **counts})
