@@ -9,26 +9,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from headway.services.kpis.kpis import KPI_FIELDS as WRITABLE_KPI_FIELDS
 from headway.store import tables as t
 
 AS_OF = "2026-11-15"
-KPI_FIELDS = {
-    "id",
-    "name",
-    "description",
-    "owner_unit_id",
-    "owner_id",
-    "category",
-    "unit_label",
-    "direction",
-    "target",
-    "target_low",
-    "target_high",
-    "warning",
-    "cadence",
-    "aggregation",
-    "source",
-}
+# What a KPI reads as: its id and every field a client writes.
+KPI_FIELDS = {"id", *WRITABLE_KPI_FIELDS}
 _names = itertools.count()
 
 

@@ -189,6 +189,15 @@ class AuditEvent:
     after: dict[str, Any] | None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditFilter:
+    """Which audit events a reader asks for: each field narrows only when not None."""
+
+    subject_type: str | None = None
+    subject_id: int | None = None
+    actor_id: int | None = None
+
+
 @dataclass(slots=True, kw_only=True)
 class Period:
     id: int

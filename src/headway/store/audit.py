@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from headway.domain.model import AuditEvent
+from headway.domain.model import AuditEvent, AuditFilter
 from headway.store import tables as t
 from headway.store.mappers import to_audit_event
 
@@ -48,22 +48,20 @@ def audit_events_before(
     *,
     before_id: int | None,
     limit: int,
-    subject_type: str | None = None,
-    subject_id: int | None = None,
-    actor_id: int | None = None,
+    only: AuditFilter,
 ) -> list[AuditEvent]:
     """Up to `limit` + 1 events of the workspace with ids below `before_id`, newest first,
-    of the subject and actor given (each filter only when not None)."""
+    of the subject and actor `only` names."""
     e = t.audit_event.c
     q = sa.select(t.audit_event).where(e.workspace_id == workspace_id)
     if before_id is not None:
         q = q.where(e.id < before_id)
-    if subject_type is not None:
-        q = q.where(e.subject_type == subject_type)
-    if subject_id is not None:
-        q = q.where(e.subject_id == subject_id)
-    if actor_id is not None:
-        q = q.where(e.actor_id == actor_id)
+    if only.subject_type is not None:
+        q = q.where(e.subject_type == only.subject_type)
+    if only.subject_id is not None:
+        q = q.where(e.subject_id == only.subject_id)
+    if only.actor_id is not None:
+        q = q.where(e.actor_id == only.actor_id)
     rows = conn.execute(q.order_by(e.id.desc()).limit(limit + 1))
     return [to_audit_event(r) for r in rows]
 

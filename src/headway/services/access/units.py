@@ -36,6 +36,13 @@ def _unit(conn: Connection, workspace: Workspace, unit_id: int) -> Unit:
     return unit_store.get_unit(conn, workspace.id, unit_id)
 
 
+def _writable_unit(conn: Connection, workspace: Workspace, unit_id: int, caller: Caller) -> Unit:
+    """The unit, if the caller may change the unit tree (admins)."""
+    unit = _unit(conn, workspace, unit_id)
+    require(caller, conn, workspace, "change the unit tree", admins_only)
+    return unit
+
+
 def _unit_values(unit: Unit) -> dict[str, Any]:
     """A unit's writable fields, as the audit log and the API name them."""
     return {"name": unit.name, "kind": unit.kind.value, "parent_id": unit.parent_id}
@@ -89,8 +96,7 @@ def update_unit(
     with uow:
         conn = uow.conn
         units = unit_store.load_units(conn, workspace.id)
-        unit = _unit(conn, workspace, unit_id)
-        require(caller, conn, workspace, "change the unit tree", admins_only)
+        unit = _writable_unit(conn, workspace, unit_id, caller)
         before = _unit_values(unit)
         # A null name or kind would clear what every unit must have: refuse, don't print "None".
         nulls = [
@@ -134,8 +140,7 @@ def delete_unit(
     now = clock()
     with uow:
         conn = uow.conn
-        unit = _unit(conn, workspace, unit_id)
-        require(caller, conn, workspace, "change the unit tree", admins_only)
+        unit = _writable_unit(conn, workspace, unit_id, caller)
         owned = [_OWNED[kind] for kind in unit_store.unit_dependants(conn, unit.id)]
         if owned:
             raise Conflict(f"unit {unit.name!r} still has {', '.join(owned)}: move them first")

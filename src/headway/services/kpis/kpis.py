@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from headway.domain import permissions, validation
+from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.kpi import kpi_figures
 from headway.domain.model import (
@@ -237,21 +238,17 @@ def update_kpi(
         conn = uow.conn
         kpi = _writable_kpi(conn, workspace, kpi_id, caller, verb="change")
         before = _values(kpi)
-        problems: list[FieldProblem] = []
+        known = {name: value for name, value in changes.items() if name in KPI_FIELDS}
+        nulls = [name for name, value in known.items() if value is None and name in _NOT_NULL]
+        problems = not_null(known, *nulls)
         updated = replace(kpi)
-        for name, value in changes.items():
-            if name not in KPI_FIELDS:
-                continue
-            if value is None and name in _NOT_NULL:
-                problems.append(FieldProblem(name, "must not be null"))
-                continue
-            if value is None and name in _TEXT:
-                value = ""
-            if name in _ENUMS:
-                value = _ENUMS[name](value)
-            if name == "name":
-                value = str(value).strip()
-            setattr(updated, name, value)
+        apply_changes(
+            updated,
+            {name: value for name, value in known.items() if name not in nulls},
+            trimmed={"name"},
+            text=_TEXT,
+            enums=_ENUMS,
+        )
         if updated.owner_unit_id != kpi.owner_unit_id:
             require(
                 caller,

@@ -7,18 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from headway.domain import permissions, validation
+from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Initiative, InitiativeStatus, KeyResult, Objective, Workspace
 from headway.services.access.actors import (
     Caller,
     delete_audited,
     insert_audited,
-    require,
     update_audited,
 )
 from headway.services.okrs.key_results import writable_key_result
-from headway.services.okrs.objectives import not_null, unknown_references
-from headway.services.periods.period_state import open_period
+from headway.services.okrs.objectives import require_open, unknown_references
 from headway.store import okrs as okr_store
 from headway.store.uow import Connection, UnitOfWork
 
@@ -69,16 +68,17 @@ def _writable_initiative(
     """The initiative, if the caller may `what` (write it) and its period is open for `doing`."""
     initiative = okr_store.get_initiative(conn, workspace.id, initiative_id)
     kr, objective = _owners_of(conn, workspace, initiative)
-    require(
-        caller,
+    require_open(
         conn,
         workspace,
-        what,
+        caller,
+        objective,
         lambda actor, tree: permissions.can_write_initiative(
             actor, initiative, kr, objective, tree
         ),
+        what=what,
+        doing=doing,
     )
-    open_period(conn, workspace.id, objective.period_id, doing)
     return initiative
 
 
@@ -154,15 +154,13 @@ def update_initiative(
         problems = not_null(changes, "title", "status")
         if problems:
             raise ValidationFailed(problems)
-        for field, value in changes.items():
-            if field == "title":
-                initiative.title = str(value).strip()
-            elif field == "status":
-                initiative.status = InitiativeStatus(value)
-            elif field == "link":
-                initiative.link = value or ""
-            else:
-                setattr(initiative, field, value)
+        apply_changes(
+            initiative,
+            changes,
+            trimmed={"title"},
+            text={"link"},
+            enums={"status": InitiativeStatus},
+        )
         problems = _check_initiative(conn, workspace, initiative)
         if problems:
             raise ValidationFailed(problems)

@@ -7,18 +7,18 @@ from datetime import date, datetime
 from typing import Any
 
 from headway.domain import permissions, validation
-from headway.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from headway.domain.changes import apply_changes, not_null
+from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
-from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
+from headway.services.access.actors import Caller, insert_audited, update_audited
 from headway.services.okrs.objectives import (
-    not_null,
-    removed_rows,
+    delete_okr_audited,
+    refuse_while_linked,
+    require_open,
     unknown_references,
     writable_objective,
 )
-from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
-from headway.store.cascade import delete_with_dependants
 from headway.store.uow import Connection, UnitOfWork
 
 
@@ -50,14 +50,15 @@ def writable_key_result(
     the objective's period is open for `doing`."""
     kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
     objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
-    require(
-        caller,
+    require_open(
         conn,
         workspace,
-        what,
+        caller,
+        objective,
         lambda actor, tree: permissions.can_write_key_result(actor, kr, objective, tree),
+        what=what,
+        doing=doing,
     )
-    open_period(conn, workspace.id, objective.period_id, doing)
     return kr, objective
 
 
@@ -140,18 +141,11 @@ def create_key_result(
 def _apply(kr: KeyResult, changes: Mapping[str, Any]) -> list[FieldProblem]:
     """Write a PATCH's changes into `kr`; problems with nulls that cannot be."""
     problems = not_null(changes, "title", "kind", "objective_id")
-    if problems:
-        return problems
-    for field, value in changes.items():
-        if field == "title":
-            kr.title = str(value).strip()
-        elif field == "kind":
-            kr.kind = KeyResultKind(value)
-        elif field == "unit_label":
-            kr.unit_label = value or ""
-        else:
-            setattr(kr, field, value)
-    return []
+    if not problems:
+        apply_changes(
+            kr, changes, trimmed={"title"}, text={"unit_label"}, enums={"kind": KeyResultKind}
+        )
+    return problems
 
 
 def _move_to(conn: Connection, workspace: Workspace, kr: KeyResult, caller: Caller) -> Objective:
@@ -256,12 +250,6 @@ def delete_key_result(
             doing="deleting its key results",
         )
         below = okr_store.objectives_linked_to(conn, key_result_ids=[kr.id])
-        if below:
-            names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
-            raise Conflict(
-                f"key result {kr.id} still has objectives aligned under it: {names}; "
-                "move or delete them first"
-            )
-        removed = delete_with_dependants(conn, "key_result", [kr.id])
-        before = key_result_values(kr) | removed_rows(removed)
-        audit(conn, caller, workspace, "delete", "key_result", kr.id, now, before=before)
+        refuse_while_linked(f"key result {kr.id}", "aligned under it", below)
+        before = key_result_values(kr)
+        delete_okr_audited(conn, caller, workspace, "key_result", kr.id, now, before=before)

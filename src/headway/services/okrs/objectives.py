@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from headway.domain import permissions, validation
+from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
-from headway.services.access.actors import Caller, audit, insert_audited, require, update_audited
+from headway.services.access.actors import (
+    Caller,
+    Rule,
+    audit,
+    insert_audited,
+    require,
+    update_audited,
+)
 from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store import rows
@@ -41,13 +49,6 @@ def unknown_references(
     return problems
 
 
-def not_null(changes: Mapping[str, Any], *fields: str) -> list[FieldProblem]:
-    """A problem for each of `fields` that a PATCH set to null although it cannot be empty."""
-    return [
-        FieldProblem(f, "must not be null") for f in fields if f in changes and changes[f] is None
-    ]
-
-
 def objective_values(objective: Objective) -> dict[str, Any]:
     """An objective's writable fields, as the audit log and the API name them."""
     return {
@@ -74,15 +75,32 @@ def writable_objective(
 ) -> Objective:
     """The objective, if the caller may `what` (write it) and its period is open for `doing`."""
     objective = okr_store.get_objective(conn, workspace.id, objective_id)
-    require(
-        caller,
+    require_open(
         conn,
         workspace,
-        what,
+        caller,
+        objective,
         lambda actor, tree: permissions.can_write_objective(actor, objective, tree),
+        what=what,
+        doing=doing,
     )
-    open_period(conn, workspace.id, objective.period_id, doing)
     return objective
+
+
+def require_open(
+    conn: Connection,
+    workspace: Workspace,
+    caller: Caller,
+    objective: Objective,
+    rule: Rule,
+    *,
+    what: str,
+    doing: str,
+) -> None:
+    """Raise unless `rule` lets the caller `what` and `objective`'s period is open for `doing`:
+    what writing an objective or anything of it asks, permission first."""
+    require(caller, conn, workspace, what, rule)
+    open_period(conn, workspace.id, objective.period_id, doing)
 
 
 def _check_objective(
@@ -161,20 +179,15 @@ def create_objective(
 def _apply(objective: Objective, changes: Mapping[str, Any]) -> list[FieldProblem]:
     """Write a PATCH's changes into `objective`; problems with nulls that cannot be."""
     problems = not_null(changes, "title", "period_id", "type", "state")
-    if problems:
-        return problems
-    for field, value in changes.items():
-        if field == "title":
-            objective.title = str(value).strip()
-        elif field == "description":
-            objective.description = value or ""
-        elif field == "type":
-            objective.type = ObjectiveType(value)
-        elif field == "state":
-            objective.state = ObjectiveState(value)
-        else:
-            setattr(objective, field, value)
-    return []
+    if not problems:
+        apply_changes(
+            objective,
+            changes,
+            trimmed={"title"},
+            text={"description"},
+            enums={"type": ObjectiveType, "state": ObjectiveState},
+        )
+    return problems
 
 
 def update_objective(
@@ -263,21 +276,36 @@ def delete_objective(
         below = okr_store.objectives_linked_to(
             conn, objective_id=objective.id, key_result_ids=kr_ids
         )
-        if below:
-            names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
-            raise Conflict(
-                f"objective {objective.id} still has objectives aligned under it or carried "
-                f"over from it: {names}; move or delete them first"
-            )
-        removed = delete_with_dependants(conn, "objective", [objective.id])
-        before = objective_values(objective) | {"key_result_ids": kr_ids, **removed_rows(removed)}
-        audit(conn, caller, workspace, "delete", "objective", objective.id, now, before=before)
+        refuse_while_linked(
+            f"objective {objective.id}", "aligned under it or carried over from it", below
+        )
+        before = objective_values(objective) | {"key_result_ids": kr_ids}
+        delete_okr_audited(conn, caller, workspace, "objective", objective.id, now, before=before)
 
 
-def removed_rows(counts: Mapping[str, int]) -> dict[str, int]:
-    """What the audit log of a deleted objective or key result counts as removed with it."""
-    return {
-        "check_ins": counts.get("check_in", 0),
-        "initiatives": counts.get("initiative", 0),
-        "grades": counts.get("grade", 0),
+def refuse_while_linked(subject: str, how: str, below: Sequence[tuple[int, str]]) -> None:
+    """A conflict naming the objectives (id, title) still linked to what is being deleted."""
+    if below:
+        names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
+        raise Conflict(f"{subject} still has objectives {how}: {names}; move or delete them first")
+
+
+def delete_okr_audited(
+    conn: Connection,
+    caller: Caller,
+    workspace: Workspace,
+    table: str,
+    row_id: int,
+    now: datetime,
+    *,
+    before: Mapping[str, Any],
+) -> None:
+    """Delete an objective or key result with its check-ins, initiatives and grades, and
+    record what it held and how many of those went with it."""
+    removed = delete_with_dependants(conn, table, [row_id])
+    counts = {
+        "check_ins": removed.get("check_in", 0),
+        "initiatives": removed.get("initiative", 0),
+        "grades": removed.get("grade", 0),
     }
+    audit(conn, caller, workspace, "delete", table, row_id, now, before={**before, **counts})

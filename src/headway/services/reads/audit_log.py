@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headway.domain.model import AuditEvent, Workspace
+from headway.domain.model import AuditEvent, AuditFilter, Workspace
 from headway.services.access.actors import Caller, admins_only, require
 from headway.store import audit as audit_store
 from headway.store.uow import UnitOfWork
@@ -15,11 +15,10 @@ def list_audit_events(
     caller: Caller,
     before_id: int | None,
     limit: int,
-    subject_type: str | None = None,
-    subject_id: int | None = None,
-    actor_id: int | None = None,
+    only: AuditFilter,
 ) -> list[AuditEvent]:
-    """Up to `limit` + 1 events of the workspace with ids below `before_id`, newest first.
+    """Up to `limit` + 1 events of the workspace with ids below `before_id`, newest first,
+    of the subject and actor `only` names.
 
     Events are appended in time order, so the id orders them; paging by it stays stable
     while new events arrive (they sort before the first page).
@@ -28,11 +27,5 @@ def list_audit_events(
         conn = uow.conn
         require(caller, conn, workspace, "read the audit log", admins_only)
         return audit_store.audit_events_before(
-            conn,
-            workspace.id,
-            before_id=before_id,
-            limit=limit,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            actor_id=actor_id,
+            conn, workspace.id, before_id=before_id, limit=limit, only=only
         )

@@ -44,6 +44,13 @@ def _periods(conn: Connection, workspace: Workspace, period_ids: set[int]) -> li
     return [p for p in period_store.load_periods(conn, workspace.id) if p.id in period_ids]
 
 
+def _period_data(conn: Connection, workspace: Workspace, period_id: int, as_of: date) -> PeriodData:
+    """One period's rows, as an objective or key result read evaluates them."""
+    return period_store.load_periods_data(
+        conn, workspace, _periods(conn, workspace, {period_id}), as_of=as_of
+    )
+
+
 def _key_results_of(data: PeriodData) -> dict[int, list[KeyResult]]:
     by_objective: dict[int, list[KeyResult]] = {}
     for kr in data.key_results:  # loaded in each objective's order
@@ -103,9 +110,7 @@ def get_objective(
     with uow.reading():
         conn = uow.conn
         objective = okr_store.get_objective(conn, workspace.id, objective_id)
-        data = period_store.load_periods_data(
-            conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
-        )
+        data = _period_data(conn, workspace, objective.period_id, as_of)
     figures = evaluate(data, as_of, thresholds)
     return ObjectiveRead(objective, _key_results_of(data).get(objective.id, []), figures)
 
@@ -123,7 +128,5 @@ def get_key_result(
         conn = uow.conn
         kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
         objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
-        data = period_store.load_periods_data(
-            conn, workspace, _periods(conn, workspace, {objective.period_id}), as_of=as_of
-        )
+        data = _period_data(conn, workspace, objective.period_id, as_of)
     return KeyResultRead(kr, evaluate(data, as_of, thresholds))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from headway.domain.model import AuditFilter
 from headway.schemas.audit import AuditEventOut
 from headway.schemas.paging import Page
 from headway.services.reads import audit_log as service
@@ -38,8 +39,6 @@ def list_audit_events(
         caller=api.caller,
         before_id=decode_cursor(cursor) if cursor is not None else None,
         limit=limit,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        actor_id=actor_id,
+        only=AuditFilter(subject_type=subject_type, subject_id=subject_id, actor_id=actor_id),
     )
     return page(rows, limit, lambda e: e.id, AuditEventOut.of)
