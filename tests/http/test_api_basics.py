@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-# Every path of INTERFACES.md's HTTP API table (with {id} placeholders), by method.
+# Every path of the README's HTTP API (with {id} placeholders), by method.
 INTERFACE_PATHS = {
     "/units": {"get", "post"},
     "/units/{id}": {"get", "patch", "delete"},

@@ -1,4 +1,4 @@
-"""Coaching on KPIs and check-ins (DOMAIN.md, Coaching): OKR006, OKR009, OKR010, KPI001-KPI002."""
+"""Coaching on KPIs and check-ins (docs/coaching.md): OKR006, OKR009, OKR010, KPI001-KPI002."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Coaching on the shape of OKRs (DOMAIN.md, Coaching): OKR001-OKR005, OKR007, OKR008."""
+"""Coaching on the shape of OKRs (docs/coaching.md): OKR001-OKR005, OKR007, OKR008."""
 
 from __future__ import annotations
 

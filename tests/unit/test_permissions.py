@@ -1,4 +1,4 @@
-"""Who may do what (DOMAIN.md): viewers read, members write their units' rows, admins all."""
+"""Who may do what (docs/concepts.md): viewers read, members write their units' rows, admins all."""
 
 from __future__ import annotations
 

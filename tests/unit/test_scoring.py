@@ -1,4 +1,4 @@
-"""Progress, score, objective score, status, grade bands (DOMAIN.md, Formulas)."""
+"""Progress, score, objective score, status, grade bands (docs/formulas.md)."""
 
 from __future__ import annotations
 

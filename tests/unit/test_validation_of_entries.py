@@ -1,4 +1,4 @@
-"""Validation of entries (DOMAIN.md, Validation): numbers, texts, key results and check-ins."""
+"""Validation of entries (docs/concepts.md): numbers, texts, key results and check-ins."""
 
 from __future__ import annotations
 

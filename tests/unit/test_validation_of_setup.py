@@ -1,4 +1,4 @@
-"""Validation of the setup (DOMAIN.md, Validation): periods, KPIs, people, units, alignment."""
+"""Validation of the setup (docs/concepts.md): periods, KPIs, people, units, alignment."""
 
 from __future__ import annotations
 

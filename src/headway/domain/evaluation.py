@@ -124,7 +124,7 @@ class _Evaluation:
     def latest_confidence(self, objective_id: int) -> int | None:
         """The confidence of the latest check-in on any of the objective's key results.
 
-        DOMAIN.md's confidence rule speaks of objectives too: the most recent word from the
+        docs/formulas.md's confidence rule speaks of objectives too: the most recent word from the
         people doing the work says how likely the whole objective is.
         """
         latest: CheckIn | None = None

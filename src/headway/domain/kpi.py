@@ -25,7 +25,7 @@ from headway.domain.periods import fiscal_quarter_bounds
 TREND_BUCKETS = 8
 FLAT_SHARE_OF_MEAN = 0.01
 
-# Aggregated values carry float noise (0.1 + 0.2 != 0.3); DOMAIN.md boundaries are inclusive,
+# Aggregated values carry float noise (0.1 + 0.2 != 0.3); docs/formulas.md boundaries are inclusive,
 # so a value this close to a boundary counts as on it.
 _REL_TOLERANCE = 1e-9
 _ABS_TOLERANCE = 1e-12

@@ -1,4 +1,4 @@
-"""Coaching (DOMAIN.md, "Coaching"): advice on a period's OKRs and on the KPIs, never a block.
+"""Coaching (docs/coaching.md): advice on a period's OKRs and on the KPIs, never a block.
 
 `coach` reads rows and the figures `evaluate` already computed; it computes no score itself.
 """

@@ -1,4 +1,4 @@
-"""The entities of DOMAIN.md as plain data, and the figures computed from them.
+"""The entities of docs/concepts.md as plain data, and the figures computed from them.
 
 Everything here is standard library only. Rows carry integer ids assigned by the store; the
 domain never invents ids and never talks to a database.
@@ -305,7 +305,7 @@ class Measurement:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatusThresholds:
-    """The gap limits of the status rule and the low-confidence limit (DOMAIN.md, Status)."""
+    """The gap limits of the status rule and the low-confidence limit (docs/formulas.md, Status)."""
 
     on_track_gap: float = 0.10
     at_risk_gap: float = 0.25

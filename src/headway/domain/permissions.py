@@ -1,4 +1,4 @@
-"""Who may do what (DOMAIN.md, "Who may do what"): pure predicates, no I/O.
+"""Who may do what (docs/concepts.md, "Who may do what"): pure predicates, no I/O.
 
 Everyone active in a workspace reads everything in it. Viewers only read; admins write
 everything in their workspace; members write what a unit of theirs (or a unit below it) owns,
@@ -175,7 +175,7 @@ def can_create_kpi(actor: Actor, owner_unit_id: int, tree: UnitTree) -> bool:
 def can_write_kpi(actor: Actor, kpi: Kpi, tree: UnitTree) -> bool:
     """Edit a KPI: a member of its owning unit or a unit above it.
 
-    Unlike OKRs, DOMAIN.md gives KPIs to units only: a KPI's named owner who has moved to
+    Unlike OKRs, docs/concepts.md gives KPIs to units only: a KPI's named owner who has moved to
     another unit no longer writes it.
     """
     decided = _gate(actor, tree)

@@ -1,4 +1,4 @@
-"""Key result progress and score, objective score, status and grade bands (DOMAIN.md, Formulas)."""
+"""Key result progress and score, objective score, status and grade bands (docs/formulas.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from headway.domain.model import (
 )
 
 # Scores are sums and quotients of floats: 0.8 - 0.7 is 0.10000000000000009. Boundaries in
-# DOMAIN.md are inclusive, so a figure within these tolerances of one counts as on it.
+# docs/formulas.md are inclusive, so a figure within these tolerances of one counts as on it.
 ACHIEVED_TOLERANCE = 1e-12
 BOUNDARY_TOLERANCE = 1e-9
 

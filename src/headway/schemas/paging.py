@@ -1,4 +1,4 @@
-"""A page of a list: `{"items": [...], "next_cursor": ...}` (INTERFACES.md)."""
+"""A page of a list: `{"items": [...], "next_cursor": ...}`."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ TITLES = {
     500: "Internal error",
 }
 _PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
-# What any API operation may answer besides its own success (INTERFACES.md, Errors); declared
+# What any API operation may answer besides its own success (README, errors); declared
 # on the API's router, it replaces FastAPI's own 422 shape, which this API never answers.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": TITLES[status], "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}

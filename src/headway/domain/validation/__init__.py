@@ -1,4 +1,4 @@
-"""Validation rules of DOMAIN.md: each returns every problem it finds, and never raises.
+"""Validation rules (docs/concepts.md): each returns every problem it finds, and never raises.
 
 Every field rule lives here and every path calls it: the services behind the API, the pages'
 forms and the CLI, and the workspace document's import. The bounds are in `limits`, which

@@ -1,4 +1,4 @@
-"""The shape of a workspace document (INTERFACES.md, "OKRs as code").
+"""The shape of a workspace document (the README, "OKRs as code").
 
 Pydantic checks the structure — types, required fields, allowed values, unknown fields;
 `imports.py` then checks the meaning (references, domain rules). Both report a path
@@ -306,7 +306,7 @@ def load_text(text: str, *, filename: str = "") -> object:
 
 
 def dump_text(document: dict[str, Any], *, as_json: bool = False) -> str:
-    """The document as YAML (default) or JSON text, keys in the order INTERFACES.md gives."""
+    """The document as YAML (default) or JSON text, keys in the order the README gives."""
     if as_json:
         return json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n"
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

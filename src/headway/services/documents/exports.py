@@ -55,7 +55,7 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
-    """The workspace as a document (INTERFACES.md): a fixed number of queries."""
+    """The workspace as a document: a fixed number of queries."""
     with uow.reading():
         conn = uow.conn
         ws = workspace_store.get_workspace(conn, workspace_id)

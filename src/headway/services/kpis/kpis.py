@@ -51,7 +51,7 @@ __all__ = [
     "update_kpi",
 ]
 
-# What a client writes, in INTERFACES.md's order.
+# What a client writes, in the README's order.
 KPI_FIELDS = (
     "name",
     "description",

@@ -1,4 +1,4 @@
-"""A KPI off target proposes an OKR (DOMAIN.md): the draft, and storing it."""
+"""A KPI off target proposes an OKR (docs/formulas.md): the draft, and storing it."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def propose_okr_from_kpi(
     as_of: date | None = None,
     clock: Callable[[], datetime],
 ) -> OkrProposal:
-    """The draft objective DOMAIN.md proposes for a KPI off target (nothing is stored)."""
+    """The draft objective docs/formulas.md proposes for a KPI off target (nothing is stored)."""
     day = as_of or today_in(workspace, clock)
     with uow.reading():
         kpi = kpi_store.get_kpi(uow.conn, workspace.id, kpi_id)

@@ -1,4 +1,4 @@
-"""A closed period is read-only except for its retrospective notes (DOMAIN.md, Validation)."""
+"""A closed period is read-only except for its retrospective notes (docs/concepts.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Periods: planning them, their retrospective notes, and closing one with its grades.
 
-A closed period is read-only except for its retrospective notes (DOMAIN.md, Validation).
+A closed period is read-only except for its retrospective notes (docs/concepts.md).
 """
 
 from __future__ import annotations

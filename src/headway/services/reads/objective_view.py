@@ -43,7 +43,7 @@ class ObjectiveView:
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveRights:
-    """What one person may change on the objective's page (DOMAIN.md, "Who may do what")."""
+    """What one person may change on the objective's page (docs/concepts.md, "Who may do what")."""
 
     write_objective: bool = False
     write_key_results: frozenset[int] = frozenset()

@@ -96,7 +96,7 @@ def _parse(raw: bytes, media: str) -> object:
 _IMPORT_BODY = {
     "requestBody": {
         "required": True,
-        "description": "A workspace document (INTERFACES.md) naming the caller's workspace.",
+        "description": "A workspace document naming the caller's workspace.",
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/WorkspaceDoc"}},
             "application/yaml": {"schema": {"type": "string"}},
