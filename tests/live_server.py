@@ -1,66 +1,86 @@
-"""A real `headway serve` process on 127.0.0.1, for the HTTP and browser tests."""
+"""A real `headway serve` process on 127.0.0.1, for the HTTP and browser tests.
+
+The server binds port 0 itself and prints the port the system gave it, so that servers started
+at once (pytest-xdist workers, a test with two servers) can never race for a port: a port picked
+here, released and then bound by the child could be taken by another process in between.
+"""
 
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 
+# `headway serve` prints this line once its socket is bound (src/headway/cli/main.py).
+_ANNOUNCED = re.compile(r"Headway on http://127\.0\.0\.1:(\d+)")
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+
+def _announced_port(log: Path) -> int | None:
+    found = _ANNOUNCED.search(log.read_text(errors="replace"))
+    return int(found.group(1)) if found else None
 
 
 @contextmanager
 def headway_server(database_url: str) -> Iterator[str]:
-    """Serve the database with `headway serve` on a free port; yields the base URL."""
-    port = free_port()
+    """Serve the database with `headway serve` on a port of its own; yields the base URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")}
-    process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "headway",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--database",
-            database_url,
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+    # The output goes to a file, not a pipe that nobody reads: a server that logs much (a
+    # fuzzer's requests) would block once a pipe's buffer is full.
+    with tempfile.TemporaryDirectory(prefix="headway-serve-") as folder:
+        log = Path(folder) / "serve.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+                [
+                    sys.executable,
+                    "-m",
+                    "headway",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--database",
+                    database_url,
+                ],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
-            if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
+            yield _wait_until_up(process, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], log: Path) -> str:
+    """The base URL once `/healthz` answers 200; fails the test with the server's output if not."""
+    deadline = time.monotonic() + 30
+    port = None
+    while True:
+        port = port or _announced_port(log)
+        if port is not None:
+            base_url = f"http://127.0.0.1:{port}"
+            try:
+                if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
+                    return base_url
+            except httpx.TransportError:
+                pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            output = process.stdout.read() if process.stdout else ""
-            pytest.fail(f"headway serve did not start:\n{output}")
-        time.sleep(0.1)
-    try:
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            process.wait()
+            pytest.fail(f"headway serve did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.05)

@@ -95,7 +95,9 @@ def db_upgrade(database: Database = None, as_json: Json = False) -> None:
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (0: any free port, printed at start).")
+    ] = None,
     database: Database = None,
 ) -> None:
     """Serve the API (and web app) over HTTP; refuses an out-of-date schema."""
@@ -106,16 +108,26 @@ def serve(
     from headway.web.app import create_app
 
     host = host or ctx.settings.host
-    port = port or ctx.settings.port
-    output.say(f"Headway on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(ctx.settings),
         host=host,
-        port=port,
+        port=ctx.settings.port if port is None else port,
         log_level="warning",
         proxy_headers=True,
         forwarded_allow_ips=ctx.settings.forwarded_allow_ips,
     )
+    # Bound before the line below, so that it names the port (`--port 0`: one the system chose,
+    # which no other process can take between this line and the first request).
+    sock = config.bind_socket()
+    port = sock.getsockname()[1]
+    output.say(f"Headway on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    if not server.started:
+        raise typer.Exit(3)  # uvicorn's "startup failed"
 
 
 @app.command()
