@@ -70,8 +70,11 @@ def test_the_json_answers_are_the_models_of_the_interface(spec: dict[str, Any]) 
     assert answer("/export") == "WorkspaceDoc"
     report = paths["/api/v1/reports/period/{period_id}"]["get"]["responses"]["200"]["content"]
     assert {"text/markdown", "text/html"} <= set(report)
+    # YAML holds the same document as JSON: a media type's schema describes the data, not text.
     export = paths["/api/v1/export"]["get"]["responses"]["200"]["content"]
-    assert "application/yaml" in export
+    assert export["application/yaml"]["schema"] == {"$ref": _REF + "WorkspaceDoc"}
+    imported = paths["/api/v1/import"]["post"]["requestBody"]["content"]
+    assert imported["application/yaml"] == imported["application/json"]
 
 
 def test_api_errors_are_documented_as_problem_json(spec: dict[str, Any]) -> None:

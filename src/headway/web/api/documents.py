@@ -23,6 +23,7 @@ router = APIRouter(tags=["documents"])
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 JSON_TYPES = {"application/json", ""}
+_WORKSPACE_DOC = "#/components/schemas/WorkspaceDoc"
 
 
 class DocumentFormat(StrEnum):
@@ -33,12 +34,13 @@ class DocumentFormat(StrEnum):
 @router.get(
     "/export",
     # The document as it is exported, not re-checked on the way out: WorkspaceDoc (what an
-    # import accepts) only describes it. YAML is a text answer of its own.
+    # import accepts) only describes it, in JSON and in YAML alike (a media type's schema
+    # describes the data its text holds, not the text).
     response_model=None,
     responses={
         200: {
             "model": WorkspaceDoc,
-            "content": {"application/yaml": {"schema": {"type": "string"}}},
+            "content": {"application/yaml": {"schema": {"$ref": _WORKSPACE_DOC}}},
         }
     },
 )
@@ -98,8 +100,8 @@ _IMPORT_BODY = {
         "required": True,
         "description": "A workspace document naming the caller's workspace.",
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/WorkspaceDoc"}},
-            "application/yaml": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"$ref": _WORKSPACE_DOC}},
+            "application/yaml": {"schema": {"$ref": _WORKSPACE_DOC}},
         },
     }
 }
