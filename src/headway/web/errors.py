@@ -168,7 +168,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        return _answer(request, exc.status_code, str(exc.detail))
+        # Its headers too: a 405 names the methods the path allows (Allow, RFC 9110).
+        headers = dict(exc.headers) if exc.headers else None
+        return _answer(request, exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(sa_exc.DataError)
