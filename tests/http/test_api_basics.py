@@ -77,6 +77,8 @@ def test_unknown_paths_and_methods_answer_problem_json(live: Any) -> None:
         wrong = http.put("/units")
         assert wrong.status_code == 405
         assert wrong.json()["title"] == "Method not allowed"
+        # RFC 9110 asks for Allow on a 405; Starlette fills it from the path's first route.
+        assert "GET" in wrong.headers["allow"].split(", ")
 
 
 def test_malformed_json_and_unknown_fields_are_422_naming_the_field(live: Any) -> None:
@@ -95,6 +97,22 @@ def test_malformed_json_and_unknown_fields_are_422_naming_the_field(live: Any) -
         wrong_type = http.post("/units", json={"name": 5, "kind": "team"})
         assert wrong_type.status_code == 422
         assert "name" in {e["field"] for e in wrong_type.json()["errors"]}
+
+
+def test_unknown_query_parameters_are_422_naming_each(live: Any) -> None:
+    """A typo (`unti` for `unit`) must not answer as if no filter had been asked for."""
+    with live.client("admin") as http:
+        typo = http.get("/kpis", params={"unti": live.ids["unit:support"], "limit": 5})
+        assert typo.status_code == 422, typo.text
+        assert [e["field"] for e in typo.json()["errors"]] == ["unti"]
+        two = http.get("/objectives/" + str(live.ids["objective:cx"]), params={"b": 1, "a": 2})
+        assert [e["field"] for e in two.json()["errors"]] == ["a", "b"]
+        assert http.get("/kpis", params={"unit": live.ids["unit:support"]}).status_code == 200
+    with live.client(None) as anonymous:
+        assert anonymous.get("/kpis", params={"unti": 1}).status_code == 401
+    health = httpx.get(live.base_url + "/healthz", params={"verbose": 1})
+    assert health.status_code == 422
+    assert [e["field"] for e in health.json()["errors"]] == ["verbose"]
 
 
 TOO_LARGE = str(2**63)  # one past the largest id a database integer column holds

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import swagger_ui_bundle  # type: ignore[import-untyped]
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -28,6 +28,7 @@ from headway.web.api import (
     units,
 )
 from headway.web.errors import PROBLEM_RESPONSES, install_error_handlers
+from headway.web.query import known_query_only, known_query_only_after_auth
 from headway.web.ui import install_ui
 
 API_ROUTERS = (
@@ -82,12 +83,21 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.state.clock = clock
     install_error_handlers(app)
 
-    @app.get("/healthz", tags=["health"])
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        dependencies=[Depends(known_query_only)],
+        responses={422: PROBLEM_RESPONSES[422]},
+    )
     def healthz() -> dict[str, str]:
         """Liveness: answers without authentication."""
         return {"status": "ok"}
 
-    api = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
+    api = APIRouter(
+        prefix="/api/v1",
+        responses=PROBLEM_RESPONSES,
+        dependencies=[Depends(known_query_only_after_auth)],
+    )
     for module in API_ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
