@@ -52,8 +52,11 @@ format: install-dev
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
+# The suite in parallel (pytest-xdist): one worker per core, each test file on one worker, so
+# that a module's server is started once. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
 test: install-dev services browser lint
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # The README's screenshots of the main pages (needs Chromium: `make browser` as root).
 screenshots: install-dev browser
