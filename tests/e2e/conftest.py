@@ -13,9 +13,8 @@ import pytest
 Headway = Callable[..., subprocess.CompletedProcess[str]]
 
 
-@pytest.fixture
-def headway(tmp_path: Path) -> Headway:
-    """Run `headway ARGS...` as a user would; returns the finished process (never raises)."""
+def headway_in(folder: Path) -> Headway:
+    """Runs `headway ARGS...` in `folder` as a user would; returns the finished process."""
 
     def run(
         *args: str, database: str | None = None, cwd: Path | None = None, stdin: str | None = None
@@ -28,10 +27,22 @@ def headway(tmp_path: Path) -> Headway:
             capture_output=True,
             text=True,
             env=env,
-            cwd=cwd or tmp_path,
+            cwd=cwd or folder,
             input=stdin,
             timeout=120,
             check=False,
         )
 
     return run
+
+
+@pytest.fixture
+def headway(tmp_path: Path) -> Headway:
+    """Run `headway ARGS...` as a user would; returns the finished process (never raises)."""
+    return headway_in(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_headway(tmp_path_factory: pytest.TempPathFactory) -> Headway:
+    """`headway`, for a module-scoped fixture that runs the command once for all its tests."""
+    return headway_in(tmp_path_factory.mktemp("headway"))

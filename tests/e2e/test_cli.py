@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 import yaml
 
@@ -69,10 +71,25 @@ def test_export_import_export_gives_the_same_document(
     assert yaml.safe_load(first.stdout)["objectives"][1]["parent_kr"] == "support-speed"
 
 
+# What the tests that share `seeded_url` could write to if a refusal let something through.
+SHARED_TABLES = ("workspace", "person", "api_token", "key_result", "check_in", "measurement")
+
+
+@pytest.fixture(scope="module")
+def seeded_url(module_headway: Any, module_database_url: str) -> Iterator[str]:
+    """The seeds, imported once per database kind, for the tests that only read or are refused;
+    at the end, every table they could have written to must hold what the import left."""
+    imported = module_headway("import", str(SEEDS), database=module_database_url)
+    assert imported.returncode == 0, imported.stderr
+    before = {table: _count(module_database_url, table) for table in SHARED_TABLES}
+    yield module_database_url
+    assert {table: _count(module_database_url, table) for table in SHARED_TABLES} == before
+
+
 def test_import_of_an_existing_workspace_is_refused_without_replace(
-    headway: Any, database_url: str
+    headway: Any, seeded_url: str
 ) -> None:
-    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    database_url = seeded_url
     again = headway("import", str(SEEDS), database=database_url)
     assert again.returncode != 0
     assert "already exists" in again.stderr
@@ -217,10 +234,8 @@ def test_token_create_prints_a_token_that_is_stored_only_as_a_hash(
     assert token not in stored
 
 
-def test_token_create_refuses_an_overlong_name_by_the_field(
-    headway: Any, database_url: str
-) -> None:
-    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+def test_token_create_refuses_an_overlong_name_by_the_field(headway: Any, seeded_url: str) -> None:
+    database_url = seeded_url
     result = headway(
         "token", "create", "ceo@example.com", "--name", "n" * 201, database=database_url
     )
@@ -260,9 +275,9 @@ def test_commands_refuse_a_database_without_schema(headway: Any, tmp_path: Path)
 
 
 def test_bad_dates_and_unknown_periods_exit_non_zero_naming_the_problem(
-    headway: Any, database_url: str
+    headway: Any, seeded_url: str
 ) -> None:
-    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    database_url = seeded_url
     bad_date = headway("report", "--as-of", "2026-13-45", database=database_url)
     assert bad_date.returncode != 0
     assert "--as-of" in bad_date.stderr
@@ -311,9 +326,9 @@ def test_a_byte_order_mark_is_not_part_of_the_document(
 
 
 def test_out_of_range_ids_dates_and_outputs_get_one_line(
-    headway: Any, database_url: str, tmp_path: Path
+    headway: Any, seeded_url: str, tmp_path: Path
 ) -> None:
-    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    database_url = seeded_url
     huge = "99999999999999999999"
     for args in (["checkin", huge, "5"], ["kpi", "record", huge, "1"]):
         result = headway(*args, database=database_url)

@@ -23,8 +23,10 @@ def _expected() -> dict[str, Any]:
     return yaml.safe_load(EXPECTED.read_text())
 
 
-@pytest.fixture
-def example_report(headway: Any, database_url: str) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def example_report(module_headway: Any, module_database_url: str) -> dict[str, Any]:
+    """The CLI's report and proposal, made once per database kind: the tests only read them."""
+    headway, database_url = module_headway, module_database_url
     imported = headway("import", str(SEEDS), database=database_url)
     assert imported.returncode == 0, imported.stderr
     report = ok_json(
