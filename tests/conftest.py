@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from database_copies import copy_sqlite
 from headway.store.schema import upgrade_database
 
 POSTGRES_SERVER_URL = os.environ.get(
@@ -65,11 +64,12 @@ class PostgresServer:
             result = connection.execute(sa.text(sql), params)
             return [tuple(row) for row in result] if result.returns_rows else []
 
-    def create_database(self) -> str:
-        """A new empty database; returns its URL."""
+    def create_database(self, copy_of: str | None = None) -> str:
+        """A new empty database, or a copy of the one at `copy_of`; returns its URL."""
         name = f"headway_test_{secrets.token_hex(6)}"
         # template0: nothing anyone added to template1 leaks into the test.
-        self._run(None, f'CREATE DATABASE "{name}" TEMPLATE template0')
+        template = "template0" if copy_of is None else self._end_connections(copy_of)
+        self._run(None, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def scratch_database(self) -> str:
@@ -88,7 +88,7 @@ class PostgresServer:
         return self._scratch
 
     def copy_database(self, template: str, into: str) -> None:
-        """Make the database at `into` a copy of the one at `template` (which nobody may use)."""
+        """Make the database at `into` a copy of the one at `template`."""
         name, source = self._end_connections(into), self._end_connections(template)
         engine = self._engines.pop(name, None)
         if engine is not None:
@@ -229,13 +229,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def migrated_sqlite_copy(migrated_sqlite: Path) -> MigratedCopy:
     """Copies `migrated_sqlite` to a path (SQLite's backup API, ~1 ms); returns its URL."""
 
-    def copy(target: Path) -> str:
-        with closing(sqlite3.connect(migrated_sqlite)) as source:
-            with closing(sqlite3.connect(target)) as copied:
-                source.backup(copied)
-        return f"sqlite:///{target}"
-
-    return copy
+    return lambda target: copy_sqlite(migrated_sqlite, target)
 
 
 @pytest.fixture(scope="session")
