@@ -29,6 +29,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from database_copies import copy_sqlite
 from headway.store.engine import make_engine
 from live_server import headway_server
 
@@ -81,12 +82,20 @@ def _headway(*args: str, database_url: str) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company as `make run` loads it (`headway init`, `headway demo`), once a session
+    (xdist: a worker's); each site serves a copy of it."""
+    path = tmp_path_factory.mktemp("demo") / "headway.db"
+    _headway("init", database_url=f"sqlite:///{path}")
+    _headway("demo", database_url=f"sqlite:///{path}")
+    return path
+
+
 @contextmanager
-def demo_site(folder: Path) -> Iterator[DemoSite]:
-    """The demo company, as `make run` serves it, on a fresh SQLite file in `folder`."""
-    database_url = f"sqlite:///{folder / 'headway.db'}"
-    _headway("init", database_url=database_url)
-    _headway("demo", database_url=database_url)
+def demo_site(demo_database: Path, folder: Path) -> Iterator[DemoSite]:
+    """The demo company, as `make run` serves it, on a fresh copy in `folder`."""
+    database_url = copy_sqlite(demo_database, folder / "headway.db")
     engine = make_engine(database_url)
     try:
         with headway_server(database_url) as base_url:
@@ -96,16 +105,16 @@ def demo_site(folder: Path) -> Iterator[DemoSite]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+def demo(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     """The demo company for a whole test module (tests that change it must not step on others)."""
-    with demo_site(tmp_path_factory.mktemp("web")) as site:
+    with demo_site(demo_database, tmp_path_factory.mktemp("web")) as site:
         yield site
 
 
 @pytest.fixture
-def fresh_demo(tmp_path: Path) -> Iterator[DemoSite]:
+def fresh_demo(demo_database: Path, tmp_path: Path) -> Iterator[DemoSite]:
     """The demo company for one test, for changes no other test may see (closing a period)."""
-    with demo_site(tmp_path) as site:
+    with demo_site(demo_database, tmp_path) as site:
         yield site
 
 
