@@ -11,6 +11,9 @@
 - `postgres_url`: one fresh PostgreSQL database for the whole session (tests that use it
   are marked `postgres` automatically).
 
+Under pytest-xdist each worker runs its own session: its own scratch and template databases
+(random names) and its own temporary folders; only the PostgreSQL server is shared.
+
 PostgreSQL is the server at $HEADWAY_TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432,
 trust auth). When it does not answer, its cases skip, saying why; with CI=true they fail.
 """

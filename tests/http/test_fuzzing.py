@@ -46,6 +46,7 @@ from schemathesis.checks import (
     not_a_server_error,
     response_schema_conformance,
 )
+from schemathesis.config import HealthCheck
 
 from headway.config import load_settings
 from headway.web.app import create_app
@@ -85,6 +86,10 @@ schema = schemathesis.openapi.from_dict(SERVED)
 # Every request carries the admin's token (Admin.headers): who may do what is the permission
 # tests' subject, so no case is generated without it or with a made-up one.
 schema.config.generation.update(max_examples=MAX_EXAMPLES, with_security_parameters=False)
+# Hypothesis's health checks time the data generation, which a busy two-core machine slows down
+# (a workspace document is a large schema); they say nothing about the API.
+SLOW_GENERATION = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+schema.config.update(suppress_health_check=SLOW_GENERATION)
 
 
 class Admin:
@@ -142,6 +147,7 @@ def test_every_operation_answers_as_declared(case: Case, admin: Admin) -> None:
 def test_chains_of_operations_answer_as_declared(admin: Admin) -> None:
     served = schemathesis.openapi.from_url(admin.base_url + "/api/openapi.json")
     served.config.generation.update(with_security_parameters=False)
+    served.config.update(suppress_health_check=SLOW_GENERATION)
 
     class Chains(served.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: Case) -> None:
