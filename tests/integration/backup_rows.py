@@ -85,7 +85,15 @@ def fill_every_table(uow: UnitOfWork) -> int:
         conn.execute(
             t.unit.update().where(t.unit.c.id == first_unit).values(parent_id=later_unit[0])
         )
-        ids = conn.execute(sa.select(t.objective.c.id).order_by(t.objective.c.id)).scalars().all()
+        ids = (
+            conn.execute(
+                sa.select(t.objective.c.id)
+                .where(t.objective.c.workspace_id == demo.id)
+                .order_by(t.objective.c.id)
+            )
+            .scalars()
+            .all()
+        )
         conn.execute(
             t.objective.update().where(t.objective.c.id == ids[0]).values(continued_from_id=ids[-1])
         )

@@ -33,7 +33,7 @@ def test_restoring_into_a_database_with_rows_is_refused_and_changes_nothing(
     backup = read_backup(_backup_text(uow, tmp_path))
     before = _rows(migrated_url)
     with pytest.raises(Conflict, match="already holds data: restore into an empty database"):
-        restore_database(uow, backup)
+        restore_database(uow, backup, clock=clock)
     assert _rows(migrated_url) == before
 
 
@@ -45,7 +45,7 @@ def test_a_backup_missing_a_table_of_its_revision_is_refused_leaving_no_schema(
     backup = read_backup(_backup_text(source, tmp_path))
     del backup.tables["web_session"]
     with pytest.raises(ValidationFailed) as refused:
-        restore_database(uows(database_url), backup)
+        restore_database(uows(database_url), backup, clock=clock)
     assert [str(p) for p in refused.value.problems] == [
         f"tables.web_session: missing: the schema at revision {head_revision()} has this table"
     ]

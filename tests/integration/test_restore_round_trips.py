@@ -54,7 +54,9 @@ def test_a_restored_database_holds_every_row_and_exports_the_same(
     assert [name for name, rows in before.items() if not rows] == []  # every table is covered
 
     summary = backup_database(uows(source), tmp_path / "backup.json", clock=clock)
-    restored = restore_database(uows(target), read_backup((tmp_path / "backup.json").read_text()))
+    restored = restore_database(
+        uows(target), read_backup((tmp_path / "backup.json").read_text()), clock=clock
+    )
 
     assert restored == summary
     assert summary.counts == {name: len(rows) for name, rows in before.items()}
@@ -114,7 +116,7 @@ def test_a_backup_of_revision_0001_restores_into_this_version(
     assert backup.revision == "0001"
     assert "web_session" not in backup.tables
 
-    restore_database(uows(target), backup)
+    restore_database(uows(target), backup, clock=clock)
 
     target_uow = uows(target)
     assert schema_revision(target_uow.engine) == head_revision()

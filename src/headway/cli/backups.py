@@ -48,7 +48,10 @@ def restore(
     database: Database = None,
     as_json: Json = False,
 ) -> None:
-    """Load a backup into an empty database, then upgrade its schema to this version."""
+    """Load a backup into an empty database, then upgrade its schema to this version.
+
+    Every row is checked first with the rules a workspace import obeys; any problem refuses
+    the whole file and leaves the database untouched."""
     settings = load_settings(**({"database_url": database} if database else {}))
     try:
         text = file.read_text(encoding="utf-8")
@@ -61,7 +64,7 @@ def restore(
     # Not command_context: the target may have no schema yet, and must not be upgraded to
     # this version's schema before rows of an older one go in.
     ctx = CommandContext(settings=settings, uow=make_uow(settings), caller=Caller.operator())
-    summary = restore_database(ctx.uow, backup)
+    summary = restore_database(ctx.uow, backup, clock=now)
     if as_json:
         print_json({"database": ctx.safe_url, "revision": ctx.revision, "counts": summary.counts})
     else:

@@ -8,6 +8,7 @@ Values cross as JSON by each column's type, so rows read on SQLite restore into 
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from headway.store.schema import SchemaOutOfDate
 from headway.store.tables import metadata
 
 _INTEGER_RANGE = range(-(2**63), 2**63)  # what a 64-bit integer column holds
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +170,10 @@ def _timestamp(value: Any) -> datetime:
 
 def _day(value: Any) -> date:
     try:
-        return date.fromisoformat(_expect(value, isinstance(value, str), "not text"))
+        # Only YYYY-MM-DD, the form a backup writes: fromisoformat also takes 20261116.
+        if not (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 

@@ -49,8 +49,10 @@ def read_table(name: str, entry: Any, problems: list[FieldProblem]) -> TableRows
                 FieldProblem(f"{where}.columns", f"missing the key column {key.name!r}")
             )
     last_id = entry.get("last_id")
-    if last_id is not None and (type(last_id) is not int or last_id < 0):
-        problems.append(FieldProblem(f"{where}.last_id", "must be a whole number >= 0, or null"))
+    if last_id is not None and (type(last_id) is not int or not 0 <= last_id < 2**63):
+        problems.append(
+            FieldProblem(f"{where}.last_id", "must be a whole number from 0 to 2**63 - 1, or null")
+        )
     rows = entry.get("rows")
     if not isinstance(rows, list):
         problems.append(FieldProblem(f"{where}.rows", "must be a list of rows"))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.services.documents.backup_checks import backup_problems
 from headway.store.backup import (
     DatabaseRows,
     TableRows,
@@ -115,6 +116,9 @@ def read_backup(text: str) -> DatabaseRows:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise ValidationFailed([FieldProblem("", f"not JSON: {exc.msg} ({where})")]) from None
+    except ValueError as exc:  # a number of more digits than Python converts, say
+        problem = FieldProblem("", f"not JSON Headway reads: {str(exc).split(':')[0]}")
+        raise ValidationFailed([problem]) from None
     except RecursionError:
         raise ValidationFailed(
             [FieldProblem("", "not JSON Headway reads: nested too deeply")]
@@ -160,12 +164,20 @@ def _at_most(problems: list[FieldProblem], limit: int) -> list[FieldProblem]:
     return [*problems[:limit], FieldProblem("", f"and {len(problems) - limit} more problems")]
 
 
-def restore_database(uow: UnitOfWork, backup: DatabaseRows) -> BackupSummary:
+def restore_database(
+    uow: UnitOfWork, backup: DatabaseRows, *, clock: Callable[[], datetime]
+) -> BackupSummary:
     """Load a backup into an empty database, then upgrade its schema to this Headway's.
 
-    The schema is brought to the backup's revision and the rows inserted in one transaction,
-    so a refusal or failure leaves the database as it was.
+    What the rows mean is checked first, with the rules a workspace document's import obeys
+    (`backup_checks.py`): a backup with any problem is refused, every problem listed (up to
+    MAX_PROBLEMS), before the database is touched. The schema is then brought to the backup's
+    revision and the rows inserted in one transaction, so a refusal or failure leaves the
+    database as it was.
     """
+    problems = backup_problems(backup, clock())
+    if problems:
+        raise ValidationFailed(_at_most(problems, MAX_PROBLEMS))
     url = uow.engine.url.render_as_string(hide_password=True)
     with uow:
         if holds_rows(uow.conn):
