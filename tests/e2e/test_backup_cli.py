@@ -195,3 +195,47 @@ def test_a_backup_of_an_out_of_date_schema_is_refused(
     assert len(errors) == 1
     assert errors[0].endswith("run `headway db upgrade`")
     assert not path.exists()
+
+
+def test_a_backup_edited_to_mean_what_headway_never_writes_is_refused_and_the_target_stays_empty(
+    headway: Any, database_url: str, demo_backup: Path
+) -> None:
+    data = json.loads(demo_backup.read_text())
+
+    def records(table: str) -> list[dict[str, Any]]:
+        entry = data["tables"][table]
+        return [dict(zip(entry["columns"], row, strict=True)) for row in entry["rows"]]
+
+    def edit(table: str, row: int, column: str, value: Any) -> int:
+        entry = data["tables"][table]
+        entry["rows"][row][entry["columns"].index(column)] = value
+        return int(entry["rows"][row][entry["columns"].index("id")])
+
+    person = edit("person", 0, "role", "superadmin")
+    check_in = edit("check_in", 0, "effective_date", "2999-01-01")
+    top = [
+        n
+        for n, r in enumerate(records("objective"))
+        if r["parent_id"] is None and r["parent_key_result_id"] is None
+    ]
+    one = records("objective")[top[0]]["id"]
+    other = edit("objective", top[1], "parent_id", one)
+    edit("objective", top[0], "parent_id", other)
+    demo_backup.write_text(json.dumps(data))
+
+    errors = _errors(headway("restore", str(demo_backup), database=database_url))
+
+    cycle = "alignment forms a cycle: the objective would be its own ancestor"
+    assert (
+        errors[0] == f"error: tables.person[id={person}].role: must be one of admin, member, viewer"
+    )
+    assert errors[1].startswith(
+        f"error: tables.check_in[id={check_in}].effective_date: must not be after today ("
+    )
+    assert sorted(errors[2:]) == sorted(
+        [
+            f"error: tables.objective[id={one}].parent_id: {cycle}",
+            f"error: tables.objective[id={other}].parent_id: {cycle}",
+        ]
+    )
+    assert _tables(database_url) == []
