@@ -50,7 +50,7 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
     def check_in(row: BackupRow) -> list[FieldProblem]:
         kr = key_results.get(row.values.get("key_result_id"))
         problems = validation.validate_note("note", row.values["note"])
-        if kr is None:
+        if kr is None or "kind" not in kr.values:
             return problems  # the reference's own problem is reported by the schema's checks
         return problems + validation.validate_check_in(
             kr.values["kind"],
@@ -58,14 +58,14 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
             row.values["confidence"],
             row.values["effective_date"],
             today(row),
-            kpi_linked=kr.values["kpi_id"] is not None,
+            kpi_linked=kr.values.get("kpi_id") is not None,
         )
 
     def period(row: BackupRow) -> list[FieldProblem]:
         problems = validation.validate_period_name(row.values["name"])
         problems += _choices(row, kind=PeriodKind, state=PeriodState)
         workspace = workspaces.get(row.workspace_id)
-        month = None if workspace is None else workspace.values["fiscal_year_start_month"]
+        month = None if workspace is None else workspace.values.get("fiscal_year_start_month")
         problems += validation.validate_period(
             row.values["start_date"],
             row.values["end_date"],
@@ -143,7 +143,7 @@ def _todays(workspaces: Iterable[BackupRow], now: datetime) -> Callable[[BackupR
     for workspace in workspaces:
         try:
             day = now.astimezone(ZoneInfo(workspace.values["timezone"])).date()
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OSError):
             day = now.date()  # the unknown zone is reported by the workspace's own rule
         days[workspace.values.get("id")] = day
     return lambda row: days.get(row.workspace_id, now.date())
