@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from headway.config import SettingsError, load_settings
 from headway.domain.sign_in import RecentFailures, SignInLimits, account_delay, retry_after
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
@@ -100,3 +102,29 @@ def test_guesses_from_elsewhere_never_lock_a_person_out(for_email: int, mine: li
 def test_nonsense_limits_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="must"):
         SignInLimits(**bad)  # type: ignore[arg-type]
+
+
+def test_the_settings_configure_the_limits_and_trust_no_proxy_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in os.environ:
+        if name.startswith(("HEADWAY_SIGN_IN_", "HEADWAY_FORWARDED_")):
+            monkeypatch.delenv(name)
+    defaults = load_settings()
+    assert defaults.forwarded_allow_ips == ""
+    assert defaults.sign_in_limits() == LIMITS
+    monkeypatch.setenv("HEADWAY_SIGN_IN_WINDOW_MINUTES", "60")
+    monkeypatch.setenv("HEADWAY_SIGN_IN_CLIENT_EMAIL_FAILURES", "3")
+    monkeypatch.setenv("HEADWAY_SIGN_IN_CLIENT_FAILURES", "12")
+    monkeypatch.setenv("HEADWAY_SIGN_IN_SLOWDOWN_AFTER", "4")
+    monkeypatch.setenv("HEADWAY_SIGN_IN_MAX_DELAY_SECONDS", "2.5")
+    assert load_settings().sign_in_limits() == SignInLimits(
+        window=timedelta(hours=1),
+        per_client_email=3,
+        per_client=12,
+        slowdown_after=4,
+        max_delay_seconds=2.5,
+    )
+    monkeypatch.setenv("HEADWAY_SIGN_IN_CLIENT_FAILURES", "0")
+    with pytest.raises(SettingsError, match="HEADWAY_SIGN_IN_CLIENT_FAILURES"):
+        load_settings()
