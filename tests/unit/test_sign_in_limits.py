@@ -107,7 +107,7 @@ def test_nonsense_limits_are_refused(bad: dict[str, object]) -> None:
 def test_the_settings_configure_the_limits_and_trust_no_proxy_by_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in os.environ:
+    for name in list(os.environ):
         if name.startswith(("HEADWAY_SIGN_IN_", "HEADWAY_FORWARDED_")):
             monkeypatch.delenv(name)
     defaults = load_settings()
