@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from headway.config import load_settings
 from headway.domain.errors import ValidationFailed
+from headway.domain.sign_in import SignInLimits
 from headway.services.access.actors import Caller
 from headway.services.access.people import add_person, update_person
-from headway.domain.sign_in import SignInLimits
 from headway.services.access.sessions import (
     SESSION_IDLE,
     SESSION_LIFETIME,
