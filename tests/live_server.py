@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,9 +30,12 @@ def _announced_port(log: Path) -> int | None:
 
 
 @contextmanager
-def headway_server(database_url: str) -> Iterator[str]:
-    """Serve the database with `headway serve` on a port of its own; yields the base URL."""
+def headway_server(database_url: str, settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Serve the database with `headway serve` on a port of its own; yields the base URL.
+
+    `settings`: HEADWAY_* variables for the server (none of the test run's own reach it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")}
+    env |= settings or {}
     # The output goes to a file, not a pipe that nobody reads: a server that logs much (a
     # fuzzer's requests) would block once a pipe's buffer is full.
     with tempfile.TemporaryDirectory(prefix="headway-serve-") as folder:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from headway.domain.model import StatusThresholds
+from headway.domain.sign_in import SignInLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/headway.db"
 
@@ -27,9 +30,40 @@ class Settings(BaseSettings):
         "turn on when Headway is served over HTTPS.",
     )
     forwarded_allow_ips: str = Field(
-        "127.0.0.1",
+        "",
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is "
-        "trusted for the client address (the sign-in limit counts per client); * trusts all.",
+        "trusted for the client address (the sign-in limits count per client); empty (the "
+        "default) trusts no proxy, * trusts every sender (only behind a proxy that sets it).",
+    )
+    sign_in_window_minutes: int = Field(
+        15, ge=1, le=24 * 60, description="Minutes over which failed sign-ins are counted."
+    )
+    sign_in_client_email_failures: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="Failed sign-ins for one email from one client address within the window "
+        "after which that address is refused (429 with Retry-After) for that email.",
+    )
+    sign_in_client_failures: int = Field(
+        30,
+        ge=1,
+        le=100_000,
+        description="Failed sign-ins from one client address, whatever the emails, within the "
+        "window after which that address is refused (429 with Retry-After).",
+    )
+    sign_in_slowdown_after: int = Field(
+        10,
+        ge=1,
+        le=100_000,
+        description="Failed sign-ins for one email from anywhere within the window after which "
+        "every attempt for it waits (1 s, doubling per further failure): slowed, never locked.",
+    )
+    sign_in_max_delay_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=60,
+        description="The longest an attempt for a much-guessed email waits, in seconds.",
     )
     on_track_gap: float = Field(
         0.10, ge=0, le=1, description="Largest gap (expected - score) still on track."
@@ -54,6 +88,16 @@ class Settings(BaseSettings):
             on_track_gap=self.on_track_gap,
             at_risk_gap=self.at_risk_gap,
             low_confidence=self.low_confidence,
+        )
+
+    def sign_in_limits(self) -> SignInLimits:
+        """The limits on failed sign-ins these settings configure."""
+        return SignInLimits(
+            window=timedelta(minutes=self.sign_in_window_minutes),
+            per_client_email=self.sign_in_client_email_failures,
+            per_client=self.sign_in_client_failures,
+            slowdown_after=self.sign_in_slowdown_after,
+            max_delay_seconds=self.sign_in_max_delay_seconds,
         )
 
 

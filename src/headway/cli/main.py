@@ -113,7 +113,8 @@ def serve(
         host=host,
         port=ctx.settings.port if port is None else port,
         log_level="warning",
-        proxy_headers=True,
+        # No proxy is trusted unless configured: X-Forwarded-For is then ignored.
+        proxy_headers=bool(ctx.settings.forwarded_allow_ips.strip()),
         forwarded_allow_ips=ctx.settings.forwarded_allow_ips,
     )
     # Bound before the line below, so that it names the port (`--port 0`: one the system chose,

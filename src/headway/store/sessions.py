@@ -49,6 +49,13 @@ def failure_times(
     return [aware(at) for at in conn.execute(q.order_by(f.at.desc())).scalars()]
 
 
+def failure_count(conn: sa.Connection, *, email: str, since: datetime) -> int:
+    """How many sign-ins failed after `since` for this email, from anywhere."""
+    f = t.sign_in_failure.c
+    q = sa.select(sa.func.count()).select_from(t.sign_in_failure)
+    return int(conn.execute(q.where(f.email == email, f.at > since)).scalar_one())
+
+
 def record_failure(conn: sa.Connection, email: str, client: str, now: datetime) -> None:
     """Count a failed sign-in for this email from this client."""
     insert_row(conn, t.sign_in_failure, now, email=email, client=client, at=now)

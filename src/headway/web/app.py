@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
-import swagger_ui_bundle  # type: ignore[import-untyped]
+import fastapi_offline
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -29,6 +30,7 @@ from headway.web.api import (
 )
 from headway.web.errors import PROBLEM_RESPONSES, install_error_handlers
 from headway.web.query import known_query_only, known_query_only_after_auth
+from headway.web.security_headers import SecuredApp, allow_inline_scripts
 from headway.web.ui import install_ui
 
 API_ROUTERS = (
@@ -51,25 +53,28 @@ def _utc_now() -> datetime:
 
 
 def _serve_docs_offline(app: FastAPI) -> None:
-    """Interactive API docs at /api/docs, with Swagger UI from its PyPI wheel, not a CDN."""
-    app.mount(
-        "/api/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs"
+    """Interactive API docs at /api/docs, with Swagger UI 5 from fastapi-offline's wheel, not
+    a CDN. The page is rendered once, so that its CSP allows exactly its inline script."""
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/api/docs-assets", StaticFiles(directory=assets), name="docs")
+    page = get_swagger_ui_html(
+        openapi_url="/api/openapi.json",
+        title="Headway API",
+        swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+        swagger_css_url="/api/docs-assets/swagger-ui.css",
+        swagger_favicon_url="/api/docs-assets/favicon.png",
     )
+    html = bytes(page.body).decode()
+    allow_inline_scripts(app, "/api/docs", html)
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/api/openapi.json",
-            title="Headway API",
-            swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/api/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/api/docs-assets/favicon-32x32.png",
-        )
+        return HTMLResponse(html)
 
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) -> FastAPI:
     """The web app on the configured database (engines connect lazily, on first request)."""
-    app = FastAPI(
+    app = SecuredApp(
         title="Headway",
         version=headway.__version__,
         description="OKRs and KPIs in one place. Authenticate with `Authorization: Bearer`.",

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from headway.domain import sign_in as sign_in_rules
 from headway.domain import validation
 from headway.domain.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Workspace
+from headway.domain.sign_in import RecentFailures, SignInLimits
 from headway.domain.validation.limits import CLIENT_WIDTH, EMAIL_WIDTH, MAX_PASSWORD
 from headway.services.access.actors import Caller, audit
 from headway.services.access.people import hash_password, hash_token
@@ -28,13 +30,7 @@ from headway.store.uow import Connection, UnitOfWork
 
 SESSION_LIFETIME = timedelta(days=14)
 SESSION_IDLE = timedelta(days=3)  # a session nobody used for this long is over
-FAILURE_WINDOW = timedelta(minutes=15)
-# Guessing one person's password from one place stops after a few tries; from many places
-# after more (so that a stranger cannot lock a known person out with a handful of requests);
-# one place guessing many people's passwords stops too.
-MAX_FAILURES_PER_EMAIL_AND_CLIENT = 5
-MAX_FAILURES_PER_EMAIL = 20
-MAX_FAILURES_PER_CLIENT = 30
+DEFAULT_LIMITS = SignInLimits()
 # Writing last_seen_at on every page view would make every read a write; once a while will do.
 SEEN_EVERY = timedelta(minutes=5)
 
@@ -49,7 +45,7 @@ class SignInRefused(DomainError):
 
 
 class TooManyAttempts(DomainError):
-    """Too many failed sign-ins lately, from this email or this client."""
+    """Too many failed sign-ins lately from this client address (for this email or any)."""
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
@@ -80,21 +76,45 @@ def _password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def _retry_after(conn: Connection, email: str, client: str, now: datetime) -> int | None:
-    """Seconds until another attempt is allowed, or None when one is allowed now."""
-    session_store.lock_sign_in_attempts(conn, email, client)
-    since = now - FAILURE_WINDOW
-    limits: tuple[tuple[str | None, str | None, int], ...] = (
-        (email, client, MAX_FAILURES_PER_EMAIL_AND_CLIENT),
-        (email, None, MAX_FAILURES_PER_EMAIL),
-        (None, client, MAX_FAILURES_PER_CLIENT),
+def _recent_failures(
+    conn: Connection, email: str, client: str, limits: SignInLimits, now: datetime
+) -> RecentFailures:
+    since = now - limits.window
+    return RecentFailures(
+        from_client_for_email=session_store.failure_times(
+            conn, email=email, client=client, since=since
+        ),
+        from_client=session_store.failure_times(conn, email=None, client=client, since=since),
+        for_email=session_store.failure_count(conn, email=email, since=since),
     )
-    for by_email, by_client, limit in limits:
-        recent = session_store.failure_times(conn, email=by_email, client=by_client, since=since)
-        if len(recent) >= limit:
-            oldest_counted = recent[limit - 1]
-            return max(1, int((oldest_counted + FAILURE_WINDOW - now).total_seconds()))
-    return None
+
+
+def _attempt_key(email: str, client: str) -> tuple[str, str]:
+    # A failure is recorded whatever was typed, cut to fit its column.
+    return validation.normalise_email(email)[:EMAIL_WIDTH], client[:CLIENT_WIDTH]
+
+
+def sign_in_delay(
+    uow: UnitOfWork,
+    email: str,
+    *,
+    client: str,
+    limits: SignInLimits,
+    clock: Callable[[], datetime],
+) -> float:
+    """Seconds to wait before trying this email's password (the per-account slowdown);
+    TooManyAttempts at once when this client address is over its limits.
+
+    The caller waits (the web app without holding a thread), then calls `sign_in`.
+    """
+    now = clock()
+    email, client = _attempt_key(email, client)
+    with uow.reading():
+        failures = _recent_failures(uow.conn, email, client, limits, now)
+    wait = sign_in_rules.retry_after(limits, failures, now)
+    if wait is not None:
+        raise TooManyAttempts(wait)
+    return sign_in_rules.account_delay(limits, failures.for_email)
 
 
 def sign_in(
@@ -104,21 +124,24 @@ def sign_in(
     *,
     client: str,
     clock: Callable[[], datetime],
+    limits: SignInLimits = DEFAULT_LIMITS,
 ) -> NewSession:
     """Start a session for the active person with this email and password.
 
     An email may belong to people of several workspaces: the first workspace whose person
-    the password fits is the one signed in to. Raises TooManyAttempts after repeated
-    failures (counted per email from this client, per email, and per client address),
-    SignInRefused on a mismatch.
+    the password fits is the one signed in to. Raises TooManyAttempts when this client
+    address is over its limits (see `domain/sign_in.py`), SignInRefused on a mismatch.
+    The per-account slowdown is the caller's to wait first (`sign_in_delay`).
     """
     now = clock()
-    # A failure is recorded whatever was typed, cut to fit its column.
-    email = validation.normalise_email(email)[:EMAIL_WIDTH]
-    client = client[:CLIENT_WIDTH]
+    email, client = _attempt_key(email, client)
     with uow:
         conn = uow.conn
-        retry_after = _retry_after(conn, email, client, now)
+        # Concurrent attempts for one email or from one client wait for each other here, so
+        # that a burst of guesses cannot all count the failures before any is recorded.
+        session_store.lock_sign_in_attempts(conn, email, client)
+        failures = _recent_failures(conn, email, client, limits, now)
+        retry_after = sign_in_rules.retry_after(limits, failures, now)
         if retry_after is not None:
             raise TooManyAttempts(retry_after)
         people = people_store.sign_in_candidates(conn, email)

@@ -12,10 +12,9 @@ import sqlalchemy.exc as sa_exc
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from headway.domain.errors import FieldProblem
-from headway.web.errors import API_PATHS, TITLES
+from headway.web.errors import TITLES
 from headway.web.ui import (
     account,
     alignment,
@@ -57,22 +56,6 @@ PAGE_ROUTERS = (
     account,
 )
 
-# Pages load only what this server serves. Charts are SVG images (data: URLs); the bars'
-# widths are style attributes, hence 'unsafe-inline' for styles and never for scripts.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self' 'unsafe-inline'",
-        "script-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    )
-)
-
 
 def error_page(
     request: Request, status: int, detail: str, errors: list[FieldProblem] | None
@@ -89,26 +72,12 @@ def error_page(
     return templates.TemplateResponse(request, "error.html", anonymous, status_code=status)
 
 
-async def _security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    response = await call_next(request)
-    if not request.url.path.startswith(API_PATHS):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if not request.url.path.startswith("/static/"):
-            # Pages show a workspace's data to one person: no shared or back-button cache.
-            response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-
 def install_ui(app: FastAPI) -> None:
     """Serve the pages, their assets, and errors on page paths as pages."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in PAGE_ROUTERS:
         app.include_router(module.router)
     app.state.page_errors = error_page
-    app.add_middleware(BaseHTTPMiddleware, dispatch=_security_headers)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:

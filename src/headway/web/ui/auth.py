@@ -5,15 +5,18 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi import Form as FormField
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from headway.services.access.sessions import (
     SESSION_LIFETIME,
     SignInRefused,
     TooManyAttempts,
     sign_in,
+    sign_in_delay,
     sign_out,
 )
 from headway.web.deps import new_uow
@@ -67,7 +70,7 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:  # no
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(
+async def login(
     request: Request,
     email: Annotated[str, FormField()] = "",
     password: Annotated[str, FormField()] = "",
@@ -79,10 +82,21 @@ def login(
         raise CsrfRefused("the sign-in form is out of date: reload the page and try again")
     target = safe_next(next)
     settings = request.app.state.settings
+    # The connecting address, or the one a trusted proxy names (HEADWAY_FORWARDED_ALLOW_IPS).
     client = request.client.host if request.client else "unknown"
+    limits = settings.sign_in_limits()
+    clock = request.app.state.clock
+    uow = new_uow(request)
     try:
-        session = sign_in(
-            new_uow(request), email, password, client=client, clock=request.app.state.clock
+        # A much-guessed account is slowed down: the wait holds no thread, and comes before the
+        # password is checked, so that a right password is not answered sooner than a wrong one.
+        delay = await run_in_threadpool(
+            sign_in_delay, uow, email, client=client, limits=limits, clock=clock
+        )
+        if delay:
+            await anyio.sleep(delay)
+        session = await run_in_threadpool(
+            sign_in, uow, email, password, client=client, limits=limits, clock=clock
         )
     except TooManyAttempts as exc:
         return _login_page(
