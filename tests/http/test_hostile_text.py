@@ -231,7 +231,7 @@ def test_a_markdown_report_shows_a_title_with_markdown_syntax_as_text(live: Any)
     with live.client("admin") as http:
         made = _objective(live, http, title)
         assert made.status_code == 201, made.text
-        report = http.get(f"/periods/{live.ids['period:2026-Q4']}/report", params={"format": "md"})
+        report = http.get(f"/reports/period/{live.ids['period:2026-Q4']}", params={"format": "md"})
         assert http.delete(f"/objectives/{made.json()['id']}").status_code == 204
     assert report.status_code == 200, report.text
     html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(report.text)
