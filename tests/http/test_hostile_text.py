@@ -241,6 +241,29 @@ def test_a_markdown_report_shows_a_title_with_markdown_syntax_as_text(live: Any)
     assert "<h1>x" not in html and "<h1># x" not in html
 
 
+def test_a_spreadsheet_note_holding_what_the_rule_refuses_is_a_422_naming_the_row(
+    live: Any,
+) -> None:
+    kpi = live.ids["kpi:traffic"]
+    csv = (
+        "at,value,note\n"
+        "2026-11-02,10,fine\n"
+        '2026-11-03,11,"Clear\x1b[2J"\n'
+        '2026-11-04,12,"Pay \u202eevil"\n'
+        '2026-11-05,13,"two\nlines"\n'
+    )
+    with live.client("admin") as http:
+        before = http.get(f"/kpis/{kpi}/measurements").json()["items"]
+        answer = http.post(
+            f"/kpis/{kpi}/measurements/import",
+            content=csv.encode(),
+            headers={"content-type": "text/csv"},
+        )
+        assert answer.status_code == 422, answer.text
+        assert [e["field"] for e in answer.json()["errors"]] == ["row 3.note", "row 4.note"]
+        assert http.get(f"/kpis/{kpi}/measurements").json()["items"] == before
+
+
 def test_no_refused_character_was_stored_anywhere(live: Any) -> None:
     """Last in the module: whatever the tests above sent, no text column holds it."""
     engine = _db(live)
