@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from headway.config import load_settings
+from headway.domain.validation import has_visible_character
 from headway.services.documents.exports import export_workspace
 from headway.services.documents.imports import import_workspace
 from headway.store.uow import make_uow
@@ -21,12 +22,12 @@ START = date(2026, 10, 1)
 
 titles = (
     st.text(
-        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
         min_size=1,
         max_size=40,
     )
     .map(str.strip)
-    .filter(bool)
+    .filter(has_visible_character)  # the text rule's: not only blank letters or marks
 )
 numbers = st.one_of(
     st.integers(-(10**6), 10**6),

@@ -20,7 +20,9 @@ from headway.domain.validation import (
     validate_key,
     validate_key_result_text,
     validate_kpi_text,
+    validate_line,
     validate_link,
+    validate_note,
     validate_password,
     validate_period_name,
     validate_person,
@@ -39,7 +41,7 @@ def fields(problems: list[FieldProblem]) -> list[str]:
 # --- text of any kind ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["", "x" * 50, "é" * 50, "😀" * 50, "\t\x1f\u200b" * 16])
+@pytest.mark.parametrize("text", ["", "x" * 50, "é" * 50, "😀" * 50, "\t\n\u200b" * 16])
 def test_text_up_to_the_limit_in_characters_passes(text: str) -> None:
     assert validate_text("unit_label", text, 50) == []
 
@@ -63,6 +65,103 @@ def test_titles_and_notes_refuse_what_no_database_can_hold() -> None:
     assert fields(validate_title("title", "Launch\x00")) == ["title"]
     assert fields(validate_email("ceo\x00@example.com")) == ["email"]
     assert fields(validate_kpi_text("NPS", "\ud83d", "", "")) == ["description"]
+
+
+# --- the one text rule: characters, lines, visibility -----------------------------------------
+
+CONTROLS = ["\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9b"]
+BIDI_CONTROLS = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+]
+ZERO_WIDTH = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u00ad",
+    "\u180e",
+    "\u3164",
+    "\u2800",
+]
+
+
+@pytest.mark.parametrize("char", CONTROLS)
+def test_control_characters_are_refused_in_titles_and_notes_naming_the_code_point(
+    char: str,
+) -> None:
+    code = f"U+{ord(char):04X}"
+    assert validate_title("title", f"Launch{char}v2") == [
+        FieldProblem("title", f"must not contain control characters ({code})")
+    ]
+    assert validate_note("description", f"Why\n{char}") == [
+        FieldProblem("description", f"must not contain control characters ({code})")
+    ]
+    assert fields(validate_kpi_text("NPS", "", f"Sales{char}", "")) == ["category"]
+    assert fields(validate_key_result_text("Churn", f"%{char}")) == ["unit_label"]
+
+
+@pytest.mark.parametrize("char", BIDI_CONTROLS)
+def test_bidi_override_and_isolate_characters_are_refused_everywhere(char: str) -> None:
+    message = f"must not contain bidirectional override or isolate characters (U+{ord(char):04X})"
+    assert validate_title("title", f"Pay {char}evil") == [FieldProblem("title", message)]
+    assert validate_note("note", f"Pay {char}evil") == [FieldProblem("note", message)]
+    assert fields(validate_person(name="Ann", email=f"a{char}b@example.com")) == ["email"]
+    assert fields(validate_link("link", f"https://example.com/{char}")) == ["link"]
+
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u061c"])
+def test_direction_marks_that_reorder_nothing_are_kept_for_right_to_left_text(mark: str) -> None:
+    assert validate_title("title", f"\u05e9\u05dc\u05d5\u05dd{mark} 2026") == []
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\t", "\u2028", "\u2029"])
+def test_titles_and_names_are_single_line(brk: str) -> None:
+    single = [FieldProblem("title", "must be a single line (no line breaks or tabs)")]
+    assert validate_title("title", f"Grow{brk}# Injected heading") == single
+    assert fields(validate_person(name=f"Ann{brk}Lee")) == ["name"]
+    assert fields(validate_key("key", f"a{brk}b")) == ["key"]
+    assert fields(validate_period_name(f"2027{brk}Q1")) == ["name"]
+    assert fields(validate_kpi_text("NPS", "", "", f"pts{brk}x")) == ["unit_label"]
+
+
+def test_notes_keep_line_breaks_and_tabs_but_not_a_lone_carriage_return() -> None:
+    assert validate_note("note", "Line one\n\tindented\r\nline three\u2028") == []
+    assert validate_note("note", "over\rwritten") == [
+        FieldProblem("note", "must not contain control characters (U+000D)")
+    ]
+
+
+def test_a_line_break_around_a_title_is_trimmed_like_spaces() -> None:
+    assert validate_title("title", "\n  Launch  \n") == []
+
+
+@pytest.mark.parametrize("text", ["".join(ZERO_WIDTH), *ZERO_WIDTH, "\u200b \u3000\u200d"])
+def test_a_title_of_invisible_characters_only_is_refused(text: str) -> None:
+    assert validate_title("title", text) == [
+        FieldProblem("title", "must hold a visible character, not only invisible ones")
+    ]
+    assert fields(validate_line("category", text, 100)) == ["category"]
+
+
+@pytest.mark.parametrize(
+    "text", ["x", "7", "?", "€", "😀", "\u200bA\u200b", "é", "\u4e2d", "\u0627"]
+)
+def test_one_visible_character_makes_a_title(text: str) -> None:
+    assert validate_title("title", text) == []
+
+
+def test_an_empty_category_or_unit_label_stays_allowed() -> None:
+    assert validate_line("category", "", 100) == []
+    assert validate_kpi_text("NPS", "", "", "") == []
 
 
 def test_a_title_limit_counts_the_trimmed_text() -> None:

@@ -194,3 +194,30 @@ def test_control_characters_in_user_text_never_reach_the_terminal() -> None:
     text = render(_view(title="Clear\x1b[2J the\tscreen\x07"), ReportFormat.TEXT)
     assert "Clear[2J the screen" in text
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+
+
+# Markdown a title can still hold under the text rule (one line, visible), and what it cannot
+# but a row from before the rule might: an override, an isolate, an entity spelling one.
+HOSTILE = "# x [a](b) | *y* ~~gone~~ ![i](j) &#x202E; &amp; \u202egnp.exe\u2066 1. - + >"
+
+
+def test_a_title_with_markdown_syntax_stays_text_in_every_markdown_flavour() -> None:
+    view = _view(title=HOSTILE, kpi_name=HOSTILE, workspace=HOSTILE, message=HOSTILE)
+    md = render(view, ReportFormat.MD)
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+    for tag in ("<a ", "<img", "<em>", "<strong>", "<s>", "<del>", "<code>", "<blockquote>"):
+        assert tag not in html.replace("<strong>OKR002</strong>", "").replace(
+            "<strong>KPI001</strong>", ""
+        ), tag
+    assert re.findall(r"<h(\d)>", html) == ["1", "2", "3", "3", "2", "2"]
+    for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
+        assert len(re.findall(r"<t[hd][ >]", row)) in (5, 6), row
+    # The words read as written, the entity spelled out rather than decoded.
+    assert "# x [a](b) | *y* ~~gone~~ ![i](j) &amp;#x202E; &amp;amp; gnp.exe 1. - + &gt;" in html
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_report_carries_a_bidi_override_or_isolate(fmt: ReportFormat) -> None:
+    rendered = render(_view(title=HOSTILE, kpi_name=HOSTILE), fmt)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", rendered)
+    assert "gnp.exe" in rendered

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from headway.config import Settings, load_settings
 from headway.domain.model import Workspace
+from headway.domain.typed_text import parse_day
 from headway.domain.validation import validate_day
 from headway.services.access.actors import Caller
 from headway.services.access.workspaces import resolve_workspace
@@ -62,12 +63,9 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
 def _iso_date(text: str, option: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option
-        ) from None
+    day = parse_day(option, text)
+    if not isinstance(day, date):
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=option)
     for problem in validate_day(option, day):
         raise typer.BadParameter(problem.message, param_hint=option)
     return day

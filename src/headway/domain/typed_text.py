@@ -11,6 +11,9 @@ from datetime import date
 
 from headway.domain.errors import FieldProblem
 
+# Only the extended calendar form: Python also reads 20261116 and 2026-W47-1, which a person
+# rarely means and a number such as 0 or 20261116 must never become.
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _GROUPED = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 _MINUS_SIGN = "\u2212"  # what word processors and some spreadsheets put for "-"
 
@@ -32,8 +35,11 @@ def parse_number(field: str, text: str) -> float | FieldProblem:
 
 
 def parse_day(field: str, text: str) -> date | FieldProblem:
-    """A calendar date written YYYY-MM-DD."""
+    """A calendar date written YYYY-MM-DD, and only so (not 20261116, 2026-W47 or 0)."""
+    text = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if _ISO_DAY.fullmatch(text):
+            return date.fromisoformat(text)
     except ValueError:
-        return FieldProblem(field, "must be a date (YYYY-MM-DD)")
+        pass
+    return FieldProblem(field, "must be a date (YYYY-MM-DD)")

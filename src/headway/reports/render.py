@@ -24,18 +24,23 @@ _TEMPLATES = {
     ReportFormat.HTML: "report.html.j2",
 }
 
-# C0 and C1 control characters (tabs become spaces first): in a terminal, an escape sequence
-# in a title could rewrite the screen; in HTML and Markdown they are noise.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-# What lets text in Markdown start emphasis, code, a link or image, or a table cell.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+# C0 and C1 control characters (tabs become spaces first), lone surrogates and the
+# bidirectional embedding, override and isolate characters: in a terminal, an escape sequence
+# in a title could rewrite the screen; an override makes text read in another order than it
+# is written. The text rule keeps all of them out of the database; a report drops any that
+# remain (rows from before the rule).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# What lets text in Markdown start emphasis, strikethrough, code, a link or image, a heading
+# or a table cell: each is escaped with a backslash (CommonMark escapes any ASCII punctuation).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~#!\[\]|])")
 
 
 def markdown_text(text: str) -> str:
     """User text made inert in Markdown: it reads the same and cannot add markup."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    # Backslashes do not stop raw HTML or autolinks in Markdown; entities do.
-    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+    # Backslashes do not stop raw HTML, autolinks or entities (`&#x202E;`) in Markdown;
+    # entities of their own do.
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @jinja2.pass_context

@@ -18,6 +18,7 @@ from headway.services.access.actors import Caller
 from headway.services.access.tokens import caller_for_token
 from headway.store.uow import UnitOfWork
 from headway.web.errors import Unauthenticated
+from headway.web.inputs import Day
 
 bearer = HTTPBearer(auto_error=False, description="A personal token: `headway token create`.")
 
@@ -68,7 +69,8 @@ def api_context(
 
 ApiContext = Annotated[Api, Depends(api_context)]
 
+# Dates in a query are ISO strings only: `as_of=0` is refused, not read as a Unix time.
 AsOfQuery = Annotated[
-    date | None,
+    Day | None,
     Query(description="Compute figures as of this date (default: today in the workspace)."),
 ]

@@ -25,6 +25,7 @@ from headway.domain.validation.entities import (
 )
 from headway.domain.validation.fields import (
     finite,
+    has_visible_character,
     normalise_email,
     validate_choice,
     validate_confidence,
@@ -32,6 +33,7 @@ from headway.domain.validation.fields import (
     validate_email,
     validate_fiscal_month,
     validate_key,
+    validate_line,
     validate_link,
     validate_note,
     validate_password,
@@ -46,6 +48,7 @@ from headway.domain.validation.trees import alignment_creates_cycle, validate_un
 __all__ = [
     "alignment_creates_cycle",
     "finite",
+    "has_visible_character",
     "normalise_email",
     "takes_check_ins",
     "validate_check_in",
@@ -56,6 +59,7 @@ __all__ = [
     "validate_fiscal_month",
     "validate_initiative",
     "validate_key",
+    "validate_line",
     "validate_key_result",
     "validate_key_result_text",
     "validate_kpi",

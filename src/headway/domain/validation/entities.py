@@ -13,11 +13,11 @@ from headway.domain.validation.fields import (
     validate_confidence,
     validate_day,
     validate_email,
+    validate_line,
     validate_link,
     validate_note,
     validate_password,
     validate_past_day,
-    validate_text,
     validate_title,
     validate_weight,
 )
@@ -81,8 +81,8 @@ def validate_kpi_text(
 ) -> list[FieldProblem]:
     """A KPI's name, description, category and unit label."""
     problems = validate_title("name", name) + validate_note("description", description)
-    problems += validate_text("category", category, MAX_CATEGORY)
-    return problems + validate_text("unit_label", unit_label, MAX_UNIT_LABEL)
+    problems += validate_line("category", category, MAX_CATEGORY)
+    return problems + validate_line("unit_label", unit_label, MAX_UNIT_LABEL)
 
 
 def validate_kpi(
@@ -141,7 +141,7 @@ def validate_kpi(
 
 def validate_key_result_text(title: str, unit_label: str) -> list[FieldProblem]:
     """A key result's title and unit label (`%`, `min`, `$`…)."""
-    return validate_title("title", title) + validate_text("unit_label", unit_label, MAX_UNIT_LABEL)
+    return validate_title("title", title) + validate_line("unit_label", unit_label, MAX_UNIT_LABEL)
 
 
 def validate_key_result(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,30 +62,95 @@ def validate_past_day(field: str, day: date, today: date) -> list[FieldProblem]:
     return validate_day(field, day)
 
 
-def validate_text(field: str, text: str, limit: int) -> list[FieldProblem]:
-    """Text that fits a column of `limit` characters on every database Headway runs on."""
+# The one rule for text (docs/concepts.md), in three parts:
+# - Characters no text may hold: C0 and C1 controls (Unicode category Cc) and lone surrogates
+#   (Cs). PostgreSQL refuses NUL where SQLite keeps it, so a workspace with one could not move;
+#   the others are invisible and can rewrite a terminal. Notes and descriptions may hold line
+#   breaks (\n, or \r\n as a browser sends a text area) and tabs; a title, name or any other
+#   single-line field may not (nor the Unicode line and paragraph separators).
+# - Bidirectional embedding, override and isolate characters (U+202A-U+202E, U+2066-U+2069):
+#   they make text read in another order than it is written ("Trojan Source"). The marks
+#   U+200E, U+200F and U+061C change no order, only how neutral characters lean, and
+#   right-to-left languages need them, so they are kept.
+# - A title or name holds at least one visible character: a letter, digit, punctuation mark or
+#   symbol, not only spaces, zero-width or format characters, or the blank "letters" below.
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_SURROGATES = "\ud800-\udfff"
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_REFUSED_IN_NOTES = re.compile(f"[{_CONTROLS}{_SURROGATES}{_BIDI_CONTROLS}]|\r(?!\n)")
+_REFUSED_IN_LINES = re.compile(f"[{_CONTROLS}{_SURROGATES}{_BIDI_CONTROLS}\n\r\t\u2028\u2029]")
+_VISIBLE_ASCII = re.compile("[!-~]")
+_VISIBLE_CATEGORIES = frozenset("LNPS")
+# Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern.
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _character_problem(field: str, text: str, *, single_line: bool) -> list[FieldProblem]:
+    """The first character `text` may not hold, named with its code point; none: []."""
+    found = (_REFUSED_IN_LINES if single_line else _REFUSED_IN_NOTES).search(text)
+    if found is None:
+        return []
+    char = found.group()
+    code = f"U+{ord(char):04X}"
+    if char == "\x00":
+        message = "must not contain a NUL character"
+    elif "\ud800" <= char <= "\udfff":
+        message = "must be Unicode text (it holds a lone surrogate)"
+    elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        message = f"must not contain bidirectional override or isolate characters ({code})"
+    elif single_line and char in "\n\r\t\u2028\u2029":
+        message = "must be a single line (no line breaks or tabs)"
+    else:
+        message = f"must not contain control characters ({code})"
+    return [FieldProblem(field, message)]
+
+
+def has_visible_character(text: str) -> bool:
+    """Whether `text` shows anything: a letter, digit, punctuation mark or symbol."""
+    if _VISIBLE_ASCII.search(text):
+        return True
+    return any(
+        unicodedata.category(char)[0] in _VISIBLE_CATEGORIES and char not in _BLANK_CHARACTERS
+        for char in text
+    )
+
+
+def validate_text(
+    field: str, text: str, limit: int, *, single_line: bool = False
+) -> list[FieldProblem]:
+    """Text that fits a column of `limit` characters on every database Headway runs on, and
+    holds no control, surrogate or bidirectional override character; line breaks and tabs
+    only when not `single_line`."""
     if len(text) > limit:
         return [FieldProblem(field, f"must be at most {limit:,} characters (got {len(text):,})")]
-    # PostgreSQL refuses both where SQLite would keep them, and a workspace must move freely.
-    if "\x00" in text:
-        return [FieldProblem(field, "must not contain a NUL character")]
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return [FieldProblem(field, "must be Unicode text (it holds a lone surrogate)")]
-    return []
+    return _character_problem(field, text, single_line=single_line)
+
+
+def validate_line(field: str, text: str, limit: int) -> list[FieldProblem]:
+    """Optional single-line text (a category, a unit label): empty, or on one line with at
+    least one visible character."""
+    problems = validate_text(field, text, limit, single_line=True)
+    if not problems and text.strip() and not has_visible_character(text):
+        problems.append(FieldProblem(field, "must be empty or hold a visible character"))
+    return problems
 
 
 def validate_title(field: str, text: str, limit: int = MAX_TITLE) -> list[FieldProblem]:
-    """A title or name: 1 to `limit` (200) characters after trimming."""
+    """A title or name: 1 to `limit` (200) characters after trimming, on one line, with at
+    least one visible character."""
     trimmed = text.strip()
     if not trimmed:
         return [FieldProblem(field, "must not be empty")]
-    return validate_text(field, trimmed, limit)
+    problems = validate_text(field, trimmed, limit, single_line=True)
+    if not problems and not has_visible_character(trimmed):
+        problems.append(
+            FieldProblem(field, "must hold a visible character, not only invisible ones")
+        )
+    return problems
 
 
 def validate_note(field: str, text: str) -> list[FieldProblem]:
-    """A note or description: at most 10,000 characters."""
+    """A note or description: at most 10,000 characters; line breaks and tabs allowed."""
     return validate_text(field, text, MAX_NOTE)
 
 
@@ -95,7 +161,7 @@ def validate_key(field: str, key: str) -> list[FieldProblem]:
 
 def validate_link(field: str, link: str) -> list[FieldProblem]:
     """An optional web address (http:// or https://) of at most 2000 characters."""
-    problems = validate_text(field, link, MAX_LINK)
+    problems = validate_text(field, link, MAX_LINK, single_line=True)
     if not problems and link and not link.lower().startswith(LINK_SCHEMES):
         problems.append(FieldProblem(field, "must be a web address starting http:// or https://"))
     return problems
@@ -121,7 +187,7 @@ def validate_email(email: str) -> list[FieldProblem]:
         return [FieldProblem("email", "must not be empty")]
     if len(normalised) > MAX_EMAIL or not _EMAIL.fullmatch(normalised):
         return [FieldProblem("email", f"{email.strip()!r} is not an e-mail address")]
-    return validate_text("email", normalised, MAX_EMAIL)
+    return validate_text("email", normalised, MAX_EMAIL, single_line=True)
 
 
 def validate_password(password: str | None, field: str = "password") -> list[FieldProblem]:
@@ -130,13 +196,17 @@ def validate_password(password: str | None, field: str = "password") -> list[Fie
         return []
     if len(password) < MIN_PASSWORD:
         return [FieldProblem(field, f"must be at least {MIN_PASSWORD} characters")]
-    return validate_text(field, password, MAX_PASSWORD)
+    return validate_text(field, password, MAX_PASSWORD, single_line=True)
 
 
 def validate_timezone(name: str) -> list[FieldProblem]:
     """An IANA time zone name such as Europe/Oslo."""
     try:
-        if not name or name != name.strip() or validate_text("timezone", name, MAX_TIMEZONE):
+        if (
+            not name
+            or name != name.strip()
+            or validate_text("timezone", name, MAX_TIMEZONE, single_line=True)
+        ):
             raise ValueError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -39,6 +39,7 @@ from headway.domain.model import (
     Role,
     UnitKind,
 )
+from headway.domain.typed_text import parse_day
 from headway.domain.validation import (
     finite,
     validate_day,
@@ -52,10 +53,8 @@ def _iso_date(value: object) -> object:
     # Dates are ISO 8601 strings (JSON) or dates (YAML); never numbers or datetimes.
     day = value if isinstance(value, date) and type(value) is date else None
     if isinstance(value, str):
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        parsed = parse_day("", value)
+        day = parsed if isinstance(parsed, date) else None
     if day is None:
         raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
     for problem in validate_day("", day):

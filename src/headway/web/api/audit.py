@@ -12,9 +12,10 @@ from headway.schemas.paging import Page
 from headway.services.reads import audit_log as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import FilterId
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=JsonRoute)
 
 
 @router.get("")

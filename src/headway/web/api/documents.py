@@ -16,9 +16,10 @@ from headway.services.documents.document import WorkspaceDoc, dump_text
 from headway.services.documents.exports import export_workspace
 from headway.services.documents.workspace_replace import replace_workspace
 from headway.web.deps import ApiContext
+from headway.web.json_request import JsonRoute
 from headway.web.request_body import body_within
 
-router = APIRouter(tags=["documents"])
+router = APIRouter(tags=["documents"], route_class=JsonRoute)
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}

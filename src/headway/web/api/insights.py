@@ -14,8 +14,9 @@ from headway.services.reads.dashboard import dashboard, report_of
 from headway.services.reads.reports import period_report
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import FilterId, RowId
+from headway.web.json_request import JsonRoute
 
-router = APIRouter(tags=["insights"])
+router = APIRouter(tags=["insights"], route_class=JsonRoute)
 
 PeriodQuery = Annotated[
     FilterId | None, Query(description="The period's id (default: the current period).")

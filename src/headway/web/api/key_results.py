@@ -15,9 +15,10 @@ from headway.services.okrs import checkins, initiatives, key_results
 from headway.services.reads import queries
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, Day, Id, Number, RowId, changes_of
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(tags=["key results"])
+router = APIRouter(tags=["key results"], route_class=JsonRoute)
 
 
 class KeyResultIn(Body):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
@@ -22,9 +21,10 @@ from headway.services.kpis.kpis import KpiReading
 from headway.services.okrs import proposals
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, Day, FilterId, Id, Number, RowId, changes_of
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(prefix="/kpis", tags=["kpis"])
+router = APIRouter(prefix="/kpis", tags=["kpis"], route_class=JsonRoute)
 
 Text = Annotated[str, Strict()]
 
@@ -154,8 +154,8 @@ def delete_kpi(kpi_id: RowId, api: ApiContext) -> None:
 def list_measurements(
     kpi_id: RowId,
     api: ApiContext,
-    since: Annotated[date | None, Query(alias="from", description="Dated on or after.")] = None,
-    until: Annotated[date | None, Query(alias="to", description="Dated on or before.")] = None,
+    since: Annotated[Day | None, Query(alias="from", description="Dated on or after.")] = None,
+    until: Annotated[Day | None, Query(alias="to", description="Dated on or before.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[MeasurementOut]:

@@ -15,9 +15,10 @@ from headway.schemas.kpis import MeasurementImportOut
 from headway.services.kpis.measurement_import import import_measurements
 from headway.web.deps import ApiContext
 from headway.web.inputs import RowId
+from headway.web.json_request import JsonRoute
 from headway.web.request_body import body_within
 
-router = APIRouter(prefix="/kpis", tags=["kpis"])
+router = APIRouter(prefix="/kpis", tags=["kpis"], route_class=JsonRoute)
 
 MAX_SPREADSHEET_BYTES = 10 * 2**20
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,9 +14,10 @@ from headway.services.okrs import objectives as okrs
 from headway.services.reads import queries
 from headway.web.deps import ApiContext, AsOfQuery
 from headway.web.inputs import Body, FilterId, Id, RowId, changes_of
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(prefix="/objectives", tags=["objectives"])
+router = APIRouter(prefix="/objectives", tags=["objectives"], route_class=JsonRoute)
 
 
 class ObjectiveIn(Body):

@@ -13,9 +13,10 @@ from headway.schemas.people import PersonOut
 from headway.services.access import people as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Id, RowId, changes_of
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(prefix="/people", tags=["people"])
+router = APIRouter(prefix="/people", tags=["people"], route_class=JsonRoute)
 
 Password = Annotated[
     str, Field(description="At least 8 characters; stored only as an argon2 hash, never shown.")

@@ -10,9 +10,10 @@ from headway.schemas.periods import PeriodRecordOut
 from headway.services.periods import periods as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Day, RowId, changes_of
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(prefix="/periods", tags=["periods"])
+router = APIRouter(prefix="/periods", tags=["periods"], route_class=JsonRoute)
 
 
 class RetroNotes(Body):

@@ -9,9 +9,10 @@ from headway.schemas.people import NewTokenOut, TokenOut
 from headway.services.access import api_tokens as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, RowId
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(prefix="/tokens", tags=["tokens"])
+router = APIRouter(prefix="/tokens", tags=["tokens"], route_class=JsonRoute)
 
 
 class TokenIn(Body):

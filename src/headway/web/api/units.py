@@ -10,9 +10,10 @@ from headway.schemas.people import UnitOut
 from headway.services.access import units as service
 from headway.web.deps import ApiContext
 from headway.web.inputs import Body, Id, RowId, changes_of
+from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
 
-router = APIRouter(prefix="/units", tags=["units"])
+router = APIRouter(prefix="/units", tags=["units"], route_class=JsonRoute)
 
 
 class UnitIn(Body):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from headway.domain.model import Objective
-from headway.web.inputs import MAX_ID
+from headway.web.inputs import MAX_ID, Day
 from headway.web.ui.context import PageContext, in_calendar_order
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 def alignment_page(
     page: PageContext,
     period: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
 ) -> Response:
     report = page.period_report(period, as_of)
     objectives = report.data.objectives  # the period's, and those aligned under them

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from headway.domain.errors import NotFound
 from headway.domain.model import Health
 from headway.services.reads.dashboard import dashboard
-from headway.web.inputs import MAX_ID
+from headway.web.inputs import MAX_ID, Day
 from headway.web.ui.context import PageContext, in_calendar_order
 
 router = APIRouter(include_in_schema=False)
@@ -21,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 def dashboard_page(
     page: PageContext,
     period: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
 ) -> Response:
     try:
         period_id = page.period_id_to_show(period, as_of)

@@ -20,7 +20,7 @@ from headway.services.access.units import list_units
 from headway.services.kpis.kpis import list_kpis, store_proposal
 from headway.services.kpis.measurements import record_measurement
 from headway.services.reads.kpi_view import KpiView, kpi_view
-from headway.web.inputs import RowId
+from headway.web.inputs import Day, RowId
 from headway.web.ui.charts import kpi_chart, sparkline
 from headway.web.ui.context import (
     ALL_ROWS,
@@ -56,7 +56,7 @@ def kpi_list(
     page: PageContext,
     category: Annotated[str | None, Query(max_length=MAX_CATEGORY)] = None,
     health: Health | None = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     imported: Count = None,
     replaced: Count = None,
     kpis: Count = None,
@@ -70,7 +70,7 @@ def render_kpi_list(
     *,
     category: str | None = None,
     health: Health | None = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     status_code: int = 200,
     notice: str = "",
     import_problems: list[FieldProblem] | None = None,
@@ -178,7 +178,7 @@ def view_of(page: Page, kpi_id: int, as_of: date | None = None) -> KpiView:
 def kpi_page(
     kpi_id: RowId,
     page: PageContext,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     imported: Count = None,
     replaced: Count = None,
 ) -> Response:

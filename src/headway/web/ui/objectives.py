@@ -17,7 +17,7 @@ from headway.domain.model import (
 from headway.services.okrs.checkins import record_check_in
 from headway.services.okrs.initiatives import create_initiative, update_initiative
 from headway.services.reads.objective_view import ObjectiveView, objective_view, rights_on
-from headway.web.inputs import RowId
+from headway.web.inputs import Day, RowId
 from headway.web.ui.charts import check_in_series, key_result_chart
 from headway.web.ui.context import Form, Page, PageContext, field_errors, typed_values
 from headway.web.ui.forms import FormReader
@@ -94,7 +94,7 @@ def render_objective(
 
 
 @router.get("/objectives/{objective_id}", response_class=HTMLResponse)
-def objective_page(objective_id: RowId, page: PageContext, as_of: date | None = None) -> Response:
+def objective_page(objective_id: RowId, page: PageContext, as_of: Day | None = None) -> Response:
     return render_objective(page, view_of(page, objective_id, as_of))
 
 

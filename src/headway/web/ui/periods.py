@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -20,7 +19,7 @@ from headway.services.periods.periods import (
     list_periods,
     update_period,
 )
-from headway.web.inputs import RowId
+from headway.web.inputs import Day, RowId
 from headway.web.ui.context import ALL_ROWS, Form, Page, PageContext, refusal, typed_values
 from headway.web.ui.forms import FormReader
 
@@ -138,7 +137,7 @@ def _retro(form: Form) -> dict[str, str]:
 
 
 @router.get("/periods/{period_id}/report", response_class=HTMLResponse)
-def report_page(period_id: RowId, page: PageContext, as_of: date | None = None) -> Response:
+def report_page(period_id: RowId, page: PageContext, as_of: Day | None = None) -> Response:
     """The period report as a standalone page to print or send (the API's `format=html`)."""
     report = page.period_report(period_id, as_of)
     return HTMLResponse(render(report_view(report), ReportFormat.HTML))

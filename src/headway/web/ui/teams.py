@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -13,7 +12,7 @@ from headway.domain.model import UnitKind
 from headway.domain.units import depth_first
 from headway.services.access.people import list_people
 from headway.services.access.units import create_unit, delete_unit, list_units, update_unit
-from headway.web.inputs import MAX_ID, RowId
+from headway.web.inputs import MAX_ID, Day, RowId
 from headway.web.ui.context import (
     ALL_ROWS,
     Form,
@@ -104,7 +103,7 @@ def team_page(
     unit_id: RowId,
     page: PageContext,
     period: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    as_of: date | None = None,
+    as_of: Day | None = None,
 ) -> Response:
     """A unit's objectives of the period, its KPIs, its people and the units below it."""
     report = page.period_report(period, as_of)
