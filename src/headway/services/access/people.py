@@ -329,9 +329,12 @@ def create_token(
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
         conn = uow.conn
-        person = people_store.find_person_by_email(
+        found = people_store.find_person_by_email(
             conn, workspace.id, validation.normalise_email(email)
         )
+        # Read again, held until the token is stored: a deactivation at the same time either
+        # comes first (no token) or waits, then revokes this token with the rest.
+        person = found and people_store.acting_person(conn, workspace.id, found.id)
         if person is None or not person.active:
             raise NotFound(f"no active person has the email {email} in {workspace.name}")
         require(
