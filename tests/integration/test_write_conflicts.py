@@ -217,3 +217,17 @@ def test_a_document_that_deactivates_someone_ends_their_tokens(uow: UnitOfWork) 
     ada, _ = caller_for_token(uow, ada_token, clock=clock)
     replace_workspace(uow, workspace, lambda: document, replace=True, caller=ada, clock=clock)
     assert _live_tokens(uow, bo_id) == 0
+
+
+def test_reactivating_someone_deactivated_before_this_rule_ends_their_old_tokens(
+    uow: UnitOfWork,
+) -> None:
+    # A person deactivated by an older release kept their tokens (unusable while inactive).
+    workspace = _company(uow)
+    bo_id = _person_id(uow, workspace, "bo@acme.example")
+    create_token(uow, workspace, email="bo@acme.example", caller=Caller.operator(), clock=clock)
+    with uow:
+        uow.conn.execute(t.person.update().where(t.person.c.id == bo_id).values(active=False))
+    assert _live_tokens(uow, bo_id) == 1
+    update_person(uow, workspace, bo_id, {"active": True}, caller=Caller.operator(), clock=clock)
+    assert _live_tokens(uow, bo_id) == 0

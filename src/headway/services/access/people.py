@@ -255,9 +255,10 @@ def update_person(
             end_sessions(conn, person.id, now)
         people_store.update_person(conn, person.id, now, **values)
         ended: dict[str, int] = {}
-        if person.active and values.get("active") is False:
+        if values.get("active", person.active) != person.active:
             # Deactivation ends their credentials for good: reactivating them later does not
-            # bring back a token or a session; they sign in again and get new tokens.
+            # bring back a token or a session; they sign in again and get new tokens. On
+            # reactivation too, so that none left from before this rule comes back either.
             ended = people_store.end_credentials(conn, person.id, now)
         if "unit_ids" in changes:
             people_store.set_memberships(conn, person.id, changes["unit_ids"])
