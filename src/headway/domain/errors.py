@@ -33,7 +33,12 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """The request clashes with the current state (a closed period, a duplicate name...)."""
+    """The request clashes with the current state (a closed period, a duplicate name...);
+    `field` names the field it is about, when there is one (an email already in use)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
 
 
 class PermissionDenied(DomainError):

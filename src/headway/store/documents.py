@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from headway.store import tables as t
-from headway.store.people import add_memberships, update_person
+from headway.store.people import add_memberships, end_credentials, update_person
 from headway.store.rows import insert_row
 
 
@@ -26,8 +26,12 @@ class DocumentRows:
         return insert_row(self.conn, table, self.now, workspace_id=self.workspace_id, **values)
 
     def keep_person(self, person_id: int, **values: Any) -> None:
-        """Update a person already in the workspace, who keeps their password and tokens."""
+        """Update a person already in the workspace, who keeps their password and tokens
+        unless the document deactivates them: then these end for good, as they do when an
+        admin deactivates someone."""
         update_person(self.conn, person_id, self.now, **values)
+        if values.get("active") is False:
+            end_credentials(self.conn, person_id, self.now)
 
     def add_memberships(self, person_id: int, unit_ids: Iterable[int]) -> None:
         """Make a person a member of these units."""

@@ -33,8 +33,10 @@ def load_measurements(
     return [to_measurement(r) for r in conn.execute(q.order_by(t.measurement.c.id))]
 
 
-def get_kpi(conn: sa.Connection, workspace_id: int, kpi_id: int) -> Kpi:
-    row = workspace_row(conn, t.kpi, workspace_id, kpi_id, "KPI")
+def get_kpi(
+    conn: sa.Connection, workspace_id: int, kpi_id: int, *, for_update: bool = False
+) -> Kpi:
+    row = workspace_row(conn, t.kpi, workspace_id, kpi_id, "KPI", for_update=for_update)
     return to_kpi(row)
 
 

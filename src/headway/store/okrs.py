@@ -56,23 +56,39 @@ def load_initiatives(conn: sa.Connection, workspace_id: int) -> list[Initiative]
     return [to_initiative(r) for r in conn.execute(q)]
 
 
-def get_objective(conn: sa.Connection, workspace_id: int, objective_id: int) -> Objective:
-    row = workspace_row(conn, t.objective, workspace_id, objective_id, "objective")
+def get_objective(
+    conn: sa.Connection, workspace_id: int, objective_id: int, *, for_update: bool = False
+) -> Objective:
+    row = workspace_row(
+        conn, t.objective, workspace_id, objective_id, "objective", for_update=for_update
+    )
     return to_objective(row)
 
 
-def get_key_result(conn: sa.Connection, workspace_id: int, key_result_id: int) -> KeyResult:
-    row = workspace_row(conn, t.key_result, workspace_id, key_result_id, "key result")
+def get_key_result(
+    conn: sa.Connection, workspace_id: int, key_result_id: int, *, for_update: bool = False
+) -> KeyResult:
+    row = workspace_row(
+        conn, t.key_result, workspace_id, key_result_id, "key result", for_update=for_update
+    )
     return to_key_result(row)
 
 
-def get_check_in(conn: sa.Connection, workspace_id: int, check_in_id: int) -> CheckIn:
-    row = workspace_row(conn, t.check_in, workspace_id, check_in_id, "check-in")
+def get_check_in(
+    conn: sa.Connection, workspace_id: int, check_in_id: int, *, for_update: bool = False
+) -> CheckIn:
+    row = workspace_row(
+        conn, t.check_in, workspace_id, check_in_id, "check-in", for_update=for_update
+    )
     return to_check_in(row)
 
 
-def get_initiative(conn: sa.Connection, workspace_id: int, initiative_id: int) -> Initiative:
-    row = workspace_row(conn, t.initiative, workspace_id, initiative_id, "initiative")
+def get_initiative(
+    conn: sa.Connection, workspace_id: int, initiative_id: int, *, for_update: bool = False
+) -> Initiative:
+    row = workspace_row(
+        conn, t.initiative, workspace_id, initiative_id, "initiative", for_update=for_update
+    )
     return to_initiative(row)
 
 

@@ -13,7 +13,8 @@ from headway.domain.model import Person, Role
 from headway.store import tables as t
 from headway.store.mappers import to_person
 from headway.store.paging import keyset_page
-from headway.store.rows import insert_row, row_exists, update_row, workspace_row
+from headway.store.rows import insert_row, locked, row_exists, update_row, workspace_row
+from headway.store.sessions import end_sessions
 
 
 class SignInCandidate(NamedTuple):
@@ -54,8 +55,10 @@ def people_with_units(conn: sa.Connection, rows: Sequence[Any]) -> list[Person]:
     return [to_person(r, memberships[r.id]) for r in rows]
 
 
-def get_person(conn: sa.Connection, workspace_id: int, person_id: int) -> Person:
-    row = workspace_row(conn, t.person, workspace_id, person_id, "person")
+def get_person(
+    conn: sa.Connection, workspace_id: int, person_id: int, *, for_update: bool = False
+) -> Person:
+    row = workspace_row(conn, t.person, workspace_id, person_id, "person", for_update=for_update)
     return people_with_units(conn, [row])[0]
 
 
@@ -163,3 +166,27 @@ def sign_in_candidates(conn: sa.Connection, email: str) -> list[SignInCandidate]
         .order_by(p.workspace_id)
     )
     return [SignInCandidate(r.id, r.workspace_id, r.password_hash) for r in rows]
+
+
+def acting_person(conn: sa.Connection, workspace_id: int, person_id: int) -> Person | None:
+    """The workspace's person as stored now (role, active, units), read with a shared lock so
+    that a change to them waits until the write they act in ends; None when there is none."""
+    q = sa.select(t.person).where(
+        t.person.c.id == person_id, t.person.c.workspace_id == workspace_id
+    )
+    if not conn.get_execution_options().get("postgresql_readonly", False):
+        q = locked(q, shared=True)  # a read-only snapshot locks nothing (nor may it)
+    found = conn.execute(q).first()
+    return None if found is None else people_with_units(conn, [found])[0]
+
+
+def end_credentials(conn: sa.Connection, person_id: int, now: datetime) -> dict[str, int]:
+    """Revoke every API token of the person and end every web session, for good (a
+    deactivated person's credentials do not come back with them); how many of each."""
+    tokens = conn.execute(
+        t.api_token.update()
+        .where(t.api_token.c.person_id == person_id, t.api_token.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    ).rowcount
+    sessions = end_sessions(conn, person_id, now)
+    return {"tokens_revoked": tokens, "sessions_ended": sessions}

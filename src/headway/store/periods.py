@@ -90,8 +90,10 @@ def load_periods_data(
     )
 
 
-def get_period(conn: sa.Connection, workspace_id: int, period_id: int) -> Period:
-    row = workspace_row(conn, t.period, workspace_id, period_id, "period")
+def get_period(
+    conn: sa.Connection, workspace_id: int, period_id: int, *, for_update: bool = False
+) -> Period:
+    row = workspace_row(conn, t.period, workspace_id, period_id, "period", for_update=for_update)
     return to_period(row)
 
 

@@ -19,14 +19,34 @@ def table_of(ref: TableRef) -> sa.Table:
     return ref if isinstance(ref, sa.Table) else metadata.tables[ref]
 
 
+def locked(query: sa.Select[Any], *, shared: bool = False) -> sa.Select[Any]:
+    """`query` reading its rows locked until the transaction ends.
+
+    On PostgreSQL, `FOR NO KEY UPDATE` (or `FOR SHARE` when `shared`): a concurrent writer of
+    the same row waits, then reads the row as the first one left it, so no change is lost;
+    rows that merely refer to it (a foreign key's `FOR KEY SHARE`) are not held up. On
+    SQLite every write transaction already holds the database's write lock (BEGIN
+    IMMEDIATE), and SQLAlchemy renders no locking clause there.
+    """
+    if shared:
+        return query.with_for_update(read=True)
+    return query.with_for_update(key_share=True)
+
+
 def workspace_row(
-    conn: sa.Connection, table: sa.Table, workspace_id: int, row_id: int, what: str
+    conn: sa.Connection,
+    table: sa.Table,
+    workspace_id: int,
+    row_id: int,
+    what: str,
+    *,
+    for_update: bool = False,
 ) -> Any:
     """The row of `table` with this id in the workspace; NotFound (naming `what`) otherwise,
-    also when it belongs to another workspace."""
-    row = conn.execute(
-        sa.select(table).where(table.c.id == row_id, table.c.workspace_id == workspace_id)
-    ).first()
+    also when it belongs to another workspace. `for_update`: read it locked (see `locked`),
+    as every write that reads a row to change it does."""
+    q = sa.select(table).where(table.c.id == row_id, table.c.workspace_id == workspace_id)
+    row = conn.execute(locked(q) if for_update else q).first()
     if row is None:
         raise NotFound(f"{what} {row_id} does not exist")
     return row

@@ -125,11 +125,11 @@ def end_session(conn: sa.Connection, token_hash: str, now: datetime) -> None:
 
 def end_sessions(
     conn: sa.Connection, person_id: int, now: datetime, *, keep_hash: str | None = None
-) -> None:
+) -> int:
     """End every live web session of a person (their password changed: sign in again),
-    but the one whose token hash is `keep_hash`, if given."""
+    but the one whose token hash is `keep_hash`, if given; how many ended."""
     s = t.web_session.c
     live = sa.and_(s.person_id == person_id, s.ended_at.is_(None))
     if keep_hash is not None:
         live = sa.and_(live, s.token_hash != keep_hash)
-    conn.execute(t.web_session.update().where(live).values(ended_at=now))
+    return conn.execute(t.web_session.update().where(live).values(ended_at=now)).rowcount

@@ -16,9 +16,13 @@ def load_units(conn: sa.Connection, workspace_id: int) -> list[Unit]:
     return [to_unit(r) for r in conn.execute(q)]
 
 
-def get_unit(conn: sa.Connection, workspace_id: int, unit_id: int) -> Unit:
-    """The workspace's unit with this id; NotFound otherwise."""
-    return to_unit(workspace_row(conn, t.unit, workspace_id, unit_id, "unit"))
+def get_unit(
+    conn: sa.Connection, workspace_id: int, unit_id: int, *, for_update: bool = False
+) -> Unit:
+    """The workspace's unit with this id (locked: `for_update`); NotFound otherwise."""
+    return to_unit(
+        workspace_row(conn, t.unit, workspace_id, unit_id, "unit", for_update=for_update)
+    )
 
 
 def unit_exists(conn: sa.Connection, workspace_id: int, unit_id: int) -> bool:

@@ -8,6 +8,7 @@ from typing import TypeAlias
 import sqlalchemy as sa
 
 from headway.config import Settings
+from headway.store.conflicts import as_conflict
 from headway.store.engine import make_engine, snapshot_connection
 
 # What services pass to the store functions: an open connection they never look inside (they
@@ -63,8 +64,19 @@ class UnitOfWork:
                 connection.commit()
             else:
                 connection.rollback()
+        except Exception as failed:
+            # A commit the database refused (a constraint checked at the end, a
+            # serialization failure): a conflict when it is one of those.
+            conflict = as_conflict(failed)
+            if conflict is None:
+                raise
+            raise conflict from failed
         finally:
             connection.close()
+        # What the database refused while writers met is a conflict (409), not a crash.
+        conflict = as_conflict(exc) if exc is not None else None
+        if conflict is not None:
+            raise conflict from exc
 
 
 def make_uow(settings: Settings) -> UnitOfWork:

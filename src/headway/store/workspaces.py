@@ -13,7 +13,7 @@ from headway.store import tables as t
 from headway.store.audit import forget_actors
 from headway.store.cascade import delete_with_dependants
 from headway.store.mappers import to_workspace
-from headway.store.rows import insert_row, update_row
+from headway.store.rows import insert_row, locked, update_row
 from headway.store.tokens import delete_tokens_of
 
 
@@ -22,6 +22,20 @@ def get_workspace(conn: sa.Connection, workspace_id: int) -> Workspace:
     if row is None:
         raise NotFound(f"workspace {workspace_id} does not exist")
     return to_workspace(row)
+
+
+def lock_workspace(conn: sa.Connection, workspace_id: int) -> None:
+    """Hold the workspace's row locked until the transaction ends.
+
+    Taken first by every write whose rule spans rows (the last active admin, alignment and
+    the unit tree staying trees, unique emails and period names): such writes wait for each
+    other, so each checks its rule against what the one before it stored. Other writes,
+    which only refer to the workspace, are not held up (PostgreSQL's `FOR NO KEY UPDATE`);
+    on SQLite every write transaction already holds the database's write lock.
+    """
+    q = sa.select(t.workspace.c.id).where(t.workspace.c.id == workspace_id)
+    if conn.execute(locked(q)).first() is None:
+        raise NotFound(f"workspace {workspace_id} does not exist")
 
 
 def list_workspaces(conn: sa.Connection) -> list[Workspace]:

@@ -160,7 +160,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
-        return _answer(request, 409, str(exc))
+        errors = None if exc.field is None else [FieldProblem(exc.field, str(exc))]
+        return _answer(request, 409, str(exc), errors=errors)
 
     @app.exception_handler(Unauthenticated)
     async def _unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:

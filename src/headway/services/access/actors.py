@@ -15,6 +15,7 @@ from typing import Any
 from headway.domain import permissions
 from headway.domain.errors import PermissionDenied
 from headway.domain.model import Person, Workspace
+from headway.store import people as people_store
 from headway.store import units as unit_store
 from headway.store.audit import add_audit_event
 from headway.store.rows import delete_row, insert_row, update_row
@@ -44,13 +45,19 @@ def require(caller: Caller, conn: Connection, workspace: Workspace, what: str, r
     """Raise PermissionDenied unless `rule` (a predicate of domain/permissions.py) allows it.
 
     The one place every write asks: the local operator may do everything; a person acts
-    only in their own workspace, with their role's rights over the unit tree.
+    only in their own workspace, with their role's rights over the unit tree. The person is
+    read again inside the write's transaction (and held there: a change to their role waits
+    for this write to end), so a role taken away or a deactivation that committed since
+    the request was authenticated is what counts, not the role it started with.
     """
     if caller.person is None:
         return
     if caller.workspace_id != workspace.id:
         raise PermissionDenied(f"{caller.label} may not {what}: another workspace")
-    actor = permissions.Actor.of(caller.person, workspace.id)
+    person = people_store.acting_person(conn, workspace.id, caller.person.id)
+    if person is None or not person.active:
+        raise PermissionDenied(f"{caller.label} may not {what}: no longer an active person here")
+    actor = permissions.Actor.of(person, workspace.id)
     tree = permissions.UnitTree(
         unit_store.load_units(conn, workspace.id), workspace_id=workspace.id
     )
@@ -89,9 +96,11 @@ def update_audited(
     after: Mapping[str, Any],
     **extra: Any,
 ) -> None:
-    """Write `after` (and `extra` columns the audit log leaves out, such as a new position)
-    to one row and record the change with the values before and after."""
-    update_row(conn, table, row_id, now, **after, **extra)
+    """Write what changed from `before` to `after` (and `extra` columns the audit log leaves
+    out, such as a new position) to one row and record the change with the values before and
+    after. Only the changed fields are written: a concurrent change to another field stays."""
+    changed = {k: v for k, v in after.items() if k not in before or before[k] != v}
+    update_row(conn, table, row_id, now, **changed, **extra)
     audit(conn, caller, workspace, "update", table, row_id, now, before=before, after=after)
 
 

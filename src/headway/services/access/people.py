@@ -18,6 +18,7 @@ from headway.services.access.actors import Caller, admins_only, audit, require
 from headway.store import people as people_store
 from headway.store import tokens as token_store
 from headway.store import units as unit_store
+from headway.store import workspaces as workspace_store
 from headway.store.sessions import end_sessions
 from headway.store.uow import Connection, UnitOfWork
 
@@ -49,7 +50,7 @@ def _insert_person(
 ) -> int:
     normalised = validation.normalise_email(email)
     if people_store.find_person_by_email(conn, workspace.id, normalised) is not None:
-        raise Conflict(f"{normalised} is already a person in {workspace.name}")
+        raise Conflict(f"{normalised} is already a person in {workspace.name}", field="email")
     values = {"name": name.strip(), "email": normalised, "role": role, "active": active}
     person_id = people_store.add_person(
         conn,
@@ -86,6 +87,9 @@ def add_person(
     problems = validation.validate_person(email=email, name=name, role=role, password=password)
     with uow:
         conn = uow.conn
+        # Emails stay unique and the workspace keeps an active admin: writes to people
+        # wait for each other, so each checks those rules against what the last one stored.
+        workspace_store.lock_workspace(conn, workspace.id)
         require(caller, conn, workspace, "add people", admins_only)
         units: dict[str, int] = {}
         for unit in unit_store.load_units(conn, workspace.id):
@@ -151,6 +155,9 @@ def create_person(
     now = clock()
     with uow:
         conn = uow.conn
+        # Emails stay unique and the workspace keeps an active admin: writes to people
+        # wait for each other, so each checks those rules against what the last one stored.
+        workspace_store.lock_workspace(conn, workspace.id)
         require(caller, conn, workspace, "add people", admins_only)
         problems = validation.validate_person(email=email, name=name, role=role, password=password)
         problems += _unknown_units(conn, workspace, unit_ids)
@@ -195,7 +202,10 @@ def update_person(
     now = clock()
     with uow:
         conn = uow.conn
-        person = people_store.get_person(conn, workspace.id, person_id)
+        # Emails stay unique and the workspace keeps an active admin: writes to people
+        # wait for each other, so each checks those rules against what the last one stored.
+        workspace_store.lock_workspace(conn, workspace.id)
+        person = people_store.get_person(conn, workspace.id, person_id, for_update=True)
         require(caller, conn, workspace, "change people", admins_only)
         problems = [
             FieldProblem(name, "must not be null")
@@ -222,7 +232,9 @@ def update_person(
             values["email"] = validation.normalise_email(changes["email"])
             other = people_store.find_person_by_email(conn, workspace.id, values["email"])
             if other is not None and other.id != person.id:
-                raise Conflict(f"{values['email']} is already a person in {workspace.name}")
+                raise Conflict(
+                    f"{values['email']} is already a person in {workspace.name}", field="email"
+                )
         if "role" in changes:
             values["role"] = changes["role"]
         if "active" in changes:
@@ -234,19 +246,27 @@ def update_person(
         if was_admin and not stays_admin and _leaves_no_admin(conn, workspace, person):
             raise Conflict(
                 f"{person.email} is the last active admin of {workspace.name}: "
-                "make someone else an admin first"
+                "make someone else an admin first",
+                field="active" if values.get("active", True) is False else "role",
             )
         if "password" in changes:
             values["password_hash"] = hash_password(changes["password"])
             # Whoever held a session with the old password holds nothing now.
             end_sessions(conn, person.id, now)
         people_store.update_person(conn, person.id, now, **values)
+        ended: dict[str, int] = {}
+        if values.get("active", person.active) != person.active:
+            # Deactivation ends their credentials for good: reactivating them later does not
+            # bring back a token or a session; they sign in again and get new tokens. On
+            # reactivation too, so that none left from before this rule comes back either.
+            ended = people_store.end_credentials(conn, person.id, now)
         if "unit_ids" in changes:
             people_store.set_memberships(conn, person.id, changes["unit_ids"])
         updated = people_store.get_person(conn, workspace.id, person.id)
         after = _audited(updated)
         if "password" in changes:
             after["password_changed"] = True  # that it changed, never the password or hash
+        after.update(ended)
         audit(
             conn, caller, workspace, "update", "person", person.id, now, before=before, after=after
         )
@@ -310,9 +330,12 @@ def create_token(
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
         conn = uow.conn
-        person = people_store.find_person_by_email(
+        found = people_store.find_person_by_email(
             conn, workspace.id, validation.normalise_email(email)
         )
+        # Read again, held until the token is stored: a deactivation at the same time either
+        # comes first (no token) or waits, then revokes this token with the rest.
+        person = found and people_store.acting_person(conn, workspace.id, found.id)
         if person is None or not person.active:
             raise NotFound(f"no active person has the email {email} in {workspace.name}")
         require(

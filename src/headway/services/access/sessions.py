@@ -168,6 +168,11 @@ def _start_session(
     expires_at = now + SESSION_LIFETIME
     with uow:
         conn = uow.conn
+        # Held until the session is stored: a deactivation at the same time either comes
+        # first (and no session starts) or waits, then ends this session with the rest.
+        person = people_store.acting_person(conn, workspace_id, person_id)
+        if person is None or not person.active:
+            raise SignInRefused("the email or the password is wrong")
         session_id = session_store.start_session(
             conn,
             workspace_id,
@@ -178,7 +183,6 @@ def _start_session(
             expires_at=expires_at,
         )
         workspace = workspace_store.get_workspace(conn, workspace_id)
-        person = people_store.get_person(conn, workspace_id, person_id)
         caller = Caller(label=email, person=person, workspace_id=workspace_id)
         audit(conn, caller, workspace, "sign_in", "web_session", session_id, now)
     return NewSession(token=token, csrf_token=csrf_token, expires_at=expires_at)

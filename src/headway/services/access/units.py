@@ -18,6 +18,7 @@ from headway.services.access.actors import (
     update_audited,
 )
 from headway.store import units as unit_store
+from headway.store import workspaces as workspace_store
 from headway.store.uow import Connection, UnitOfWork
 
 
@@ -32,13 +33,15 @@ def get_unit(uow: UnitOfWork, workspace: Workspace, unit_id: int) -> Unit:
         return _unit(uow.conn, workspace, unit_id)
 
 
-def _unit(conn: Connection, workspace: Workspace, unit_id: int) -> Unit:
-    return unit_store.get_unit(conn, workspace.id, unit_id)
+def _unit(
+    conn: Connection, workspace: Workspace, unit_id: int, *, for_update: bool = False
+) -> Unit:
+    return unit_store.get_unit(conn, workspace.id, unit_id, for_update=for_update)
 
 
 def _writable_unit(conn: Connection, workspace: Workspace, unit_id: int, caller: Caller) -> Unit:
     """The unit, if the caller may change the unit tree (admins)."""
-    unit = _unit(conn, workspace, unit_id)
+    unit = _unit(conn, workspace, unit_id, for_update=True)
     require(caller, conn, workspace, "change the unit tree", admins_only)
     return unit
 
@@ -71,6 +74,7 @@ def create_unit(
     now = clock()
     with uow:
         conn = uow.conn
+        workspace_store.lock_workspace(conn, workspace.id)  # the unit tree stays a tree
         require(caller, conn, workspace, "change the unit tree", admins_only)
         units = unit_store.load_units(conn, workspace.id)
         new = Unit(id=0, name=name.strip(), kind=kind, parent_id=parent_id)
@@ -95,6 +99,7 @@ def update_unit(
     now = clock()
     with uow:
         conn = uow.conn
+        workspace_store.lock_workspace(conn, workspace.id)  # the unit tree stays a tree
         units = unit_store.load_units(conn, workspace.id)
         unit = _writable_unit(conn, workspace, unit_id, caller)
         before = _unit_values(unit)
@@ -140,6 +145,7 @@ def delete_unit(
     now = clock()
     with uow:
         conn = uow.conn
+        workspace_store.lock_workspace(conn, workspace.id)  # the unit tree stays a tree
         unit = _writable_unit(conn, workspace, unit_id, caller)
         owned = [_OWNED[kind] for kind in unit_store.unit_dependants(conn, unit.id)]
         if owned:

@@ -78,6 +78,8 @@ def replace_workspace(
                     f"workspace {workspace.name!r} exists: send replace=true to replace "
                     "everything in it with the document"
                 )
+            # Replacing spans every row: other rule-spanning writes wait for it, and it for them.
+            workspace_store.lock_workspace(conn, workspace.id)
             keep = {validation.normalise_email(p.email) for p in doc.people}
             kept = workspace_store.clear_workspace(conn, workspace.id, keep)
             workspace_store.update_workspace_settings(

@@ -179,8 +179,8 @@ def _problems(conn: Connection, workspace: Workspace, kpi: Kpi) -> list[FieldPro
 def _writable_kpi(
     conn: Connection, workspace: Workspace, kpi_id: int, caller: Caller, *, verb: str
 ) -> Kpi:
-    """The KPI, if the caller may `verb` (change or delete) it."""
-    kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
+    """The KPI, read locked until the write ends, if the caller may `verb` (change or delete) it."""
+    kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id, for_update=True)
     require(
         caller,
         conn,

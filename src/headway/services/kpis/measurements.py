@@ -121,7 +121,8 @@ def record_measurements(
     today = today_in(workspace, clock)
     with uow:
         conn = uow.conn
-        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
+        # Locked: two recordings for one KPI replace what they cover one after the other.
+        kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id, for_update=True)
         require_recording(caller, conn, workspace, kpi)
         problems = _item_problems(items, today, indexed=indexed)
         if problems:

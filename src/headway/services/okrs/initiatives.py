@@ -66,7 +66,7 @@ def _writable_initiative(
     doing: str,
 ) -> Initiative:
     """The initiative, if the caller may `what` (write it) and its period is open for `doing`."""
-    initiative = okr_store.get_initiative(conn, workspace.id, initiative_id)
+    initiative = okr_store.get_initiative(conn, workspace.id, initiative_id, for_update=True)
     kr, objective = _owners_of(conn, workspace, initiative)
     require_open(
         conn,

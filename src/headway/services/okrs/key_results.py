@@ -19,6 +19,7 @@ from headway.services.okrs.objectives import (
     writable_objective,
 )
 from headway.store import okrs as okr_store
+from headway.store import workspaces as workspace_store
 from headway.store.uow import Connection, UnitOfWork
 
 
@@ -48,7 +49,7 @@ def writable_key_result(
 ) -> tuple[KeyResult, Objective]:
     """The key result and its objective, if the caller may `what` (write the key result) and
     the objective's period is open for `doing`."""
-    kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+    kr = okr_store.get_key_result(conn, workspace.id, key_result_id, for_update=True)
     objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
     require_open(
         conn,
@@ -199,6 +200,10 @@ def update_key_result(
     now = clock()
     with uow:
         conn = uow.conn
+        if "objective_id" in changes:
+            # Objectives aligned under the key result move with it: alignment must stay a
+            # tree under concurrent moves (see update_objective).
+            workspace_store.lock_workspace(conn, workspace.id)
         kr, objective = writable_key_result(
             conn,
             workspace,
@@ -240,7 +245,7 @@ def delete_key_result(
     now = clock()
     with uow:
         conn = uow.conn
-        kr = okr_store.get_key_result(conn, workspace.id, key_result_id)
+        kr = okr_store.get_key_result(conn, workspace.id, key_result_id, for_update=True)
         writable_objective(
             conn,
             workspace,

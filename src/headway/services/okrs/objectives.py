@@ -21,6 +21,7 @@ from headway.services.access.actors import (
 from headway.services.periods.period_state import open_period
 from headway.store import okrs as okr_store
 from headway.store import rows
+from headway.store import workspaces as workspace_store
 from headway.store.cascade import delete_with_dependants
 from headway.store.uow import Connection, UnitOfWork
 
@@ -73,8 +74,9 @@ def writable_objective(
     what: str,
     doing: str,
 ) -> Objective:
-    """The objective, if the caller may `what` (write it) and its period is open for `doing`."""
-    objective = okr_store.get_objective(conn, workspace.id, objective_id)
+    """The objective, read locked until the write ends, if the caller may `what` (write it)
+    and its period is open for `doing`."""
+    objective = okr_store.get_objective(conn, workspace.id, objective_id, for_update=True)
     require_open(
         conn,
         workspace,
@@ -203,6 +205,10 @@ def update_objective(
     now = clock()
     with uow:
         conn = uow.conn
+        if {"parent_id", "parent_key_result_id"} & changes.keys():
+            # Alignment must stay a tree: re-alignments wait for each other, so that two at
+            # once cannot make two objectives each other's parent.
+            workspace_store.lock_workspace(conn, workspace.id)
         objective = writable_objective(
             conn,
             workspace,

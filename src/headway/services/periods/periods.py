@@ -27,6 +27,7 @@ from headway.services.access.actors import Caller, admins_only, audit, insert_au
 from headway.store import grades as grade_store
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store
+from headway.store import workspaces as workspace_store
 from headway.store.rows import update_row
 from headway.store.uow import Connection, UnitOfWork
 
@@ -86,7 +87,7 @@ def _retro_problems(retro: Mapping[str, Any]) -> list[FieldProblem]:
 
 def _name_taken(conn: Connection, workspace: Workspace, name: str, period_id: int) -> None:
     if period_store.period_name_taken(conn, workspace.id, name, other_than=period_id):
-        raise Conflict(f"a period named {name!r} already exists")
+        raise Conflict(f"a period named {name!r} already exists", field="name")
 
 
 def _closing_by_patch(state: object) -> list[FieldProblem]:
@@ -113,6 +114,7 @@ def create_period(
     notes = {k: (v or "") for k, v in (retro or {}).items()}
     with uow:
         conn = uow.conn
+        workspace_store.lock_workspace(conn, workspace.id)  # period names stay unique
         require(caller, conn, workspace, "plan periods", admins_only)
         problems = validation.validate_period_name(name) + validation.validate_period(
             start_date, end_date, kind=kind, fiscal_start_month=workspace.fiscal_year_start_month
@@ -170,6 +172,7 @@ def update_period(
     now = clock()
     with uow:
         conn = uow.conn
+        workspace_store.lock_workspace(conn, workspace.id)  # period names stay unique
         record = _row(conn, workspace, period_id)
         period = record.period
         require(caller, conn, workspace, "plan periods", admins_only)
@@ -247,6 +250,7 @@ def close_period(
     notes = {k: (v or "") for k, v in (retro or {}).items()}
     with uow:
         conn = uow.conn
+        workspace_store.lock_workspace(conn, workspace.id)  # a period closes once
         period = _row(conn, workspace, period_id).period
         require(caller, conn, workspace, "close periods", admins_only)
         if period.state is PeriodState.CLOSED:

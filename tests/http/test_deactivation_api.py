@@ -1,0 +1,97 @@
+"""Deactivating a person ends their credentials for good, over real HTTP on both databases:
+their API tokens and their web sessions stop working, and reactivating them does not bring
+those back; they sign in again and make new tokens."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from headway.config import load_settings
+from headway.services.access.actors import Caller
+from headway.services.access.people import create_token
+from headway.services.access.workspaces import resolve_workspace
+from headway.store.uow import make_uow
+from headway.web.ui.auth import LOGIN_CSRF_COOKIE
+from headway.web.ui.context import SESSION_COOKIE
+
+PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
+_n = itertools.count()
+
+
+def _token_for(live: Any, email: str) -> str:
+    """A token made on the server's database directly, as `headway token create` would."""
+    uow = make_uow(load_settings(database_url=live.database_url))
+    try:
+        workspace = resolve_workspace(uow, "Example Co")
+        new = create_token(
+            uow, workspace, email=email, caller=Caller.operator(), clock=lambda: datetime.now(UTC)
+        )
+    finally:
+        uow.engine.dispose()
+    return new.token
+
+
+def _browser(live: Any) -> httpx.Client:
+    """A browser-like client: it keeps cookies and follows no redirect."""
+    return httpx.Client(base_url=live.base_url, follow_redirects=False, timeout=30)
+
+
+def _sign_in(browser: httpx.Client, email: str) -> None:
+    """Sign in through the sign-in form; the client keeps the session cookie."""
+    assert browser.get("/login").status_code == 200
+    form = {
+        "email": email,
+        "password": PASSWORD,
+        "csrf_token": browser.cookies[LOGIN_CSRF_COOKIE],
+        "next": "/",
+    }
+    signed = browser.post("/login", data=form)
+    assert signed.status_code == 303, signed.text
+    assert browser.cookies.get(SESSION_COOKIE)
+
+
+def _page_status(browser: httpx.Client) -> int:
+    return browser.get("/").status_code
+
+
+def _api_status(live: Any, token: str) -> int:
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.get(live.base_url + "/api/v1/units", headers=headers, timeout=30).status_code
+
+
+def test_deactivation_ends_tokens_and_sessions_and_reactivation_does_not_revive_them(
+    live: Any,
+) -> None:
+    email = f"leaver-{next(_n)}@example.com"
+    with live.client("admin") as admin:
+        made = admin.post(
+            "/people",
+            json={"name": "Leaver", "email": email, "role": "member", "password": PASSWORD},
+        )
+        assert made.status_code == 201, made.text
+        person = f"/people/{made.json()['id']}"
+        token = _token_for(live, email)
+        with _browser(live) as browser:
+            _sign_in(browser, email)
+            assert (_api_status(live, token), _page_status(browser)) == (200, 200)
+
+            off = admin.patch(person, json={"active": False})
+            assert off.status_code == 200, off.text
+            assert _api_status(live, token) == 401
+            assert _page_status(browser) == 303  # to the sign-in page
+
+            on = admin.patch(person, json={"active": True})
+            assert on.status_code == 200, on.text
+            assert _api_status(live, token) == 401
+            assert _page_status(browser) == 303
+            assert browser.get("/").headers["location"].startswith("/login")
+
+        # Back at work, they sign in again and make a new token: those work.
+        with _browser(live) as again:
+            _sign_in(again, email)
+            assert _page_status(again) == 200
+        assert _api_status(live, _token_for(live, email)) == 200
