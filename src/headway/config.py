@@ -31,6 +31,27 @@ class Settings(BaseSettings):
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is "
         "trusted for the client address (the sign-in limit counts per client); * trusts all.",
     )
+    max_body_bytes: int = Field(
+        2**20,
+        ge=1024,
+        description="Largest request body in bytes (JSON, forms); a larger one is refused "
+        "with 413 before it is read.",
+    )
+    max_upload_bytes: int = Field(
+        10 * 2**20,
+        ge=1024,
+        description="Largest spreadsheet (CSV, XLSX) a measurement import accepts, in bytes.",
+    )
+    max_document_bytes: int = Field(
+        8 * 2**20,
+        ge=1024,
+        description="Largest workspace document (POST /api/v1/import, `headway import`), in bytes.",
+    )
+    max_document_values: int = Field(
+        500_000,
+        ge=1000,
+        description="Most values (scalars, lists, mappings) a workspace document may hold.",
+    )
     on_track_gap: float = Field(
         0.10, ge=0, le=1, description="Largest gap (expected - score) still on track."
     )

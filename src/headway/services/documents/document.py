@@ -46,6 +46,7 @@ from headway.domain.validation import (
     validate_period_name,
     validate_title,
 )
+from headway.services.documents.bounded_text import TooDeep, TooManyValues, load_json, load_yaml
 
 
 def _iso_date(value: object) -> object:
@@ -285,12 +286,15 @@ def unknown_fields(part: BaseModel, path: str = "") -> list[FieldProblem]:
     return found
 
 
-def load_text(text: str, *, filename: str = "") -> object:
-    """Parse YAML or JSON text (JSON is YAML, but its errors read better from json)."""
+def load_text(text: str, *, filename: str = "", max_values: int) -> object:
+    """Parse YAML or JSON text (JSON is YAML, but its errors read better from json), of at
+    most `max_values` values (bounded_text.py)."""
     try:
         if filename.endswith(".json"):
-            return json.loads(text)
-        return yaml.safe_load(text)
+            return load_json(text, max_values=max_values)
+        return load_yaml(text, max_values=max_values)
+    except (TooManyValues, TooDeep) as exc:
+        raise ValidationFailed([FieldProblem("", f"{filename or 'document'} {exc}")]) from None
     except json.JSONDecodeError as exc:
         where = f"{filename or 'document'} line {exc.lineno} column {exc.colno}"
         problem = FieldProblem("", f"{where} is not valid JSON: {exc.msg}")
