@@ -78,6 +78,15 @@ class Settings(BaseSettings):
         )
 
 
+def size_text(size: int) -> str:
+    """A byte count as a person reads a limit: 10 MB, 512 KB, 1000 bytes."""
+    if size % 2**20 == 0:
+        return f"{size // 2**20} MB"
+    if size % 2**10 == 0:
+        return f"{size // 2**10} KB"
+    return f"{size} bytes"
+
+
 class SettingsError(Exception):
     """A HEADWAY_* variable has a bad value; the message names it."""
 

@@ -8,7 +8,7 @@ from zipfile import ZIP_STORED
 import pytest
 
 import hostile_files
-from headway.config import load_settings
+from headway.config import load_settings, size_text
 from headway.connectors.sheets import MAX_LINE_CHARS, sheet_from_bytes
 from headway.connectors.xlsx_parts import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHARED_STRINGS
 from headway.domain.errors import MAX_PROBLEM_CHARS, FieldProblem, ProblemList, ValidationFailed
@@ -19,7 +19,7 @@ from headway.services.documents.bounded_text import (
     load_json,
     load_yaml,
 )
-from headway.web.request_body import limit_for, size_text
+from headway.web.request_body import limit_for
 
 
 def _refusal(name: str, data: bytes) -> str:

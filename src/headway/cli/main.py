@@ -25,7 +25,7 @@ from headway.cli.context import (
     workspace_context,
 )
 from headway.cli.measurement_files import kpi_import
-from headway.config import SettingsError
+from headway.config import SettingsError, size_text
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.reports import render, report_view
 from headway.reports.formatting import number
@@ -162,9 +162,7 @@ def import_(
         with file.open("rb") as opened:
             raw = opened.read(limit + 1)
         if len(raw) > limit:
-            problem = FieldProblem(
-                "", f"{file} is larger than {limit} bytes (HEADWAY_MAX_DOCUMENT_BYTES)"
-            )
+            problem = FieldProblem("", f"{file} is larger than {size_text(limit)}")
             raise ValidationFailed([problem])
         # utf-8-sig: a byte-order mark from a Windows editor is not part of the document.
         text = raw.decode("utf-8-sig")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from headway.config import size_text
 from headway.connectors.xlsx_parts import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, TooBig, check_workbook
 from headway.domain.errors import FieldProblem, ValidationFailed
 
@@ -49,12 +50,8 @@ def read_sheet(path: Path, *, max_bytes: int) -> Sheet:
     except OSError as exc:
         raise _unreadable(f"cannot read {path}: {exc.strerror}") from None
     if len(data) > max_bytes:
-        raise _unreadable(f"{path.name} is larger than {_size(max_bytes)}: split it")
+        raise _unreadable(f"{path.name} is larger than {size_text(max_bytes)}: split it")
     return sheet_from_bytes(path.name, data)
-
-
-def _size(limit: int) -> str:
-    return f"{limit // 2**20} MB" if limit % 2**20 == 0 else f"{limit} bytes"
 
 
 def sheet_from_bytes(name: str, data: bytes) -> Sheet:

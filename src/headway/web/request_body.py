@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from headway.config import Settings
+from headway.config import Settings, size_text
 from headway.web.errors import render_error
 
 # The routes that take a spreadsheet (API and pages) and the one that takes a document.
@@ -34,15 +34,6 @@ class Limit:
     @property
     def message(self) -> str:
         return f"{self.what} may be at most {size_text(self.size)}"
-
-
-def size_text(size: int) -> str:
-    """A byte count as a person reads a limit: 10 MB, 512 KB, 1000 bytes."""
-    if size % 2**20 == 0:
-        return f"{size // 2**20} MB"
-    if size % 2**10 == 0:
-        return f"{size // 2**10} KB"
-    return f"{size} bytes"
 
 
 def limit_for(path: str, settings: Settings) -> Limit:
