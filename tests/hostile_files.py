@@ -55,6 +55,7 @@ def workbook(
     shared_strings: Iterable[bytes] = (_SHARED_AT_VALUE.encode(),),
     *,
     compression: int = zipfile.ZIP_DEFLATED,
+    zip64: bool = True,
 ) -> bytes:
     """An .xlsx whose first sheet's XML and shared strings are the chunks given, streamed."""
     out = io.BytesIO()
@@ -67,7 +68,7 @@ def workbook(
             ("xl/worksheets/sheet1.xml", sheet),
             ("xl/sharedStrings.xml", shared_strings),
         ):
-            with archive.open(name, "w", force_zip64=True) as part:
+            with archive.open(name, "w", force_zip64=zip64) as part:
                 for chunk in chunks:
                     part.write(chunk)
     return out.getvalue()
@@ -96,6 +97,23 @@ def shared_strings_bomb() -> bytes:
         "</t></si></sst>",
     )
     return workbook(sheet, strings)
+
+
+def lying_bomb() -> bytes:
+    """A shared-strings bomb (120 MB inflated) whose zip directory says the part is 2 KB."""
+    strings = _repeated(
+        f'<sst xmlns="{_MAIN}"><si><t>at</t></si><si><t>value</t></si><si><t>',
+        b"A" * 1024,
+        120 * 1024,
+        "</t></si></sst>",
+    )
+    data = bytearray(workbook([_sheet_xml(_HEADER_ROW).encode()], strings, zip64=False))
+    name = b"xl/sharedStrings.xml"
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(name)] != name:
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 24 : entry + 28] = (2048).to_bytes(4, "little")  # the declared inflated size
+    return bytes(data)
 
 
 @functools.cache

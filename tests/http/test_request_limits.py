@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -264,6 +266,20 @@ def test_a_200_mb_body_is_refused_unread_with_or_without_a_token(live: Any, toke
         "detail": "a request body may be at most 1 MB",
     }
     assert measured.growth < 20 * MB  # 705 MB before
+
+
+def test_four_200_mb_bodies_at_once_leave_the_memory_flat(live: Any) -> None:
+    headers = {"Content-Type": "application/json"}
+    start = threading.Barrier(4)
+
+    def post(_: int) -> int:
+        start.wait()
+        return _post_unfinished(live, "/api/v1/objectives", headers, b"[", 200 * MB)[0]
+
+    with Measured(live) as measured, ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(post, range(4)))
+    assert statuses == [413] * 4
+    assert measured.growth < 20 * MB  # 1.5 GB before
 
 
 def test_a_chunked_body_is_refused_once_it_passes_the_limit(live: Any) -> None:

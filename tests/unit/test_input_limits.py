@@ -68,6 +68,12 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory() -> None:
     assert "inflates to more than 100 MB" in _refusal("bomb.xlsx", bomb)
 
 
+def test_a_zip_directory_that_lies_about_sizes_gains_nothing() -> None:
+    # zipfile stops inflating at the declared size and then finds the checksum wrong.
+    message = _refusal("liar.xlsx", hostile_files.lying_bomb())
+    assert message == "liar.xlsx is not an .xlsx workbook that can be read"
+
+
 def test_ten_million_empty_cells_are_refused() -> None:
     assert "inflates more than 100 times" in _refusal("cells.xlsx", hostile_files.empty_cells())
 
