@@ -209,6 +209,21 @@ def test_a_document_with_many_bad_units_gets_capped_problems(live: Any) -> None:
     assert measured.growth < MEMORY_BUDGET
 
 
+def test_a_document_of_many_unknown_fields_gets_capped_warnings(live: Any) -> None:
+    with live.client("admin") as http:
+        document = http.get("/export").json()
+        document["units"][0] |= {f"colour_{n}": "red" for n in range(20_000)}
+        answer = http.post("/import", params={"replace": "true", "dry_run": "true"}, json=document)
+    assert answer.status_code == 200, answer.text[:1000]
+    warnings = answer.json()["warnings"]
+    assert len(warnings) == 101
+    assert warnings[0] == {
+        "field": "units[0].colour_0",
+        "message": "is not a known field; it was ignored",
+    }
+    assert warnings[-1] == {"field": "", "message": "and 19900 more problems not listed"}
+
+
 def test_a_document_past_its_limits_is_refused_naming_them(live: Any) -> None:
     headers = _bearer(live, "admin") | {"Content-Type": "application/json"}
     path = "/api/v1/import?replace=true&dry_run=true"
