@@ -256,6 +256,21 @@ def test_a_document_past_its_limits_is_refused_naming_them(live: Any) -> None:
         assert "anchors and aliases" in answer.json()["errors"][0]["message"]
 
 
+def test_a_client_that_sends_all_of_a_large_body_still_reads_the_answer(live: Any) -> None:
+    # The server does not close on a refused body (closing on unread data would reset the
+    # connection and lose the answer); it drops the rest as it arrives.
+    with live.client("admin") as http:
+        for _ in range(3):
+            answer = http.post(
+                "/import",
+                params={"replace": "true", "dry_run": "true"},
+                content=b" " * (9 * MB),
+                headers={"content-type": "application/json"},
+            )
+            assert answer.status_code == 413
+            assert answer.json()["detail"] == "a document may be at most 8 MB"
+
+
 def test_a_viewer_importing_a_document_is_refused_before_it_is_read(live: Any) -> None:
     headers = _bearer(live, "viewer") | {"Content-Type": "application/json"}
     path = "/api/v1/import?replace=true&dry_run=true"

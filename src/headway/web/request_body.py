@@ -74,8 +74,8 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: Limit) -> None:
         """Answer 413 the way the app answers any error, without calling any route."""
         response = render_error(Request(scope, receive), 413, limit.message)
-        # The unread body is left on the connection: the server closes it after this answer.
-        response.headers["Connection"] = "close"
+        # No "Connection: close": closing a socket with unread data resets it, and the client
+        # may lose this answer. The server drops the rest of the body as it arrives instead.
         await response(scope, receive, send)
 
 
