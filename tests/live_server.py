@@ -20,6 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+# The process serving each base URL, for tests that measure it (memory, CPU).
+SERVER_PIDS: dict[str, int] = {}
+
 # `headway serve` prints this line once its socket is bound (src/headway/cli/main.py).
 _ANNOUNCED = re.compile(r"Headway on http://127\.0\.0\.1:(\d+)")
 
@@ -59,7 +62,12 @@ def headway_server(database_url: str, settings: Mapping[str, str] | None = None)
                 stderr=subprocess.STDOUT,
             )
         try:
-            yield _wait_until_up(process, log)
+            base_url = _wait_until_up(process, log)
+            SERVER_PIDS[base_url] = process.pid
+            try:
+                yield base_url
+            finally:
+                del SERVER_PIDS[base_url]
         finally:
             process.terminate()
             try:
@@ -87,3 +95,37 @@ def _wait_until_up(process: subprocess.Popen[bytes], log: Path) -> str:
             process.wait()
             pytest.fail(f"headway serve did not start:\n{log.read_text(errors='replace')}")
         time.sleep(0.05)
+
+
+def server_pid(base_url: str) -> int:
+    """The id of the `headway serve` process answering at `base_url`."""
+    return SERVER_PIDS[base_url]
+
+
+def _status_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(f"{field} not in /proc/{pid}/status")
+
+
+def memory_now(pid: int) -> int:
+    """The process's resident memory now, in bytes (VmRSS)."""
+    return _status_kb(pid, "VmRSS") * 1024
+
+
+def memory_peak(pid: int) -> int:
+    """The process's peak resident memory, in bytes (VmHWM), since start or the last reset."""
+    return _status_kb(pid, "VmHWM") * 1024
+
+
+def reset_memory_peak(pid: int) -> None:
+    """Start measuring the peak afresh: VmHWM becomes the memory in use now (Linux clear_refs)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used so far (user + system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")

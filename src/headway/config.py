@@ -65,6 +65,27 @@ class Settings(BaseSettings):
         le=60,
         description="The longest an attempt for a much-guessed email waits, in seconds.",
     )
+    max_body_bytes: int = Field(
+        2**20,
+        ge=1024,
+        description="Largest request body in bytes (JSON, forms); a larger one is refused "
+        "with 413 before it is read.",
+    )
+    max_upload_bytes: int = Field(
+        10 * 2**20,
+        ge=1024,
+        description="Largest spreadsheet (CSV, XLSX) a measurement import accepts, in bytes.",
+    )
+    max_document_bytes: int = Field(
+        8 * 2**20,
+        ge=1024,
+        description="Largest workspace document (POST /api/v1/import, `headway import`), in bytes.",
+    )
+    max_document_values: int = Field(
+        500_000,
+        ge=1000,
+        description="Most values (scalars, lists, mappings) a workspace document may hold.",
+    )
     on_track_gap: float = Field(
         0.10, ge=0, le=1, description="Largest gap (expected - score) still on track."
     )
@@ -99,6 +120,15 @@ class Settings(BaseSettings):
             slowdown_after=self.sign_in_slowdown_after,
             max_delay_seconds=self.sign_in_max_delay_seconds,
         )
+
+
+def size_text(size: int) -> str:
+    """A byte count as a person reads a limit: 10 MB, 512 KB, 1000 bytes."""
+    if size % 2**20 == 0:
+        return f"{size // 2**20} MB"
+    if size % 2**10 == 0:
+        return f"{size // 2**10} KB"
+    return f"{size} bytes"
 
 
 class SettingsError(Exception):

@@ -100,18 +100,36 @@ def test_a_viewer_is_offered_no_import(page: Page, demo: DemoSite) -> None:
     expect(page.get_by_label("Spreadsheet (.csv or .xlsx)")).to_have_count(0)
 
 
-def test_an_upload_over_the_limit_is_refused_before_it_is_read(page: Page, demo: DemoSite) -> None:
-    sign_in(page, demo.base_url, CEO)
+def _unfinished_upload(page: Page, demo: DemoSite, path: str, length: int) -> tuple[int, str]:
+    """Post an upload announcing `length` bytes and sending a few: the answer must not wait
+    for the rest (which never comes), so the server cannot have read the upload."""
     session = {c["name"]: c["value"] for c in page.context.cookies()}
     where = urlsplit(demo.base_url)
     connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=10)
-    connection.putrequest("POST", "/kpis/import")
-    connection.putheader("Cookie", "; ".join(f"{k}={v}" for k, v in session.items()))
-    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
-    connection.putheader("Content-Length", str(11 * 2**20))
-    connection.endheaders()
-    connection.send(b"--x\r\n")  # the rest never comes: the answer must not wait for it
-    answer = connection.getresponse()
-    assert answer.status == 413
-    assert "at most 10 MB" in answer.read().decode()
-    connection.close()
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Cookie", "; ".join(f"{k}={v}" for k, v in session.items()))
+        connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+        connection.putheader("Content-Length", str(length))
+        connection.endheaders()
+        connection.send(b"--x\r\n")
+        answer = connection.getresponse()
+        return answer.status, answer.read().decode()
+    finally:
+        connection.close()
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(page: Page, demo: DemoSite) -> None:
+    sign_in(page, demo.base_url, CEO)
+    status, body = _unfinished_upload(page, demo, "/kpis/import", 11 * 2**20)
+    assert status == 413
+    assert "at most 10 MB" in body
+
+
+def test_a_viewers_upload_is_refused_before_it_is_read(page: Page, demo: DemoSite) -> None:
+    sign_in(page, demo.base_url, VIEWER)
+    status, _ = _unfinished_upload(page, demo, "/kpis/import", 5 * 2**20)
+    assert status == 403
+    kpi_id = _kpi_id(demo, "uptime")
+    status, _ = _unfinished_upload(page, demo, f"/kpis/{kpi_id}/measurements/import", 5 * 2**20)
+    assert status == 403

@@ -25,7 +25,7 @@ from headway.cli.context import (
     workspace_context,
 )
 from headway.cli.measurement_files import kpi_import
-from headway.config import SettingsError
+from headway.config import SettingsError, size_text
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.reports import render, report_view
 from headway.reports.formatting import number
@@ -158,16 +158,22 @@ def import_(
 ) -> None:
     """Load a workspace document, all or nothing."""
     ctx = command_context(database, migrate=True)
+    limit = ctx.settings.max_document_bytes
     try:
+        with file.open("rb") as opened:
+            raw = opened.read(limit + 1)
+        if len(raw) > limit:
+            problem = FieldProblem("", f"{file} is larger than {size_text(limit)}")
+            raise ValidationFailed([problem])
         # utf-8-sig: a byte-order mark from a Windows editor is not part of the document.
-        text = file.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         problem = FieldProblem("", f"{file} is not UTF-8 text")
         raise ValidationFailed([problem]) from None
     except OSError as exc:
         problem = FieldProblem("", f"cannot read {file}: {exc.strerror}")
         raise ValidationFailed([problem]) from None
-    data = load_text(text, filename=file.name)
+    data = load_text(text, filename=file.name, max_values=ctx.settings.max_document_values)
     result = import_workspace(ctx.uow, data, actor_label="cli", clock=now, replace=replace)
     for warning in result.warnings:
         err.print(f"warning: {warning}", markup=False)

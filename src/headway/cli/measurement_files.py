@@ -30,7 +30,7 @@ def kpi_import(
 ) -> None:
     """Import KPI measurements (columns kpi, at, value, note), all or nothing."""
     ctx, ws = workspace_context(database, workspace)
-    sheet = read_sheet(file)
+    sheet = read_sheet(file, max_bytes=ctx.settings.max_upload_bytes)
     done = import_measurements(ctx.uow, ws, sheet, kpi_id=kpi, caller=ctx.caller, clock=now)
     imported = MeasurementImportOut.of(done)
     if as_json:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+# An error lists at most this many problems, each at most this long: a file with five million
+# bad columns is told about the first ones and how many more, never in a gigabyte of text.
+MAX_PROBLEMS = 100
+MAX_PROBLEM_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +22,68 @@ class FieldProblem:
         return f"{self.field}: {self.message}" if self.field else self.message
 
 
+def _shortened(text: str) -> str:
+    if len(text) <= MAX_PROBLEM_CHARS:
+        return text
+    return text[: MAX_PROBLEM_CHARS - 1] + "\u2026"
+
+
+class ProblemList:
+    """Problems collected while checking: the first MAX_PROBLEMS kept (each shortened to
+    MAX_PROBLEM_CHARS), the rest only counted, so a huge bad input costs no memory to report."""
+
+    def __init__(self, problems: Iterable[FieldProblem] = (), *, limit: int = MAX_PROBLEMS) -> None:
+        self.limit = limit
+        self.kept: list[FieldProblem] = []
+        self.more = 0
+        self.extend(problems)
+
+    def append(self, problem: FieldProblem) -> None:
+        if isinstance(problem, _More):
+            self.more += problem.count
+        elif len(self.kept) < self.limit:
+            self.kept.append(FieldProblem(_shortened(problem.field), _shortened(problem.message)))
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[FieldProblem]) -> None:
+        if isinstance(problems, ProblemList):
+            self.kept_from(problems)
+            return
+        for problem in problems:
+            self.append(problem)
+
+    def kept_from(self, other: ProblemList) -> None:
+        for problem in other.kept:
+            self.append(problem)
+        self.more += other.more
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.more
+
+    def __bool__(self) -> bool:
+        return bool(self.kept) or self.more > 0
+
+    def as_list(self) -> list[FieldProblem]:
+        """The kept problems, and a last one saying how many more there were."""
+        if not self.more:
+            return list(self.kept)
+        return [*self.kept, _More(self.more)]
+
+
+class _More(FieldProblem):
+    """ "and N more problems": what a capped list says in place of the problems left out."""
+
+    __slots__ = ("count",)
+    count: int
+
+    def __init__(self, count: int) -> None:
+        word = "problem" if count == 1 else "problems"
+        object.__setattr__(self, "field", "")
+        object.__setattr__(self, "message", f"and {count} more {word} not listed")
+        object.__setattr__(self, "count", count)
+
+
 class DomainError(Exception):
     """Base of every error the domain and services raise on purpose."""
 
@@ -23,8 +91,8 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     """Input is invalid; nothing was stored. Carries every problem found, not just the first."""
 
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        self.problems = list(problems)
+    def __init__(self, problems: Iterable[FieldProblem]) -> None:
+        self.problems = ProblemList(problems).as_list()
         super().__init__("; ".join(str(p) for p in self.problems) or "invalid input")
 
 

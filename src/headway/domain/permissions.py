@@ -95,6 +95,12 @@ def can_admin(actor: Actor) -> bool:
     return actor.active and actor.role == Role.ADMIN
 
 
+def can_write_something(actor: Actor) -> bool:
+    """Whether the actor may write anything at all: an active admin or member, not a viewer.
+    Asked before an upload is read, so that who may not import costs no reading."""
+    return actor.active and actor.role != Role.VIEWER
+
+
 def _gate(actor: Actor, tree: UnitTree) -> bool | None:
     """The answer when role, activity or workspace alone decide it; None when rows must."""
     if not actor.active or actor.role == Role.VIEWER:

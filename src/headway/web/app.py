@@ -30,6 +30,7 @@ from headway.web.api import (
 )
 from headway.web.errors import PROBLEM_RESPONSES, install_error_handlers
 from headway.web.query import known_query_only, known_query_only_after_auth
+from headway.web.request_body import BodyLimit
 from headway.web.security_headers import SecuredApp, allow_inline_scripts
 from headway.web.ui import install_ui
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.state.engine = make_engine(settings.database_url)
     app.state.clock = clock
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, settings=settings)
 
     @app.get(
         "/healthz",

@@ -73,6 +73,13 @@ def _answer(
     return problem(status, detail, errors=errors, headers=headers)
 
 
+def render_error(
+    request: Request, status: int, detail: str, *, errors: list[FieldProblem] | None = None
+) -> Response:
+    """An error answered as the app answers it: problem+json, or a page on a page path."""
+    return _answer(request, status, detail, errors=errors)
+
+
 def problem(
     status: int,
     detail: str,

@@ -24,7 +24,7 @@ from pydantic import (
     ValidationError,
 )
 
-from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.domain.errors import FieldProblem, ProblemList, ValidationFailed
 from headway.domain.model import (
     Aggregation,
     Cadence,
@@ -47,6 +47,7 @@ from headway.domain.validation import (
     validate_period_name,
     validate_title,
 )
+from headway.services.documents.bounded_text import TooDeep, TooManyValues, load_json, load_yaml
 
 
 def _iso_date(value: object) -> object:
@@ -267,29 +268,38 @@ def _unique(problems: list[FieldProblem]) -> list[FieldProblem]:
 
 
 def unknown_fields(part: BaseModel, path: str = "") -> list[FieldProblem]:
-    """Warnings for every field the document format does not know, with its path."""
-    found = [
-        FieldProblem(f"{path}.{name}" if path else name, "is not a known field; it was ignored")
-        for name in (part.model_extra or {})
-    ]
+    """Warnings for every field the document format does not know, with its path: the first
+    hundred, and how many more (a document of a million unknown keys gets a short answer)."""
+    found = ProblemList()
+    _collect_unknown(part, path, found)
+    return found.as_list()
+
+
+def _collect_unknown(part: BaseModel, path: str, found: ProblemList) -> None:
+    for name in part.model_extra or {}:
+        found.append(
+            FieldProblem(f"{path}.{name}" if path else name, "is not a known field; it was ignored")
+        )
     for name in type(part).model_fields:
         value = getattr(part, name)
         here = f"{path}.{name}" if path else name
         if isinstance(value, BaseModel):
-            found += unknown_fields(value, here)
+            _collect_unknown(value, here, found)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    found += unknown_fields(item, f"{here}[{index}]")
-    return found
+                    _collect_unknown(item, f"{here}[{index}]", found)
 
 
-def load_text(text: str, *, filename: str = "") -> object:
-    """Parse YAML or JSON text (JSON is YAML, but its errors read better from json)."""
+def load_text(text: str, *, filename: str = "", max_values: int) -> object:
+    """Parse YAML or JSON text (JSON is YAML, but its errors read better from json), of at
+    most `max_values` values (bounded_text.py)."""
     try:
         if filename.endswith(".json"):
-            return json.loads(text)
-        return yaml.safe_load(text)
+            return load_json(text, max_values=max_values)
+        return load_yaml(text, max_values=max_values)
+    except (TooManyValues, TooDeep) as exc:
+        raise ValidationFailed([FieldProblem("", f"{filename or 'document'} {exc}")]) from None
     except json.JSONDecodeError as exc:
         where = f"{filename or 'document'} line {exc.lineno} column {exc.colno}"
         problem = FieldProblem("", f"{where} is not valid JSON: {exc.msg}")

@@ -44,6 +44,15 @@ def _own_problems(doc: WorkspaceDoc, workspace: Workspace, email: str) -> list[F
     return problems
 
 
+def may_replace(uow: UnitOfWork, workspace: Workspace, *, caller: Caller) -> None:
+    """PermissionDenied unless the caller may replace the workspace: asked before the
+    document is read, so that who may not import costs no reading (the import asks again)."""
+    if caller.person is None:
+        raise PermissionDenied("importing through the API needs a person")
+    with uow.reading():
+        require(caller, uow.conn, workspace, "import a workspace document", admins_only)
+
+
 def replace_workspace(
     uow: UnitOfWork,
     workspace: Workspace,

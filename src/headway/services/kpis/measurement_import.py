@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from headway.domain.errors import FieldProblem, ValidationFailed
+from headway.domain import permissions
+from headway.domain.errors import FieldProblem, ProblemList, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Workspace
 from headway.domain.periods import today_in
 from headway.domain.typed_text import parse_day, parse_number
-from headway.services.access.actors import Caller
+from headway.services.access.actors import Caller, require
 from headway.services.kpis.measurements import (
     MeasurementInput,
     measurement_problems,
@@ -46,10 +47,10 @@ class KpiImported:
     replaced: int
 
 
-def _columns(sheet: Sheet, *, one_kpi: bool) -> tuple[dict[str, int], list[FieldProblem]]:
+def _columns(sheet: Sheet, *, one_kpi: bool) -> tuple[dict[str, int], ProblemList]:
     """Which cell of a row holds which column, and what is wrong with the header."""
     found: dict[str, int] = {}
-    problems: list[FieldProblem] = []
+    problems = ProblemList()
     row = f"row {sheet.header_row}"
     for index, raw in enumerate(sheet.header):
         name = _ALIASES.get(raw.casefold(), raw.casefold())
@@ -60,8 +61,8 @@ def _columns(sheet: Sheet, *, one_kpi: bool) -> tuple[dict[str, int], list[Field
             problems.append(FieldProblem(where, f"the column {name!r} appears twice"))
         else:
             found[name] = index
-    for name in ("at", "value"):
-        if name not in found:
+    for name in _missing(found, one_kpi=one_kpi):
+        if name != "kpi":
             problems.append(FieldProblem(row, f"the header has no {name!r} column"))
     if one_kpi and "kpi" in found:
         problems.append(
@@ -72,6 +73,12 @@ def _columns(sheet: Sheet, *, one_kpi: bool) -> tuple[dict[str, int], list[Field
             FieldProblem(row, "the header has no 'kpi' column and no KPI is named for the file")
         )
     return found, problems
+
+
+def _missing(found: dict[str, int], *, one_kpi: bool) -> list[str]:
+    """The columns a row cannot be read without that the header lacks."""
+    needed = ("at", "value") if one_kpi else ("kpi", "at", "value")
+    return [name for name in needed if name not in found]
 
 
 class _KpiLookup:
@@ -139,10 +146,10 @@ def _value(field: str, cell: Cell) -> float | FieldProblem:
 
 def _rows(
     sheet: Sheet, columns: dict[str, int], lookup: _KpiLookup, one_kpi: Kpi | None, today: date
-) -> tuple[dict[int, list[MeasurementInput]], list[FieldProblem]]:
+) -> tuple[dict[int, list[MeasurementInput]], ProblemList]:
     """The measurements of each KPI, in file order, and every problem of every row."""
     by_kpi: dict[int, list[MeasurementInput]] = {}
-    problems: list[FieldProblem] = []
+    problems = ProblemList()
     header = sheet.header
     for number, cells in sheet.rows:
 
@@ -160,16 +167,38 @@ def _rows(
         at = _day(field("at"), cell("at"))
         value = _value(field("value"), cell("value"))
         if not (isinstance(kpi, Kpi) and isinstance(at, date) and isinstance(value, float)):
-            problems += [x for x in (kpi, at, value) if isinstance(x, FieldProblem)]
+            problems.extend(x for x in (kpi, at, value) if isinstance(x, FieldProblem))
             continue
         item = MeasurementInput(value=value, at=at, note=_text(cell("note")), source=KpiSource.CSV)
-        problems += [
+        problems.extend(
             FieldProblem(field(p.field), p.message) for p in measurement_problems(item, today)
-        ]
+        )
         by_kpi.setdefault(kpi.id, []).append(item)
     if not sheet.rows:
         problems.append(FieldProblem("file", f"{sheet.name} has a header but no measurements"))
     return by_kpi, problems
+
+
+def may_import(
+    uow: UnitOfWork, workspace: Workspace, *, kpi_id: int | None = None, caller: Caller
+) -> None:
+    """PermissionDenied (or NotFound) unless the caller may import into this KPI, or into some
+    KPI; asked before the file is read, so that a refused upload is never parsed. The import
+    asks again for each KPI the file names."""
+    with uow.reading():
+        conn = uow.conn
+        if kpi_id is not None:
+            require_recording(
+                caller, conn, workspace, kpi_store.get_kpi(conn, workspace.id, kpi_id)
+            )
+        else:
+            require(
+                caller,
+                conn,
+                workspace,
+                "import measurements",
+                lambda actor, _tree: permissions.can_write_something(actor),
+            )
 
 
 def import_measurements(
@@ -185,15 +214,16 @@ def import_measurements(
     now = clock()
     today = today_in(workspace, clock)
     columns, header_problems = _columns(sheet, one_kpi=kpi_id is not None)
-    if any(p.field == f"row {sheet.header_row}" for p in header_problems):
-        raise ValidationFailed(header_problems)  # a column is missing: no row can be read
+    if _missing(columns, one_kpi=kpi_id is not None):
+        raise ValidationFailed(header_problems.as_list())  # no row can be read
     with uow:
         conn = uow.conn
         one_kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id) if kpi_id is not None else None
         lookup = _KpiLookup(kpi_store.load_kpis(conn, workspace.id))
         by_kpi, problems = _rows(sheet, columns, lookup, one_kpi, today)
         if header_problems or problems:
-            raise ValidationFailed(header_problems + problems)
+            header_problems.kept_from(problems)
+            raise ValidationFailed(header_problems.as_list())
         done = []
         for kpi_id_, items in by_kpi.items():
             kpi = lookup.by_id[kpi_id_]

@@ -12,16 +12,15 @@ from fastapi.responses import Response
 
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.schemas.documents import ImportOut
+from headway.services.documents.bounded_text import TooDeep, TooManyValues, load_json, load_yaml
 from headway.services.documents.document import WorkspaceDoc, dump_text
 from headway.services.documents.exports import export_workspace
-from headway.services.documents.workspace_replace import replace_workspace
+from headway.services.documents.workspace_replace import may_replace, replace_workspace
 from headway.web.deps import ApiContext
 from headway.web.json_request import JsonRoute
-from headway.web.request_body import body_within
 
 router = APIRouter(tags=["documents"], route_class=JsonRoute)
 
-MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 JSON_TYPES = {"application/json", ""}
 _WORKSPACE_DOC = "#/components/schemas/WorkspaceDoc"
@@ -58,41 +57,39 @@ def export(
     return document
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without anchors and aliases: a few lines of them can expand to billions of nodes."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (*name) are not accepted", event.start_mark
-            )
-        return super().compose_node(parent, index)
+def _may_replace(api: ApiContext) -> None:
+    """Only admins import: asked before the body is read."""
+    may_replace(api.uow, api.workspace, caller=api.caller)
 
 
-async def _document_bytes(request: Request) -> tuple[bytes, str]:
-    """The request body (at most MAX_DOCUMENT_BYTES) and its media type."""
-    body = await body_within(request, MAX_DOCUMENT_BYTES, "a document")
+async def _document_bytes(request: Request) -> tuple[bytes, str, int]:
+    """The request body (BodyLimit bounds it), its media type and the values it may hold."""
+    body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return body, media
+    return body, media, request.app.state.settings.max_document_values
 
 
-def _parse(raw: bytes, media: str) -> object:
+def _parse(raw: bytes, media: str, max_values: int) -> object:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationFailed([FieldProblem("body", "must be UTF-8 text")]) from None
-    if media in YAML_TYPES:
-        try:
-            return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
-        except yaml.YAMLError as exc:
-            raise ValidationFailed([FieldProblem("body", f"is not valid YAML: {exc}")]) from None
-    if media in JSON_TYPES or media.endswith("+json"):
-        try:
-            # NaN and Infinity load as floats, so the document check names their field.
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationFailed([FieldProblem("body", f"is not valid JSON: {exc}")]) from None
+    try:
+        if media in YAML_TYPES:
+            try:
+                return load_yaml(text, max_values=max_values)
+            except yaml.YAMLError as exc:
+                problem = FieldProblem("body", f"is not valid YAML: {exc}")
+                raise ValidationFailed([problem]) from None
+        if media in JSON_TYPES or media.endswith("+json"):
+            try:
+                # NaN and Infinity load as floats, so the document check names their field.
+                return load_json(text, max_values=max_values)
+            except json.JSONDecodeError as exc:
+                problem = FieldProblem("body", f"is not valid JSON: {exc}")
+                raise ValidationFailed([problem]) from None
+    except (TooManyValues, TooDeep) as exc:
+        raise ValidationFailed([FieldProblem("body", str(exc))]) from None
     raise HTTPException(415, "send the document as application/json or application/yaml")
 
 
@@ -111,7 +108,8 @@ _IMPORT_BODY = {
 @router.post("/import", openapi_extra=_IMPORT_BODY)
 def import_document(
     api: ApiContext,
-    body: Annotated[tuple[bytes, str], Depends(_document_bytes)],
+    _may: Annotated[None, Depends(_may_replace)],
+    body: Annotated[tuple[bytes, str, int], Depends(_document_bytes)],
     replace: Annotated[
         bool, Query(description="Must be true: the import replaces the workspace's contents.")
     ] = False,

@@ -9,29 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from headway.connectors.sheets import sheet_from_bytes
 from headway.domain.errors import FieldProblem, ValidationFailed
-from headway.services.kpis.measurement_import import KpiImported, import_measurements
+from headway.services.kpis.measurement_import import KpiImported, import_measurements, may_import
 from headway.web.inputs import RowId
 from headway.web.ui.context import Form, PageContext
 from headway.web.ui.kpis import render_kpi, render_kpi_list, view_of
 
 router = APIRouter(include_in_schema=False)
 
-MAX_UPLOAD_BYTES = 10 * 2**20
+
+def _may_import_any(page: PageContext) -> None:
+    """Who may not import is refused before the form (and its file) is read; BodyLimit has
+    already bounded the upload's size."""
+    may_import(page.uow, page.workspace, caller=page.caller)
 
 
-def _within_limit(request: Request) -> None:
-    """Refuse an upload over the limit before reading any of it."""
-    length = request.headers.get("content-length", "")
-    if not length.isdigit():
-        raise HTTPException(411, "send the upload with its length (Content-Length)")
-    if int(length) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"a file may be at most {MAX_UPLOAD_BYTES // 2**20} MB")
+def _may_import_one(kpi_id: RowId, page: PageContext) -> None:
+    may_import(page.uow, page.workspace, kpi_id=kpi_id, caller=page.caller)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class Upload:
     problem: FieldProblem | None = None
 
 
-async def uploaded_file(_limit: Annotated[None, Depends(_within_limit)], form: Form) -> Upload:
+async def uploaded_file(form: Form) -> Upload:
     """The spreadsheet posted in the form's `file` field."""
     sent = form.get("file")
     if not isinstance(sent, UploadFile) or not sent.filename:
@@ -70,7 +69,9 @@ def _counts(done: list[KpiImported]) -> str:
 
 
 @router.post("/kpis/import")
-def import_for_kpis(page: PageContext, upload: UploadedFile) -> Response:
+def import_for_kpis(
+    page: PageContext, _may: Annotated[None, Depends(_may_import_any)], upload: UploadedFile
+) -> Response:
     """Import a file whose `kpi` column names each row's KPI."""
     try:
         done = _imported(upload, page, None)
@@ -80,7 +81,12 @@ def import_for_kpis(page: PageContext, upload: UploadedFile) -> Response:
 
 
 @router.post("/kpis/{kpi_id}/measurements/import")
-def import_for_kpi(kpi_id: RowId, page: PageContext, upload: UploadedFile) -> Response:
+def import_for_kpi(
+    kpi_id: RowId,
+    page: PageContext,
+    _may: Annotated[None, Depends(_may_import_one)],
+    upload: UploadedFile,
+) -> Response:
     """Import a file of this KPI's measurements (columns at, value, note)."""
     try:
         done = _imported(upload, page, kpi_id)
