@@ -55,6 +55,22 @@ class LiveServer:
         headers = {"Authorization": f"Bearer {self.tokens[actor]}"} if actor else {}
         return httpx.Client(base_url=self.base_url + "/api/v1", headers=headers, timeout=30)
 
+    def new_token(self, email: str, workspace: str = "Example Co") -> str:
+        """A new token of the person, made on the server's database directly, as `headway token
+        create` would."""
+        uow = make_uow(load_settings(database_url=self.database_url))
+        try:
+            made = create_token(
+                uow,
+                resolve_workspace(uow, workspace),
+                email=email,
+                caller=Caller.operator(),
+                clock=lambda: datetime.now(UTC),
+            )
+        finally:
+            uow.engine.dispose()
+        return made.token
+
 
 def _other_company() -> dict[str, Any]:
     doc = yaml.safe_load(SEEDS.read_text())
