@@ -14,19 +14,13 @@ import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
 from objective_rows import database, new_objective
 
-from headway.config import load_settings
-from headway.services.access.actors import Caller
-from headway.services.access.people import create_token
-from headway.services.access.workspaces import resolve_workspace
 from headway.store import tables as t
-from headway.store.uow import make_uow
 
 ROUNDS = 20
 _n = itertools.count()
@@ -72,19 +66,6 @@ def _clients(live: Any, *tokens: str) -> Iterator[list[httpx.Client]]:
             assert client.get("/units", params={"limit": 1}).status_code == 200
             clients.append(client)
         yield clients
-
-
-def _token_for(live: Any, workspace_name: str, email: str) -> str:
-    """A token made on the server's database directly, as `headway token create` would."""
-    uow = make_uow(load_settings(database_url=live.database_url))
-    try:
-        workspace = resolve_workspace(uow, workspace_name)
-        new = create_token(
-            uow, workspace, email=email, caller=Caller.operator(), clock=lambda: datetime.now(UTC)
-        )
-    finally:
-        uow.engine.dispose()
-    return new.token
 
 
 def _never_500(answers: list[httpx.Response]) -> None:
@@ -133,7 +114,7 @@ def test_two_admins_demoting_each_other_at_once_leave_an_admin(live: Any) -> Non
         made = ceo.post("/people", json={"name": "Second", "email": email, "role": "admin"})
         assert made.status_code == 201, made.text
         second_id = made.json()["id"]
-    second_token = _token_for(live, "Other Co", email)
+    second_token = live.new_token(email, "Other Co")
     with _clients(live, live.tokens["other_admin"], second_token) as (first, second):
         for _ in range(ROUNDS):
             answers = _race(

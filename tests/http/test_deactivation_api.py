@@ -5,34 +5,15 @@ those back; they sign in again and make new tokens."""
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from headway.config import load_settings
-from headway.services.access.actors import Caller
-from headway.services.access.people import create_token
-from headway.services.access.workspaces import resolve_workspace
-from headway.store.uow import make_uow
 from headway.web.ui.auth import LOGIN_CSRF_COOKIE
 from headway.web.ui.context import SESSION_COOKIE
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
 _n = itertools.count()
-
-
-def _token_for(live: Any, email: str) -> str:
-    """A token made on the server's database directly, as `headway token create` would."""
-    uow = make_uow(load_settings(database_url=live.database_url))
-    try:
-        workspace = resolve_workspace(uow, "Example Co")
-        new = create_token(
-            uow, workspace, email=email, caller=Caller.operator(), clock=lambda: datetime.now(UTC)
-        )
-    finally:
-        uow.engine.dispose()
-    return new.token
 
 
 def _browser(live: Any) -> httpx.Client:
@@ -74,7 +55,7 @@ def test_deactivation_ends_tokens_and_sessions_and_reactivation_does_not_revive_
         )
         assert made.status_code == 201, made.text
         person = f"/people/{made.json()['id']}"
-        token = _token_for(live, email)
+        token = live.new_token(email)
         with _browser(live) as browser:
             _sign_in(browser, email)
             assert (_api_status(live, token), _page_status(browser)) == (200, 200)
@@ -94,4 +75,4 @@ def test_deactivation_ends_tokens_and_sessions_and_reactivation_does_not_revive_
         with _browser(live) as again:
             _sign_in(again, email)
             assert _page_status(again) == 200
-        assert _api_status(live, _token_for(live, email)) == 200
+        assert _api_status(live, live.new_token(email)) == 200

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
 import yaml
 
-from headway.config import load_settings
-from headway.services.access.actors import Caller
-from headway.services.access.people import create_token
-from headway.services.access.workspaces import resolve_workspace
 from headway.store import tables as t
-from headway.store.uow import make_uow
 
 REPLACE = {"replace": "true"}
 DRY_RUN = {"replace": "true", "dry_run": "true"}
@@ -41,18 +35,6 @@ def _as(live: Any, token: str) -> httpx.Client:
     return httpx.Client(
         base_url=live.base_url + "/api/v1", headers={"Authorization": f"Bearer {token}"}
     )
-
-
-def _token_for(live: Any, email: str) -> str:
-    uow = make_uow(load_settings(database_url=live.database_url))
-    try:
-        workspace = resolve_workspace(uow, "Example Co")
-        new = create_token(
-            uow, workspace, email=email, caller=Caller.operator(), clock=lambda: datetime.now(UTC)
-        )
-    finally:
-        uow.engine.dispose()
-    return new.token
 
 
 def test_every_member_exports_their_workspace_as_json_or_yaml(live: Any) -> None:
@@ -234,7 +216,7 @@ def test_export_then_import_gives_the_same_workspace_and_keeps_people_signed_in(
         assert added.status_code == 201
         people_before = _people(http)
         audit_before = _audit(http)
-    new_hire_token = _token_for(live, "new.hire@example.com")
+    new_hire_token = live.new_token("new.hire@example.com")
     hashes = _password_hashes(live)
     document = _export(live)
 
@@ -263,7 +245,7 @@ def test_people_left_out_of_an_import_go_but_their_audit_trail_stays(live: Any) 
             for p in http.get("/people").json()["items"]
             if p["email"] == "new.hire@example.com"
         )
-    token = _token_for(live, "new.hire@example.com")
+    token = live.new_token("new.hire@example.com")
     with _as(live, token) as http:
         made = http.post("/tokens", json={"name": "before leaving"})  # an event of their own
         assert made.status_code == 201

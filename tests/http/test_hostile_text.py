@@ -58,65 +58,45 @@ def _objective(live: Any, http: httpx.Client, title: str, description: str = "")
     return http.post("/objectives", json=body)
 
 
+def _one_field(
+    method: str, field: str, path: str, key: str | None = None, **rest: Any
+) -> tuple[str, Write]:
+    """The field and a write that sends it alone (with `rest`) to `path`, whose `{}` is the id of
+    the seeds' row `key`."""
+
+    def write(live: Any, http: httpx.Client, text: str) -> httpx.Response:
+        where = path.format(live.ids[key]) if key else path
+        return http.request(method, where, json={field: text, **rest})
+
+    return field, write
+
+
 # Where a title or name goes in: (field the API names, the write).
 TITLE_WRITES: dict[str, tuple[str, Write]] = {
     "objective title": ("title", lambda live, http, text: _objective(live, http, text)),
-    "objective title, changed": (
+    "objective title, changed": _one_field("PATCH", "title", "/objectives/{}", "objective:revenue"),
+    "key result title": _one_field(
+        "POST",
         "title",
-        lambda live, http, text: http.patch(
-            f"/objectives/{live.ids['objective:revenue']}", json={"title": text}
-        ),
+        "/objectives/{}/key-results",
+        "objective:revenue",
+        kind="metric",
+        start_value=0,
+        target_value=5,
     ),
-    "key result title": (
-        "title",
-        lambda live, http, text: http.post(
-            f"/objectives/{live.ids['objective:revenue']}/key-results",
-            json={"title": text, "kind": "metric", "start_value": 0, "target_value": 5},
-        ),
+    "initiative title": _one_field(
+        "POST", "title", "/key-results/{}/initiatives", "key_result:deals"
     ),
-    "initiative title": (
-        "title",
-        lambda live, http, text: http.post(
-            f"/key-results/{live.ids['key_result:deals']}/initiatives", json={"title": text}
-        ),
+    "person name": _one_field(
+        "POST", "name", "/people", email="new.hire@example.com", role="member"
     ),
-    "person name": (
-        "name",
-        lambda _live, http, text: http.post(
-            "/people", json={"name": text, "email": "new.hire@example.com", "role": "member"}
-        ),
+    "unit name": _one_field("PATCH", "name", "/units/{}", "unit:marketing"),
+    "KPI name": _one_field("PATCH", "name", "/kpis/{}", "kpi:traffic"),
+    "KPI category": _one_field("PATCH", "category", "/kpis/{}", "kpi:traffic"),
+    "period name": _one_field(
+        "POST", "name", "/periods", kind="custom", start_date="2027-01-04", end_date="2027-02-05"
     ),
-    "unit name": (
-        "name",
-        lambda live, http, text: http.patch(
-            f"/units/{live.ids['unit:marketing']}", json={"name": text}
-        ),
-    ),
-    "KPI name": (
-        "name",
-        lambda live, http, text: http.patch(
-            f"/kpis/{live.ids['kpi:traffic']}", json={"name": text}
-        ),
-    ),
-    "KPI category": (
-        "category",
-        lambda live, http, text: http.patch(
-            f"/kpis/{live.ids['kpi:traffic']}", json={"category": text}
-        ),
-    ),
-    "period name": (
-        "name",
-        lambda _live, http, text: http.post(
-            "/periods",
-            json={
-                "name": text,
-                "kind": "custom",
-                "start_date": "2027-01-04",
-                "end_date": "2027-02-05",
-            },
-        ),
-    ),
-    "token name": ("name", lambda _live, http, text: http.post("/tokens", json={"name": text})),
+    "token name": _one_field("POST", "name", "/tokens"),
 }
 # Where a note or description goes in.
 NOTE_WRITES: dict[str, tuple[str, Write]] = {
@@ -124,19 +104,10 @@ NOTE_WRITES: dict[str, tuple[str, Write]] = {
         "description",
         lambda live, http, text: _objective(live, http, "Notes hold lines", text),
     ),
-    "check-in note": (
-        "note",
-        lambda live, http, text: http.post(
-            f"/key-results/{live.ids['key_result:qbrs']}/check-ins",
-            json={"value": 3, "note": text},
-        ),
+    "check-in note": _one_field(
+        "POST", "note", "/key-results/{}/check-ins", "key_result:qbrs", value=3
     ),
-    "KPI description": (
-        "description",
-        lambda live, http, text: http.patch(
-            f"/kpis/{live.ids['kpi:traffic']}", json={"description": text}
-        ),
-    ),
+    "KPI description": _one_field("PATCH", "description", "/kpis/{}", "kpi:traffic"),
 }
 
 

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from headway.config import load_settings
-from headway.services.access.actors import Caller
-from headway.services.access.people import create_token
-from headway.services.access.workspaces import resolve_workspace
 from headway.store import tables as t
-from headway.store.uow import make_uow
 
 _n = itertools.count()
 
@@ -27,19 +21,6 @@ def _add(http: Any, **fields: Any) -> dict[str, Any]:
     made = http.post("/people", json=body)
     assert made.status_code == 201, made.text
     return dict(made.json())
-
-
-def _token_for(live: Any, email: str) -> str:
-    """A token made on the server's database directly, as `headway token create` would."""
-    uow = make_uow(load_settings(database_url=live.database_url))
-    try:
-        workspace = resolve_workspace(uow, "Example Co")
-        new = create_token(
-            uow, workspace, email=email, caller=Caller.operator(), clock=lambda: datetime.now(UTC)
-        )
-    finally:
-        uow.engine.dispose()
-    return new.token
 
 
 def _password_hash(live: Any, person_id: int) -> str | None:
@@ -217,7 +198,7 @@ def test_the_last_active_admin_cannot_demote_or_deactivate_themselves(live: Any)
 def test_a_deactivated_persons_token_stops_working(live: Any) -> None:
     with live.client("admin") as http:
         person = _add(http, role="viewer")
-    token = _token_for(live, person["email"])
+    token = live.new_token(person["email"])
     with live.client(None) as anonymous:
         headers = {"Authorization": f"Bearer {token}"}
         assert anonymous.get("/people", headers=headers).status_code == 200

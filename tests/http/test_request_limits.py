@@ -7,10 +7,11 @@ resident memory, reset before each request) and its CPU time from /proc/<pid>/st
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from http.client import HTTPConnection
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,48 +44,48 @@ class Measured:
         self.cpu = cpu_seconds(self.pid) - self.cpu_before
 
 
+def _post_raw(
+    live: Any, path: str, headers: dict[str, str], send_body: Callable[[HTTPConnection], None]
+) -> tuple[int, bytes]:
+    """POST over a bare connection: the headers, then what `send_body` sends; the answer."""
+    where = urlsplit(live.base_url)
+    connection = HTTPConnection(where.hostname or "", where.port, timeout=20)
+    try:
+        connection.putrequest("POST", path)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        send_body(connection)
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
 def _post_unfinished(
     live: Any, path: str, headers: dict[str, str], start: bytes, length: int
 ) -> tuple[int, bytes]:
     """POST announcing `length` bytes of body but sending only `start`: the server must answer
     without waiting for the rest (which never comes), so it cannot have read the body."""
-    where = urlsplit(live.base_url)
-    connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=20)
-    try:
-        connection.putrequest("POST", path)
-        for name, value in headers.items():
-            connection.putheader(name, value)
-        connection.putheader("Content-Length", str(length))
-        connection.endheaders()
-        connection.send(start)
-        answer = connection.getresponse()
-        return answer.status, answer.read()
-    finally:
-        connection.close()
+    return _post_raw(
+        live, path, headers | {"Content-Length": str(length)}, lambda to: to.send(start)
+    )
 
 
 def _post_chunked(
     live: Any, path: str, headers: dict[str, str], chunk: bytes, chunks: int
 ) -> tuple[int, bytes]:
     """POST a chunked body (no Content-Length) of `chunks` chunks, then read the answer."""
-    where = urlsplit(live.base_url)
-    connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=20)
-    try:
-        connection.putrequest("POST", path)
-        for name, value in headers.items():
-            connection.putheader(name, value)
-        connection.putheader("Transfer-Encoding", "chunked")
-        connection.endheaders()
+
+    def send_chunks(to: HTTPConnection) -> None:
         try:
             for _ in range(chunks):
-                connection.send(b"%x\r\n%b\r\n" % (len(chunk), chunk))
-            connection.send(b"0\r\n\r\n")
+                to.send(b"%x\r\n%b\r\n" % (len(chunk), chunk))
+            to.send(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server answered and closed: its answer is read below
-        answer = connection.getresponse()
-        return answer.status, answer.read()
-    finally:
-        connection.close()
+
+    return _post_raw(live, path, headers | {"Transfer-Encoding": "chunked"}, send_chunks)
 
 
 def _bearer(live: Any, actor: str) -> dict[str, str]:

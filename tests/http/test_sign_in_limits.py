@@ -12,15 +12,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
-from database_copies import copy_sqlite
 from headway.config import load_settings
 from headway.services.access.actors import Caller
 from headway.services.access.people import update_person
@@ -71,29 +68,17 @@ def _give_passwords(database_url: str) -> None:
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
-def site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, copy_seeded: Any) -> Iterator[Site]:
     """The seeded company, three people with a password, served behind a trusted "proxy"."""
-    server = None
-    if request.param == "sqlite":
-        template, _tokens, _ids = request.getfixturevalue("seeded_sqlite")
-        path = tmp_path_factory.mktemp("sign-in") / "headway.db"
-        database_url = copy_sqlite(Path(str(make_url(template).database)), path)
-    else:
-        server = request.getfixturevalue("postgres_server")
-        template, _tokens, _ids = request.getfixturevalue("seeded_postgres")
-        database_url = server.create_database(copy_of=template)
-    _give_passwords(database_url)
-    settings = {
-        "HEADWAY_FORWARDED_ALLOW_IPS": "127.0.0.1",
-        "HEADWAY_SIGN_IN_MAX_DELAY_SECONDS": str(MAX_DELAY),
-        "HEADWAY_SIGN_IN_CLIENT_FAILURES": str(PER_CLIENT),
-    }
-    with headway_server(database_url, settings) as base_url:
-        yield Site(base_url)
-    if server is not None:
-        server.drop_database(database_url)
+    with copy_seeded(request) as (database_url, _tokens, _ids):
+        _give_passwords(database_url)
+        settings = {
+            "HEADWAY_FORWARDED_ALLOW_IPS": "127.0.0.1",
+            "HEADWAY_SIGN_IN_MAX_DELAY_SECONDS": str(MAX_DELAY),
+            "HEADWAY_SIGN_IN_CLIENT_FAILURES": str(PER_CLIENT),
+        }
+        with headway_server(database_url, settings) as base_url:
+            yield Site(base_url)
 
 
 class Browser:

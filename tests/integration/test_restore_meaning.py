@@ -119,23 +119,41 @@ def test_a_key_result_under_another_workspaces_objective_is_refused(
     ]
 
 
-def test_objectives_aligned_under_each_other_are_refused(
-    backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
+@pytest.mark.parametrize(
+    ("table", "movable", "message"),
+    [
+        pytest.param(
+            "objective",
+            lambda row: row["parent_id"] is None and row["parent_key_result_id"] is None,
+            "alignment forms a cycle: the objective would be its own ancestor",
+            id="objectives",
+        ),
+        pytest.param(
+            "unit",
+            lambda row: row["kind"] != "company",
+            "is below itself: units must form a tree",
+            id="units",
+        ),
+    ],
+)
+def test_rows_under_each_other_are_refused(
+    table: str,
+    movable: Callable[[dict[str, Any]], bool],
+    message: str,
+    backup: Backup,
+    database_url: str,
+    uows: Callable[[str], UnitOfWork],
 ) -> None:
     first, _ = _workspaces(backup)
     one, other = [
-        r["id"]
-        for r in _records(backup, "objective")
-        if r["workspace_id"] == first and r["parent_id"] is None
-        if r["parent_key_result_id"] is None
+        r["id"] for r in _records(backup, table) if r["workspace_id"] == first and movable(r)
     ][:2]
-    _set(backup, "objective", one, "parent_id", other)
-    _set(backup, "objective", other, "parent_id", one)
-    cycle = "alignment forms a cycle: the objective would be its own ancestor"
+    _set(backup, table, one, "parent_id", other)
+    _set(backup, table, other, "parent_id", one)
     assert sorted(_refused(backup, database_url, uows)) == sorted(
         [
-            (f"tables.objective[id={one}].parent_id", cycle),
-            (f"tables.objective[id={other}].parent_id", cycle),
+            (f"tables.{table}[id={one}].parent_id", message),
+            (f"tables.{table}[id={other}].parent_id", message),
         ]
     )
 
@@ -167,23 +185,6 @@ def test_a_person_moved_to_another_workspace_is_refused(
             )
             or f"of tables.person[id={person}]: it must be unique" in message
         ), (field, message)
-
-
-def test_units_under_each_other_are_refused(
-    backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
-) -> None:
-    first, _ = _workspaces(backup)
-    one, other = [
-        r["id"]
-        for r in _records(backup, "unit")
-        if r["workspace_id"] == first and r["kind"] != "company"
-    ][:2]
-    _set(backup, "unit", one, "parent_id", other)
-    _set(backup, "unit", other, "parent_id", one)
-    below = "is below itself: units must form a tree"
-    assert sorted(_refused(backup, database_url, uows)) == sorted(
-        [(f"tables.unit[id={one}].parent_id", below), (f"tables.unit[id={other}].parent_id", below)]
-    )
 
 
 @pytest.mark.parametrize("written", ["the same", "in capitals"])
