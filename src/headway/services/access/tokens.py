@@ -14,7 +14,6 @@ from headway.store import tokens as token_store
 from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
-
 # A token's last-used time is written at most this often: a request that uses it only reads.
 USED_EVERY = timedelta(minutes=1)
 
