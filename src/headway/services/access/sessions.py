@@ -197,15 +197,14 @@ def caller_for_session(
     Reads only, in a snapshot that waits for no writer. The session's last-seen time is then
     written in a short transaction of its own when the stored one is a minute old or more
     (skipped when another writer holds the lock; the next page view writes it). A session
-    ends after SESSION_IDLE unused: as the stored time may be up to SEEN_EVERY behind the
-    last use, a session is over only once SESSION_IDLE + SEEN_EVERY passed since it, so that
-    it never ends before SESSION_IDLE after its last use (and at most a minute after).
+    ends once SESSION_IDLE passed since its stored last-seen time: with that time written
+    once a minute, at most a minute before SESSION_IDLE has passed since its last use.
     """
     now = clock()
     with uow.reading():
         conn = uow.conn
         row = session_store.live_session(conn, hash_token(token))
-        if row is None or row.expires_at <= now or idle(now - row.last_seen_at):
+        if row is None or row.expires_at <= now or now - row.last_seen_at >= SESSION_IDLE:
             raise NotFound("the session is unknown, over, or its person is no longer active")
         person = people_store.get_person(conn, row.workspace_id, row.person_id)
         workspace = workspace_store.get_workspace(conn, row.workspace_id)
@@ -219,11 +218,6 @@ def caller_for_session(
             pass  # another writer holds the lock: the next page view notes it
     caller = Caller(label=person.email, person=person, workspace_id=workspace.id)
     return SessionCaller(caller=caller, workspace=workspace, csrf_token=row.csrf_token)
-
-
-def idle(unseen_for: timedelta) -> bool:
-    """Whether a session whose stored last-seen time is this old is over for want of use."""
-    return unseen_for >= SESSION_IDLE + SEEN_EVERY
 
 
 def sign_out(uow: UnitOfWork, token: str, *, clock: Callable[[], datetime]) -> None:
