@@ -11,6 +11,7 @@ Retry-After, never 500, and stores nothing.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -298,3 +299,21 @@ def test_a_write_that_cannot_get_sqlites_lock_answers_503_and_stores_nothing(sit
         )
     assert again.status_code == 201, again.text
     assert _check_ins(site) == before + 1
+
+
+def test_a_form_that_cannot_get_sqlites_lock_answers_a_503_page(site: Site) -> None:
+    if site.database_url.startswith("postgresql"):
+        pytest.skip("SQLite's busy timeout: PostgreSQL writers wait for row locks instead")
+    with site.browser() as browser:
+        page = browser.get("/")
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert found is not None
+        with HeldWriter(site.engine) as writer:
+            answer = browser.post("/logout", data={"csrf_token": found.group(1)})
+            writer.release()
+            assert not writer.gave_up
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["content-type"].startswith("text/html")
+        assert int(answer.headers["Retry-After"]) >= 1
+        assert "busy" in answer.text
+        assert browser.get("/").status_code == 200  # the sign-out was not stored
