@@ -35,6 +35,13 @@ class Settings(BaseSettings):
         "trusted for the client address (the sign-in limits count per client); empty (the "
         "default) trusts no proxy, * trusts every sender (only behind a proxy that sets it).",
     )
+    sqlite_busy_timeout_ms: int = Field(
+        5000,
+        ge=0,
+        le=600_000,
+        description="Milliseconds a write on SQLite waits for another writer's lock before it "
+        "gives up and is answered 503 with Retry-After (nothing stored). Reads never wait.",
+    )
     sign_in_window_minutes: int = Field(
         15, ge=1, le=24 * 60, description="Minutes over which failed sign-ins are counted."
     )

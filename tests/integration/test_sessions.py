@@ -237,6 +237,29 @@ def test_a_session_left_unused_for_days_is_over(uow: UnitOfWork) -> None:
         caller_for_session(uow, session.token, clock=clock)
 
 
+def test_a_session_ends_within_a_minute_of_three_days_after_its_last_use(
+    uow: UnitOfWork,
+) -> None:
+    """Its last-seen time is written at most once a minute: a use two minutes after the
+    last written one counts, so the session lives on until three days after it."""
+    clock = Clock()
+    _company(uow, "Acme", clock)
+    session = sign_in(uow, "ada@example.com", PASSWORD, client="c", clock=clock)
+    clock.now = START + timedelta(seconds=30)  # within the minute: not written again
+    assert caller_for_session(uow, session.token, clock=clock).caller.person is not None
+    clock.now = START + timedelta(minutes=2)  # written
+    assert caller_for_session(uow, session.token, clock=clock).caller.person is not None
+    clock.now = START + timedelta(minutes=2) + SESSION_IDLE - timedelta(seconds=1)
+    assert caller_for_session(uow, session.token, clock=clock).caller.person is not None
+    clock.now += SESSION_IDLE
+    with pytest.raises(Exception, match="session is unknown, over"):
+        caller_for_session(uow, session.token, clock=clock)
+    with uow:
+        seen = uow.conn.execute(sa.select(t.web_session.c.last_seen_at)).scalar_one()
+    last_use = START + timedelta(minutes=2) + SESSION_IDLE - timedelta(seconds=1)
+    assert (seen if seen.tzinfo else seen.replace(tzinfo=UTC)) == last_use
+
+
 def test_concurrent_wrong_guesses_never_get_past_the_limit(migrated_url: str) -> None:
     clock = Clock()
     setup = make_uow(load_settings(database_url=migrated_url))

@@ -111,3 +111,14 @@ class Conflict(DomainError):
 
 class PermissionDenied(DomainError):
     """The actor may read but not do this."""
+
+
+class Busy(DomainError):
+    """The database is busy with another change and this one could not wait for it any longer
+    (SQLite's write lock held past the busy timeout); nothing was stored. Try again shortly."""
+
+    def __init__(self, message: str = "", *, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            message or "the database is busy with another change: try again in a moment"
+        )

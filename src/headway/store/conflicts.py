@@ -12,11 +12,14 @@ import re
 
 import sqlalchemy.exc as sa_exc
 
-from headway.domain.errors import Conflict
+from headway.domain.errors import Busy, Conflict
 
 # SQLSTATEs (PostgreSQL, Appendix A): a writer lost a race and may simply try again.
 _RETRYABLE = {"40001": "serialization failure", "40P01": "deadlock"}
 _UNIQUE, _FOREIGN_KEY = "23505", "23503"
+_LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: a lock not got within lock_timeout (or NOWAIT)
+# SQLite's result codes: another connection holds the lock past the busy timeout.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 
 # PostgreSQL's detail: `Key (workspace_id, email)=(1, a@example.com) already exists.`
 _PG_KEY = re.compile(r"Key \(([^)]*)\)=")
@@ -78,4 +81,24 @@ def as_conflict(exc: BaseException) -> Conflict | None:
         reason = _RETRYABLE.get(_sqlstate(exc) or "")
         if reason is not None:
             return Conflict(f"another change was made at the same time ({reason}): try again")
+    return None
+
+
+def as_busy(exc: BaseException) -> Busy | None:
+    """`Busy` when the database error says a lock could not be had in time (SQLite's
+    "database is locked" past the busy timeout; PostgreSQL's lock_timeout); None otherwise.
+
+    The one place that reads these errors: the unit of work raises `Busy` for them, which
+    the web layer answers 503 with Retry-After and the CLI reports as a message.
+    """
+    if not isinstance(exc, sa_exc.OperationalError):
+        return None
+    if _sqlstate(exc) == _LOCK_NOT_AVAILABLE:
+        return Busy()
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return Busy()
+    text = str(exc.orig)
+    if "database is locked" in text or "database table is locked" in text:
+        return Busy()
     return None

@@ -107,10 +107,16 @@ def live_session(conn: sa.Connection, token_hash: str) -> LiveSession | None:
     )
 
 
-def mark_session_seen(conn: sa.Connection, session_id: int, now: datetime) -> None:
-    """Note that the session was used just now."""
+def mark_session_seen(
+    conn: sa.Connection, session_id: int, now: datetime, *, unless_since: datetime | None = None
+) -> None:
+    """Note that the session was used just now; with `unless_since`, only when its stored
+    last-seen time is older than that (another process may have noted it meanwhile)."""
     s = t.web_session
-    conn.execute(s.update().where(s.c.id == session_id).values(last_seen_at=now))
+    q = s.update().where(s.c.id == session_id)
+    if unless_since is not None:
+        q = q.where(s.c.last_seen_at <= unless_since)
+    conn.execute(q.values(last_seen_at=now))
 
 
 def end_session(conn: sa.Connection, token_hash: str, now: datetime) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from headway.domain.model import TokenInfo
 from headway.store import tables as t
-from headway.store.mappers import to_token_info
+from headway.store.mappers import aware, to_token_info
 from headway.store.paging import keyset_page
 from headway.store.rows import insert_row, workspace_row
 
@@ -21,6 +21,7 @@ class LiveToken(NamedTuple):
     id: int
     workspace_id: int
     email: str
+    last_used_at: datetime | None
 
 
 def add_token(
@@ -62,7 +63,12 @@ def tokens_page(
 def live_token(conn: sa.Connection, token_hash: str) -> LiveToken | None:
     """The unrevoked token with this hash whose person is active; None when there is none."""
     row = conn.execute(
-        sa.select(t.api_token.c.id, t.api_token.c.workspace_id, t.person.c.email)
+        sa.select(
+            t.api_token.c.id,
+            t.api_token.c.workspace_id,
+            t.person.c.email,
+            t.api_token.c.last_used_at,
+        )
         .join(t.person, t.person.c.id == t.api_token.c.person_id)
         .where(
             t.api_token.c.token_hash == token_hash,
@@ -70,12 +76,22 @@ def live_token(conn: sa.Connection, token_hash: str) -> LiveToken | None:
             t.person.c.active.is_(True),
         )
     ).first()
-    return None if row is None else LiveToken(row.id, row.workspace_id, row.email)
+    if row is None:
+        return None
+    last_used = None if row.last_used_at is None else aware(row.last_used_at)
+    return LiveToken(row.id, row.workspace_id, row.email, last_used)
 
 
-def mark_token_used(conn: sa.Connection, token_id: int, now: datetime) -> None:
-    """Note that the token was used just now."""
-    conn.execute(t.api_token.update().where(t.api_token.c.id == token_id).values(last_used_at=now))
+def mark_token_used(
+    conn: sa.Connection, token_id: int, now: datetime, *, unless_since: datetime | None = None
+) -> None:
+    """Note that the token was used just now; with `unless_since`, only when its stored
+    last-used time is older than that (another process may have noted it meanwhile)."""
+    c = t.api_token.c
+    q = t.api_token.update().where(c.id == token_id)
+    if unless_since is not None:
+        q = q.where(sa.or_(c.last_used_at.is_(None), c.last_used_at <= unless_since))
+    conn.execute(q.values(last_used_at=now))
 
 
 def revoke_token(conn: sa.Connection, token_id: int, now: datetime) -> None:

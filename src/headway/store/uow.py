@@ -8,8 +8,8 @@ from typing import TypeAlias
 import sqlalchemy as sa
 
 from headway.config import Settings
-from headway.store.conflicts import as_conflict
-from headway.store.engine import make_engine, snapshot_connection
+from headway.store.conflicts import as_busy, as_conflict
+from headway.store.engine import after_begin, make_engine, no_wait_connection, snapshot_connection
 
 # What services pass to the store functions: an open connection they never look inside (they
 # write no SQL and import no SQLAlchemy; this name is all they know of it).
@@ -22,18 +22,39 @@ class UnitOfWork:
     `with uow.reading():` opens one that only reads: a consistent snapshot that holds up no
     writer (on SQLite it does not take the write lock; on PostgreSQL it is REPEATABLE READ
     and READ ONLY, so a write by mistake is refused rather than made).
+
+    A unit of work made `read_only` (the web app's, for GET and HEAD requests) opens every
+    `with uow:` as such a snapshot, so that no read waits for a writer or holds one up.
+
+    `with uow.without_waiting():` opens a short write that gives up at once when another
+    writer holds the lock: `Busy` is raised, for the caller to skip what can wait (a
+    last-used time).
+
+    A write that could not get the lock in time (SQLite's busy timeout) raises `Busy`, which
+    the web app answers 503 with Retry-After; nothing was stored.
     """
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, *, read_only: bool = False) -> None:
         self.engine = engine
+        self.read_only = read_only
         self._connection: sa.Connection | None = None
         self._read_only = False
+        self._no_wait = False
 
     def reading(self) -> UnitOfWork:
         """This unit of work, to open as a read-only snapshot: `with uow.reading():`."""
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
         self._read_only = True
+        return self
+
+    def without_waiting(self) -> UnitOfWork:
+        """This unit of work, to open as a short write that never waits for another writer's
+        lock (`Busy` at once instead): `with uow.without_waiting():`. Allowed on a read-only
+        unit of work too: it is for what a read notes on the side (a last-used time)."""
+        if self._connection is not None:
+            raise RuntimeError("the unit of work is already open")
+        self._no_wait = True
         return self
 
     @property
@@ -47,8 +68,23 @@ class UnitOfWork:
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
         read_only, self._read_only = self._read_only, False
-        self._connection = snapshot_connection(self.engine) if read_only else self.engine.connect()
-        self._connection.begin()
+        no_wait, self._no_wait = self._no_wait, False
+        if no_wait:
+            connection = no_wait_connection(self.engine)
+        elif read_only or self.read_only:
+            connection = snapshot_connection(self.engine)
+        else:
+            connection = self.engine.connect()
+        try:
+            connection.begin()
+            after_begin(connection)
+        except Exception as failed:
+            connection.close()
+            busy = as_busy(failed)
+            if busy is None:
+                raise
+            raise busy from failed
+        self._connection = connection
         return self
 
     def __exit__(
@@ -66,19 +102,22 @@ class UnitOfWork:
                 connection.rollback()
         except Exception as failed:
             # A commit the database refused (a constraint checked at the end, a
-            # serialization failure): a conflict when it is one of those.
-            conflict = as_conflict(failed)
-            if conflict is None:
+            # serialization failure, a lock not had in time): a conflict or busy.
+            refused = as_conflict(failed) or as_busy(failed)
+            if refused is None:
                 raise
-            raise conflict from failed
+            raise refused from failed
         finally:
             connection.close()
-        # What the database refused while writers met is a conflict (409), not a crash.
-        conflict = as_conflict(exc) if exc is not None else None
-        if conflict is not None:
-            raise conflict from exc
+        # What the database refused while writers met is a conflict (409), a lock it could
+        # not get in time is busy (503); neither is a crash.
+        refused = (as_conflict(exc) or as_busy(exc)) if exc is not None else None
+        if refused is not None:
+            raise refused from exc
 
 
 def make_uow(settings: Settings) -> UnitOfWork:
     """A unit of work on the configured database (connects lazily, on first use)."""
-    return UnitOfWork(make_engine(settings.database_url))
+    return UnitOfWork(
+        make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    )

@@ -85,7 +85,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     )
     _serve_docs_offline(app)
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(
+        settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
     app.state.clock = clock
     install_error_handlers(app)
     app.add_middleware(BodyLimit, settings=settings)

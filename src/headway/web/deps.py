@@ -41,8 +41,14 @@ class Api:
         return today_in(self.workspace, self.clock)
 
 
+# Requests that only read: their unit of work opens read-only snapshots, which never wait
+# for a writer (nor hold one up); on PostgreSQL a write by mistake is refused.
+READING_METHODS = frozenset({"GET", "HEAD"})
+
+
 def new_uow(request: Request) -> UnitOfWork:
-    return UnitOfWork(request.app.state.engine)
+    """The request's unit of work: read-only for GET and HEAD."""
+    return UnitOfWork(request.app.state.engine, read_only=request.method in READING_METHODS)
 
 
 def api_context(

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from headway.domain.errors import (
+    Busy,
     Conflict,
     DomainError,
     FieldProblem,
@@ -37,13 +38,14 @@ TITLES = {
     413: "Request too large",
     422: "Invalid input",
     500: "Internal error",
+    503: "Service unavailable",
 }
 _PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
 # What any API operation may answer besides its own success (README, errors); declared
 # on the API's router, it replaces FastAPI's own 422 shape, which this API never answers.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": TITLES[status], "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
-    for status in (401, 403, 404, 409, 422)
+    for status in (401, 403, 404, 409, 422, 503)
 }
 
 
@@ -69,7 +71,9 @@ def _answer(
     """problem+json for the API; an error page for a person's browser on a page path."""
     renderer: PageErrorRenderer | None = getattr(request.app.state, "page_errors", None)
     if renderer is not None and not request.url.path.startswith(API_PATHS):
-        return renderer(request, status, detail, errors)
+        page = renderer(request, status, detail, errors)
+        page.headers.update(headers or {})
+        return page
     return problem(status, detail, errors=errors, headers=headers)
 
 
@@ -169,6 +173,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _conflict(request: Request, exc: Conflict) -> Response:
         errors = None if exc.field is None else [FieldProblem(exc.field, str(exc))]
         return _answer(request, 409, str(exc), errors=errors)
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> Response:
+        # SQLite's write lock was held past the busy timeout: nothing was stored, try again.
+        headers = {"Retry-After": str(exc.retry_after)}
+        return _answer(request, 503, str(exc), headers=headers)
 
     @app.exception_handler(Unauthenticated)
     async def _unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from headway.domain import sign_in as sign_in_rules
 from headway.domain import validation
-from headway.domain.errors import DomainError, FieldProblem, NotFound, ValidationFailed
+from headway.domain.errors import Busy, DomainError, FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Workspace
 from headway.domain.sign_in import RecentFailures, SignInLimits
 from headway.domain.validation.limits import CLIENT_WIDTH, EMAIL_WIDTH, MAX_PASSWORD
@@ -31,8 +31,9 @@ from headway.store.uow import Connection, UnitOfWork
 SESSION_LIFETIME = timedelta(days=14)
 SESSION_IDLE = timedelta(days=3)  # a session nobody used for this long is over
 DEFAULT_LIMITS = SignInLimits()
-# Writing last_seen_at on every page view would make every read a write; once a while will do.
-SEEN_EVERY = timedelta(minutes=5)
+# Writing last_seen_at on every page view would make every read a write: it is written at most
+# once a minute, in a short transaction of its own after the session was read.
+SEEN_EVERY = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
 # Checked against when no person has the email, so that a wrong email costs as long as a
@@ -191,17 +192,30 @@ def _start_session(
 def caller_for_session(
     uow: UnitOfWork, token: str, *, clock: Callable[[], datetime]
 ) -> SessionCaller:
-    """The active person a live session acts for; NotFound when it is unknown or over."""
+    """The active person a live session acts for; NotFound when it is unknown or over.
+
+    Reads only, in a snapshot that waits for no writer. The session's last-seen time is then
+    written in a short transaction of its own when the stored one is a minute old or more
+    (skipped when another writer holds the lock; the next page view writes it). A session
+    ends once SESSION_IDLE passed since its stored last-seen time: with that time written
+    once a minute, at most a minute before SESSION_IDLE has passed since its last use.
+    """
     now = clock()
-    with uow:
+    with uow.reading():
         conn = uow.conn
         row = session_store.live_session(conn, hash_token(token))
         if row is None or row.expires_at <= now or now - row.last_seen_at >= SESSION_IDLE:
             raise NotFound("the session is unknown, over, or its person is no longer active")
         person = people_store.get_person(conn, row.workspace_id, row.person_id)
         workspace = workspace_store.get_workspace(conn, row.workspace_id)
-        if now - row.last_seen_at >= SEEN_EVERY:
-            session_store.mark_session_seen(conn, row.id, now)
+    if now - row.last_seen_at >= SEEN_EVERY:
+        try:
+            with uow.without_waiting():
+                session_store.mark_session_seen(
+                    uow.conn, row.id, now, unless_since=now - SEEN_EVERY
+                )
+        except Busy:
+            pass  # another writer holds the lock: the next page view notes it
     caller = Caller(label=person.email, person=person, workspace_id=workspace.id)
     return SessionCaller(caller=caller, workspace=workspace, csrf_token=row.csrf_token)
 
