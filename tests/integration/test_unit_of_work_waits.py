@@ -86,9 +86,11 @@ def test_a_read_only_unit_of_work_reads_while_a_writer_holds_the_lock(
     assert seen == 0  # the writer's row is not seen: it never committed
 
 
+# SQLite has no read-only transactions (GET handlers there only read).
+@pytest.mark.parametrize(
+    "new_database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_a_read_only_unit_of_work_refuses_a_write_on_postgresql(uow: UnitOfWork) -> None:
-    if uow.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no read-only transactions; GET handlers only read")
     reader = UnitOfWork(uow.engine, read_only=True)
     with pytest.raises(sa.exc.DBAPIError, match="read-only transaction"), reader:
         reader.conn.execute(
@@ -114,9 +116,8 @@ def test_a_no_wait_write_gives_up_at_once_while_a_writer_holds_the_lock(
         assert _failures(uow.conn) == 1
 
 
+@pytest.mark.parametrize("new_database_url", ["sqlite"], indirect=True)
 def test_a_write_past_sqlites_busy_timeout_is_busy(migrated_url: str) -> None:
-    if not migrated_url.startswith("sqlite"):
-        pytest.skip("SQLite's busy timeout")
     uow = make_uow(load_settings(database_url=migrated_url, sqlite_busy_timeout_ms=100))
     try:
         with HeldWriter(migrated_url) as writer:
