@@ -12,6 +12,7 @@ import yaml
 from examples import SEEDS
 from headway.config import load_settings
 from headway.domain.model import StatusThresholds
+from headway.domain.scoring import check_in_order
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.imports import import_workspace
 from headway.services.reads.objective_view import objective_view
@@ -65,6 +66,15 @@ def test_the_objective_view_has_the_period_reports_figures(database_url: str) ->
                 assert mine.key_results == full.key_results
                 assert mine.objectives == full.objectives
                 assert view.report.findings == []
+                # Each key result's check-ins, newest first, as sorting the period's would give.
+                everything = sorted(reports[period_id].data.check_ins, key=check_in_order)
+                for kr in view.key_results:
+                    mine_first = [
+                        c
+                        for c in reversed(everything)
+                        if c.key_result_id == kr.id and c.effective_date <= as_of
+                    ]
+                    assert view.check_ins[kr.id] == mine_first
                 # The KPIs its key results follow have the report's figures; others are left out.
                 for kr in view.key_results:
                     if kr.kpi_id is not None:
