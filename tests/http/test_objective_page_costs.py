@@ -32,8 +32,9 @@ _n = itertools.count()
 @contextmanager
 def _served_here(database_url: str) -> Iterator[str]:
     """The app on the database, served over a socket by a thread of this process."""
+    app = create_app(load_settings(database_url=database_url))
     config = uvicorn.Config(
-        create_app(load_settings(database_url=database_url)),
+        app,
         host="127.0.0.1",
         port=0,
         log_level="warning",
@@ -53,6 +54,7 @@ def _served_here(database_url: str) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+        app.state.engine.dispose()
 
 
 @pytest.fixture(scope="module")
