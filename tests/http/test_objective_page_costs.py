@@ -183,3 +183,40 @@ def test_an_initiative_form_of_another_objective_is_not_found_and_computes_nothi
     )
     assert missing.status_code == 404
     assert evaluated == 0
+
+
+def test_editing_a_key_result_computes_the_period_only_to_show_a_refusal(
+    live: Any, signed_in: httpx.Client
+) -> None:
+    objective_id, kr_id = _objective(live)
+    csrf = _csrf(signed_in.get(f"/objectives/{objective_id}"))
+    with live.client("admin") as admin:
+        kr = admin.get(f"/key-results/{kr_id}").json()
+    fields = {
+        "csrf_token": csrf,
+        "title": kr["title"] + " (edited)",
+        "unit_label": kr.get("unit_label") or "",
+        "start_value": "" if kr.get("start_value") is None else str(kr["start_value"]),
+        "target_value": "" if kr.get("target_value") is None else str(kr["target_value"]),
+        "weight": str(kr.get("weight") or 1),
+        "owner_id": "" if kr.get("owner_id") is None else str(kr["owner_id"]),
+    }
+    edit = f"/objectives/{objective_id}/key-results/{kr_id}/edit"
+    saved, evaluated, _ = _counted(lambda: signed_in.post(edit, data=fields))
+    assert saved.status_code == 303, saved.text
+    assert evaluated == 0
+    with live.client("admin") as admin:
+        assert admin.get(f"/key-results/{kr_id}").json()["title"] == fields["title"]
+
+    refused, evaluated, _ = _counted(lambda: signed_in.post(edit, data=fields | {"title": ""}))
+    assert refused.status_code == 422
+    assert evaluated == 1
+
+    with live.client("admin") as admin:
+        items = admin.get("/objectives", params={"limit": 100}).json()["items"]
+    other = next(o["id"] for o in items if o["id"] != objective_id)
+    missing, evaluated, _ = _counted(
+        lambda: signed_in.post(f"/objectives/{other}/key-results/{kr_id}/edit", data=fields)
+    )
+    assert missing.status_code == 404
+    assert evaluated == 0

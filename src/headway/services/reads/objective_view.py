@@ -155,12 +155,14 @@ def objective_view(
 
 def check_key_result_of(
     uow: UnitOfWork, workspace: Workspace, objective_id: int, kr_id: int
-) -> None:
-    """NotFound unless the key result exists in the workspace and belongs to the objective."""
+) -> KeyResult:
+    """The key result, or NotFound unless it exists in the workspace and belongs to the
+    objective (one query: the forms check what they change without computing the period)."""
     with uow.reading():
         kr = okr_store.get_key_result(uow.conn, workspace.id, kr_id)
     if kr.objective_id != objective_id:
         raise NotFound(f"key result {kr_id} is not part of objective {objective_id}")
+    return kr
 
 
 def check_initiative_of(
