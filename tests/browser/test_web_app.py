@@ -218,7 +218,7 @@ def test_a_kpi_page_draws_its_chart(page: Page, demo: DemoSite) -> None:
     sign_in(page, demo.base_url, CEO)
     page.get_by_role("link", name="KPIs").click()
     expect(page.get_by_role("heading", name="KPIs")).to_be_visible()
-    expect(page.locator("img.spark").first).to_be_visible()
+    expect(page.locator("svg.spark").first).to_be_visible()
     page.get_by_role("link", name="Annual Recurring Revenue").click()
     chart = page.locator("#kpi-chart")
     expect(chart).to_be_visible()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from headway.domain.errors import NotFound
@@ -28,6 +29,31 @@ from headway.store.uow import UnitOfWork
 
 
 @dataclass(slots=True)
+class ReportTally:
+    """How many period reports this process has computed (`evaluate`) and coached (`coach`).
+
+    A counter, not a timing: tests read it to check that a page or form computes the period
+    once, and pages that show no findings skip the coaching."""
+
+    evaluated: int = 0
+    coached: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, *, coached: bool) -> None:
+        with self._lock:
+            self.evaluated += 1
+            self.coached += int(coached)
+
+    def snapshot(self) -> tuple[int, int]:
+        """(evaluated, coached) so far."""
+        with self._lock:
+            return self.evaluated, self.coached
+
+
+TALLY = ReportTally()
+
+
+@dataclass(slots=True)
 class PeriodReport:
     workspace: Workspace
     period: Period
@@ -35,7 +61,7 @@ class PeriodReport:
     expected: float
     data: PeriodData
     figures: Figures
-    findings: list[Finding]
+    findings: list[Finding]  # empty when the report was made without coaching
 
     def objectives(self) -> list[Objective]:
         """The period's own objectives, in their order."""
@@ -84,6 +110,16 @@ def kpi_values_before(data: PeriodData, period: Period) -> dict[int, float | Non
     return values
 
 
+def linked_only(data: PeriodData) -> PeriodData:
+    """The rows with only the KPIs (and their measurements) the key results follow."""
+    linked = {kr.kpi_id for kr in data.key_results if kr.kpi_id is not None}
+    return replace(
+        data,
+        kpis=[k for k in data.kpis if k.id in linked],
+        measurements=[m for m in data.measurements if m.kpi_id in linked],
+    )
+
+
 def period_report(
     uow: UnitOfWork,
     workspace: Workspace,
@@ -93,10 +129,17 @@ def period_report(
     as_of: date | None = None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
+    coaching: bool = True,
+    linked_kpis_only: bool = False,
 ) -> PeriodReport:
     """Load a period's rows set-based, then score, grade and coach them in the domain.
 
     The period is the one with `period_id`, else the one named `period`, else the current one.
+    `coaching=False` leaves the findings empty, for pages that do not show them (the figures
+    are the same either way: coaching only reads them). `linked_kpis_only=True` computes KPI
+    figures only for the KPIs the loaded key results follow (`data` still holds every KPI);
+    every key result's and objective's figure is the same, since a key result reads only its
+    own KPI's measurements.
     """
     day = as_of or today_in(workspace, clock)
     with uow.reading():
@@ -106,8 +149,13 @@ def period_report(
         else:
             chosen = find_period(periods, period, day)
         data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
-    figures = evaluate(data, day, thresholds)
-    findings = coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))
+    figures = evaluate(linked_only(data) if linked_kpis_only else data, day, thresholds)
+    findings = (
+        coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))
+        if coaching
+        else []
+    )
+    TALLY.count(coached=coaching)
     return PeriodReport(
         workspace=workspace,
         period=chosen,

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from headway.domain.errors import (
     Conflict,
     FieldProblem,
-    NotFound,
     PermissionDenied,
     ValidationFailed,
 )
@@ -22,6 +21,7 @@ from headway.services.okrs.key_results import (
     update_key_result,
 )
 from headway.services.okrs.objectives import create_objective, delete_objective, update_objective
+from headway.services.reads.objective_view import check_key_result_of
 from headway.web.inputs import MAX_ID, RowId
 from headway.web.ui.context import (
     Form,
@@ -162,11 +162,9 @@ def add_key_result(objective_id: RowId, page: PageContext, form: Form) -> Respon
 
 @router.post("/objectives/{objective_id}/key-results/{kr_id}/edit")
 def edit_key_result(objective_id: RowId, kr_id: RowId, page: PageContext, form: Form) -> Response:
-    """Change a key result's title, figures, weight and owner, or delete it."""
-    view = view_of(page, objective_id)
-    kr = next((k for k in view.key_results if k.id == kr_id), None)
-    if kr is None:
-        raise NotFound(f"key result {kr_id} is not part of objective {objective_id}")
+    """Change a key result's title, figures, weight and owner, or delete it (the period is
+    computed only to show a refused form again)."""
+    kr = check_key_result_of(page.uow, page.workspace, objective_id, kr_id)
     read = FormReader(form)
     try:
         if read.text("action") == "delete":
@@ -183,7 +181,7 @@ def edit_key_result(objective_id: RowId, kr_id: RowId, page: PageContext, form: 
     except (ValidationFailed, Conflict) as exc:
         return render_objective(
             page,
-            view,
+            view_of(page, objective_id),
             status_code=422,
             errors={"key-result": {kr_id: refusal(exc)}},
             typed={"key-result": {kr_id: typed_values(form)}},

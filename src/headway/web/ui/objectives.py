@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
+from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import (
     Initiative,
     InitiativeStatus,
@@ -16,7 +16,13 @@ from headway.domain.model import (
 )
 from headway.services.okrs.checkins import record_check_in
 from headway.services.okrs.initiatives import create_initiative, update_initiative
-from headway.services.reads.objective_view import ObjectiveView, objective_view, rights_on
+from headway.services.reads.objective_view import (
+    ObjectiveView,
+    check_initiative_of,
+    check_key_result_of,
+    objective_view,
+    rights_on,
+)
 from headway.web.inputs import Day, RowId
 from headway.web.ui.charts import check_in_series, key_result_chart
 from headway.web.ui.context import Form, Page, PageContext, field_errors, typed_values
@@ -121,11 +127,6 @@ def _refused(
     )
 
 
-def _key_result_of(view: ObjectiveView, kr_id: int) -> None:
-    if not any(kr.id == kr_id for kr in view.key_results):
-        raise NotFound(f"key result {kr_id} is not part of objective {view.objective.id}")
-
-
 @router.post("/objectives/{objective_id}/key-results/{kr_id}/check-ins")
 def check_in(objective_id: RowId, kr_id: RowId, page: PageContext, form: Form) -> Response:
     """Record a check-in from the form (Value, Confidence, Note)."""
@@ -154,8 +155,8 @@ def check_in(objective_id: RowId, kr_id: RowId, page: PageContext, form: Form) -
 
 @router.post("/objectives/{objective_id}/key-results/{kr_id}/initiatives")
 def plan_initiative(objective_id: RowId, kr_id: RowId, page: PageContext, form: Form) -> Response:
-    """Add an initiative to a key result."""
-    _key_result_of(view_of(page, objective_id), kr_id)
+    """Add an initiative to a key result (the period is computed once, for the answer only)."""
+    check_key_result_of(page.uow, page.workspace, objective_id, kr_id)
     read = FormReader(form)
     due = read.day("due_date")
     status = read.choice("status", STATUSES, default=InitiativeStatus.PLANNED.value)
@@ -176,11 +177,8 @@ def plan_initiative(objective_id: RowId, kr_id: RowId, page: PageContext, form: 
 def change_initiative(
     objective_id: RowId, initiative_id: RowId, page: PageContext, form: Form
 ) -> Response:
-    """Change an initiative's status."""
-    view = view_of(page, objective_id)
-    owned = [i for items in view.initiatives.values() for i in items if i.id == initiative_id]
-    if not owned:
-        raise NotFound(f"initiative {initiative_id} is not part of objective {objective_id}")
+    """Change an initiative's status (the period is computed once, for the answer only)."""
+    check_initiative_of(page.uow, page.workspace, objective_id, initiative_id)
     read = FormReader(form)
     status = read.choice("status", STATUSES)
     try:

@@ -1,0 +1,222 @@
+"""The objective page and its forms compute the period once, over real HTTP on both databases.
+
+The period report is the page's whole cost on a large company, so a form that computed it to
+check its input and again for its answer paid twice; and the page shows no coaching findings,
+so it skips the coaching. The services' own tally (`reports.TALLY`, a count, not a timing)
+says how many reports were made, so the server runs in this process: `create_app` on the
+seeded database, served by uvicorn on a socket of its own, as `headway serve` does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from headway.config import load_settings
+from headway.services.reads.reports import TALLY
+from headway.web.app import create_app
+from headway.web.ui.context import FRAGMENT_HEADER
+
+PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
+_n = itertools.count()
+
+
+@contextmanager
+def _served_here(database_url: str) -> Iterator[str]:
+    """The app on the database, served over a socket by a thread of this process."""
+    app = create_app(load_settings(database_url=database_url))
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+    )
+    sock = config.bind_socket()
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            threading.Event().wait(0.01)
+        assert server.started, "the in-process server did not start"
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+        app.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def here(live: Any) -> Iterator[str]:
+    with _served_here(live.database_url) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def signed_in(live: Any, here: str) -> Iterator[httpx.Client]:
+    """A browser-like client of the in-process server, signed in as a new admin."""
+    email = f"costs-{next(_n)}@example.com"
+    with live.client("admin") as admin:
+        made = admin.post(
+            "/people",
+            json={"name": "Costs", "email": email, "role": "admin", "password": PASSWORD},
+        )
+        assert made.status_code == 201, made.text
+    with httpx.Client(base_url=here, follow_redirects=False, timeout=60) as browser:
+        form = browser.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert csrf is not None
+        fields = {"email": email, "password": PASSWORD, "csrf_token": csrf.group(1), "next": "/"}
+        assert browser.post("/login", data=fields).status_code == 303
+        yield browser
+
+
+def _objective(live: Any) -> tuple[int, int]:
+    """An objective of the seeds with key results, and its first key result."""
+    with live.client("admin") as admin:
+        items = admin.get("/objectives", params={"limit": 100}).json()["items"]
+    chosen = next(o for o in items if o["key_results"])
+    return chosen["id"], chosen["key_results"][0]["id"]
+
+
+def _csrf(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def _counted(action: Any) -> tuple[httpx.Response, int, int]:
+    """The answer, and how many reports were evaluated and coached while it was made."""
+    evaluated, coached = TALLY.snapshot()
+    answer = action()
+    after = TALLY.snapshot()
+    return answer, after[0] - evaluated, after[1] - coached
+
+
+def test_the_objective_page_evaluates_its_period_once_without_coaching(
+    live: Any, signed_in: httpx.Client
+) -> None:
+    objective_id, _ = _objective(live)
+    page, evaluated, coached = _counted(lambda: signed_in.get(f"/objectives/{objective_id}"))
+    assert page.status_code == 200
+    assert (evaluated, coached) == (1, 0)
+
+
+def test_adding_and_changing_an_initiative_evaluates_the_period_once(
+    live: Any, signed_in: httpx.Client
+) -> None:
+    objective_id, kr_id = _objective(live)
+    csrf = _csrf(signed_in.get(f"/objectives/{objective_id}"))
+    fragment = {FRAGMENT_HEADER: "1"}
+    title = f"Initiative {next(_n)}"
+    add = f"/objectives/{objective_id}/key-results/{kr_id}/initiatives"
+
+    # The page's script asks for the changed part: one report, for the answer.
+    added, evaluated, coached = _counted(
+        lambda: signed_in.post(add, data={"csrf_token": csrf, "title": title}, headers=fragment)
+    )
+    assert added.status_code == 200, added.text
+    assert title in added.text
+    assert (evaluated, coached) == (1, 0)
+
+    # Without a script the answer is a redirect: no report at all.
+    redirected, evaluated, _ = _counted(
+        lambda: signed_in.post(add, data={"csrf_token": csrf, "title": title + " again"})
+    )
+    assert redirected.status_code == 303
+    assert evaluated == 0
+
+    # A refused form shows the page again with its errors: one report.
+    refused, evaluated, _ = _counted(
+        lambda: signed_in.post(
+            add, data={"csrf_token": csrf, "title": "", "due_date": "not a day"}, headers=fragment
+        )
+    )
+    assert refused.status_code == 422
+    assert evaluated == 1
+
+    with live.client("admin") as admin:
+        listed = admin.get(f"/key-results/{kr_id}/initiatives")
+        initiative_id = next(i["id"] for i in listed.json()["items"] if i["title"] == title)
+    change = f"/objectives/{objective_id}/initiatives/{initiative_id}"
+    changed, evaluated, coached = _counted(
+        lambda: signed_in.post(
+            change, data={"csrf_token": csrf, "status": "in_progress"}, headers=fragment
+        )
+    )
+    assert changed.status_code == 200, changed.text
+    assert (evaluated, coached) == (1, 0)
+
+
+def test_an_initiative_form_of_another_objective_is_not_found_and_computes_nothing(
+    live: Any, signed_in: httpx.Client
+) -> None:
+    objective_id, kr_id = _objective(live)
+    csrf = _csrf(signed_in.get(f"/objectives/{objective_id}"))
+    with live.client("admin") as admin:
+        items = admin.get("/objectives", params={"limit": 100}).json()["items"]
+    other = next(o["id"] for o in items if o["id"] != objective_id)
+    missing, evaluated, _ = _counted(
+        lambda: signed_in.post(
+            f"/objectives/{other}/key-results/{kr_id}/initiatives",
+            data={"csrf_token": csrf, "title": "Not here"},
+        )
+    )
+    assert missing.status_code == 404
+    assert evaluated == 0
+    missing, evaluated, _ = _counted(
+        lambda: signed_in.post(
+            f"/objectives/{other}/initiatives/999999",
+            data={"csrf_token": csrf, "status": "done"},
+        )
+    )
+    assert missing.status_code == 404
+    assert evaluated == 0
+
+
+def test_editing_a_key_result_computes_the_period_only_to_show_a_refusal(
+    live: Any, signed_in: httpx.Client
+) -> None:
+    objective_id, kr_id = _objective(live)
+    csrf = _csrf(signed_in.get(f"/objectives/{objective_id}"))
+    with live.client("admin") as admin:
+        kr = admin.get(f"/key-results/{kr_id}").json()
+    fields = {
+        "csrf_token": csrf,
+        "title": kr["title"] + " (edited)",
+        "unit_label": kr.get("unit_label") or "",
+        "start_value": "" if kr.get("start_value") is None else str(kr["start_value"]),
+        "target_value": "" if kr.get("target_value") is None else str(kr["target_value"]),
+        "weight": str(kr.get("weight") or 1),
+        "owner_id": "" if kr.get("owner_id") is None else str(kr["owner_id"]),
+    }
+    edit = f"/objectives/{objective_id}/key-results/{kr_id}/edit"
+    saved, evaluated, _ = _counted(lambda: signed_in.post(edit, data=fields))
+    assert saved.status_code == 303, saved.text
+    assert evaluated == 0
+    with live.client("admin") as admin:
+        assert admin.get(f"/key-results/{kr_id}").json()["title"] == fields["title"]
+
+    refused, evaluated, _ = _counted(lambda: signed_in.post(edit, data=fields | {"title": ""}))
+    assert refused.status_code == 422
+    assert evaluated == 1
+
+    with live.client("admin") as admin:
+        items = admin.get("/objectives", params={"limit": 100}).json()["items"]
+    other = next(o["id"] for o in items if o["id"] != objective_id)
+    missing, evaluated, _ = _counted(
+        lambda: signed_in.post(f"/objectives/{other}/key-results/{kr_id}/edit", data=fields)
+    )
+    assert missing.status_code == 404
+    assert evaluated == 0
