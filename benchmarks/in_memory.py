@@ -75,7 +75,9 @@ def period_data(doc: dict[str, Any]) -> tuple[PeriodData, Period]:
         for n, p in enumerate(doc["periods"], 1)
     }
     period_ids = {p.name: p.id for p in periods.values()}
-    kpis, measurements, kpi_ids = [], [], {}
+    kpis: list[Kpi] = []
+    measurements: list[Measurement] = []
+    kpi_ids: dict[str, int] = {}
     for n, k in enumerate(doc["kpis"], 1):
         kpi_ids[k["key"]] = n
         kpis.append(
@@ -107,7 +109,9 @@ def period_data(doc: dict[str, Any]) -> tuple[PeriodData, Period]:
         kr["key"]: n
         for n, kr in enumerate((kr for o in doc["objectives"] for kr in o["key_results"]), 1)
     }
-    objectives, key_results, check_ins = [], [], []
+    objectives: list[Objective] = []
+    key_results: list[KeyResult] = []
+    check_ins: list[CheckIn] = []
     for n, o in enumerate(doc["objectives"], 1):
         objectives.append(
             Objective(

@@ -53,6 +53,7 @@ DEFAULT_POSTGRES = os.environ.get(
     "HEADWAY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 CLIENTS = 8  # concurrent clients of the sustained check-in row
+PG_OVER_SQLITE = 1.5  # PostgreSQL within 1.5x of SQLite on the same figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,28 +356,71 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:.0f}"
 
 
+def _median(results: dict[str, dict[str, list[float]]], size: str, name: str) -> float:
+    return statistics.median(results[size][name])
+
+
+def _grows(row: Row) -> bool:
+    """Whether the row is a cost that should grow no faster than the company (issue 10)."""
+    return row.unit in ("ms", "MB") and row.name != IN_MEMORY
+
+
 def print_table(
     title: str, results: dict[str, dict[str, list[float]]], objectives: dict[str, int]
 ) -> None:
     """One table: a row per measure; per size its median, its ratio to the in-memory report
-    and whether it meets its target (targets are for L; XL shows its growth instead)."""
+    and whether it meets its target (the targets are for L; XL is only judged by growth).
+    With M and a larger size, the last column is the growth from M to the largest size beside
+    the growth of the company: "lin" when the figure grew no faster."""
     sizes = list(results)
     print(f"\n{title}: median of the runs (ratio to the in-memory report; target at L)")  # noqa: T201
+    largest = sizes[-1]
+    growth = "M" in sizes and largest != "M"
+    company_growth = objectives[largest] / objectives["M"] if growth else 0.0
     header = f"{'measure':<40}{'unit':<6}{'target':<15}" + "".join(
         f"{f'{s} ({objectives[s]} obj.)':>26}" for s in sizes
     )
+    if growth:
+        header += f"{f'{largest}/M (company x{company_growth:.1f})':>28}"
     print(header)  # noqa: T201 - this script's output
     print("-" * len(header))  # noqa: T201
     for row in ROWS:
         cells = ""
         for s in sizes:
-            mem = statistics.median(results[s][IN_MEMORY])
-            value = statistics.median(results[s][row.name])
+            mem = _median(results, s, IN_MEMORY)
+            value = _median(results, s, row.name)
             ratio = f"{value / mem:.1f}x" if row.unit == "ms" and row.name != IN_MEMORY else ""
             verdict = row.met(value, mem)
             mark = "" if verdict is None or s == "XL" else ("met" if verdict else "MISSED")
             cells += f"{_fmt(value, row.unit):>10}{ratio:>9}{mark:>7}"
+        if growth and (_grows(row) or row.name == IN_MEMORY):
+            base = _median(results, "M", row.name)
+            times = _median(results, largest, row.name) / base if base else 0.0
+            linear = (
+                "" if row.name == IN_MEMORY else ("lin" if times <= company_growth else "FASTER")
+            )
+            cells += f"{f'x{times:.1f}':>20}{linear:>8}"
         print(f"{row.name:<40}{row.unit:<6}{row.target_text():<15}{cells}")  # noqa: T201
+
+
+def print_comparison(
+    sqlite: dict[str, dict[str, list[float]]], postgres: dict[str, dict[str, list[float]]]
+) -> None:
+    """PostgreSQL over SQLite on the same figures (issue 10: within 1.5x)."""
+    sizes = [s for s in sqlite if s in postgres]
+    print("\nPostgreSQL / SQLite: ratio of the medians (target <= 1.5x)")  # noqa: T201
+    header = f"{'measure':<40}" + "".join(f"{s:>16}" for s in sizes)
+    print(header)  # noqa: T201
+    print("-" * len(header))  # noqa: T201
+    for row in ROWS:
+        if not _grows(row):
+            continue
+        cells = ""
+        for s in sizes:
+            base = _median(sqlite, s, row.name)
+            times = _median(postgres, s, row.name) / base if base else 0.0
+            cells += f"{f'{times:.2f}x':>9}{'met' if times <= PG_OVER_SQLITE else 'MISSED':>7}"
+        print(f"{row.name:<40}{cells}")  # noqa: T201
 
 
 def missed_at_l(results: dict[str, dict[str, list[float]]]) -> list[str]:
@@ -420,9 +464,8 @@ def main() -> int:
         if postgres is not None:
             why = postgres_reachable(postgres)
             if why is not None:
-                print(
-                    f"\nPostgreSQL: skipped, the server at {make_url(postgres).render_as_string()} is unreachable ({why})"
-                )  # noqa: T201
+                where = make_url(postgres).render_as_string()
+                print(f"\nPostgreSQL: skipped, {where} is unreachable ({why})")  # noqa: T201
                 everything[database] = {"skipped": why}
                 continue
         results: dict[str, dict[str, list[float]]] = {}
@@ -443,6 +486,10 @@ def main() -> int:
         print_table(title, results, objectives)
         everything[database] = results
         missed += [f"{title} {line}" for line in missed_at_l(results)]
+    if isinstance(everything.get("sqlite"), dict) and "skipped" not in everything.get(
+        "postgresql", {"skipped": ""}
+    ):
+        print_comparison(everything["sqlite"], everything["postgresql"])
     for line in missed:
         print(f"missed at L: {line}")  # noqa: T201
     if args.json:
