@@ -94,6 +94,7 @@ ROWS = [
     Row("check-in p50", "ms", target=10),
     Row("check-in p99", "ms", target=50),
     Row(f"check-ins per second ({CLIENTS} clients)", "/s"),
+    Row(f"check-ins failed ({CLIENTS} clients)", "count", target=0),
     Row("reads during import: dashboard p50", "ms"),
     Row("reads during import: dashboard max", "ms", target=1_000),
     Row("reads during import: not 200", "count", target=0),
@@ -346,9 +347,8 @@ def bench(
                 results["check-in p50"] = [_percentile(singles, 0.50)]
                 results["check-in p99"] = [_percentile(singles, 0.99)]
                 rate, failed = _sustained_check_ins(session, sustain)
-                if failed:
-                    raise RuntimeError(f"{failed} of the sustained check-ins failed")
                 results[f"check-ins per second ({CLIENTS} clients)"] = [rate]
+                results[f"check-ins failed ({CLIENTS} clients)"] = [float(failed)]
                 reads, not_ok = _reads_during_import(session, second, url)
                 results["reads during import: dashboard p50"] = [statistics.median(reads)]
                 results["reads during import: dashboard max"] = [max(reads)]
