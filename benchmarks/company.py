@@ -89,12 +89,15 @@ class _Counter:
         return self.n
 
 
-def _check_in_days() -> list[date]:
+def _every(step: timedelta) -> list[date]:
     days, day = [], QUARTER[1] + timedelta(days=6)
     while day <= AS_OF:
         days.append(day)
-        day += CHECK_IN_EVERY
+        day += step
     return days
+
+
+CHECK_IN_DAYS = _every(CHECK_IN_EVERY)
 
 
 def _objective(
@@ -126,7 +129,7 @@ def _objective(
                     "note": f"check-in {w + 1}: steady progress",
                     "author": owner,
                 }
-                for w, day in enumerate(_check_in_days())
+                for w, day in enumerate(CHECK_IN_DAYS)
             ]
         key_results.append(kr)
     return {
