@@ -62,7 +62,8 @@ test: install-dev services browser lint
 screenshots: install-dev browser
 	$(BIN)/python scripts/screenshots.py
 
-# Timings on synthetic companies of 10, 50 and 200 departments (SQLite; see benchmarks/run.py).
+# Issue 10's figures on synthetic companies of sizes S, M, L (SQLite, then PostgreSQL when it
+# answers), each beside the in-memory report; BENCH_ARGS="--xl", "--sizes S", ... (benchmarks/).
 bench: install-dev
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
