@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,10 +33,16 @@ def _announced_port(log: Path) -> int | None:
 
 
 @contextmanager
-def headway_server(database_url: str, settings: Mapping[str, str] | None = None) -> Iterator[str]:
+def headway_server(
+    database_url: str,
+    settings: Mapping[str, str] | None = None,
+    *,
+    options: Sequence[str] = (),
+) -> Iterator[str]:
     """Serve the database with `headway serve` on a port of its own; yields the base URL.
 
-    `settings`: HEADWAY_* variables for the server (none of the test run's own reach it)."""
+    `settings`: HEADWAY_* variables for the server (none of the test run's own reach it);
+    `options`: more options of `headway serve` (`--workers 2`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")}
     env |= settings or {}
     # The output goes to a file, not a pipe that nobody reads: a server that logs much (a
@@ -56,6 +62,7 @@ def headway_server(database_url: str, settings: Mapping[str, str] | None = None)
                     "0",
                     "--database",
                     database_url,
+                    *options,
                 ],
                 env=env,
                 stdout=out,

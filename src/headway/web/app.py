@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import headway
-from headway.config import Settings
+from headway.config import Settings, load_settings
 from headway.store.engine import make_engine
 from headway.web.api import (
     audit,
@@ -110,3 +110,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.include_router(api)
     install_ui(app)
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The web app on the settings of the HEADWAY_* variables: the factory each process of
+    `headway serve --workers N` (or `uvicorn --factory headway.web.app:create_app_from_environment
+    --workers N`) builds its own app with."""
+    return create_app(load_settings())
