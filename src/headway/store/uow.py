@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from headway.config import Settings
 from headway.store.conflicts import as_conflict
 from headway.store.engine import make_engine, snapshot_connection
+from headway.store.revisions import bump_noted, forget_writes
 
 # What services pass to the store functions: an open connection they never look inside (they
 # write no SQL and import no SQLAlchemy; this name is all they know of it).
@@ -48,6 +49,7 @@ class UnitOfWork:
             raise RuntimeError("the unit of work is already open")
         read_only, self._read_only = self._read_only, False
         self._connection = snapshot_connection(self.engine) if read_only else self.engine.connect()
+        forget_writes(self._connection)  # what an earlier user of this connection noted
         self._connection.begin()
         return self
 
@@ -61,8 +63,11 @@ class UnitOfWork:
         self._connection = None
         try:
             if exc_type is None:
+                # The last statement: every workspace written to gets a new revision.
+                bump_noted(connection)
                 connection.commit()
             else:
+                forget_writes(connection)
                 connection.rollback()
         except Exception as failed:
             # A commit the database refused (a constraint checked at the end, a
