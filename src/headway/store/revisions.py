@@ -43,22 +43,25 @@ def bump_noted(conn: sa.Connection) -> None:
 
 
 def bump(conn: sa.Connection, workspace_ids: Iterable[int]) -> None:
-    """Move these workspaces' revisions on (in sorted order, so writers never deadlock)."""
+    """Move these workspaces' revisions on: one UPDATE, and an upsert for a workspace's first
+    write (its row does not exist yet; a deleted workspace gets none)."""
+    ids = sorted(set(workspace_ids))
     r = t.workspace_revision
+    now = time.time_ns() // 1000
+    following = r.c.revision + 1
+    moved_on = sa.case((following > now, following), else_=now)
+    updated = conn.execute(r.update().where(r.c.workspace_id.in_(ids)).values(revision=moved_on))
+    if updated.rowcount == len(ids):
+        return
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    for workspace_id in sorted(workspace_ids):
-        now = time.time_ns() // 1000
+    for workspace_id in ids:
         existing = sa.select(t.workspace.c.id, sa.literal(now, sa.BigInteger)).where(
             t.workspace.c.id == workspace_id
         )
-        following = r.c.revision + 1
         statement = (
             insert(r)
             .from_select(["workspace_id", "revision"], existing)
-            .on_conflict_do_update(
-                index_elements=[r.c.workspace_id],
-                set_={"revision": sa.case((following > now, following), else_=now)},
-            )
+            .on_conflict_do_update(index_elements=[r.c.workspace_id], set_={"revision": moved_on})
         )
         conn.execute(statement)
 
