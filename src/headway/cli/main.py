@@ -141,6 +141,9 @@ def serve(
         # No proxy is trusted unless configured: X-Forwarded-For is then ignored.
         proxy_headers=bool(ctx.settings.forwarded_allow_ips.strip()),
         forwarded_allow_ips=ctx.settings.forwarded_allow_ips,
+        # With several processes, one that does not answer the supervisor's ping for this long
+        # is replaced; uvicorn's 5 s killed processes still importing on a busy machine.
+        timeout_worker_healthcheck=30,
     )
     # Bound before the line below, so that it names the port (`--port 0`: one the system chose,
     # which no other process can take between this line and the first request). With several
