@@ -11,6 +11,9 @@ from headway.domain.model import StatusThresholds
 from headway.domain.sign_in import SignInLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/headway.db"
+# Not a setting: `headway serve --workers N` tells its processes its id in this variable, so
+# that each stops once that process is gone (web/app.py::create_app_from_environment).
+SUPERVISOR_PID = "_HEADWAY_SUPERVISOR_PID"
 
 
 class Settings(BaseSettings):

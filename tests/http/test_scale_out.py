@@ -22,9 +22,11 @@ from typing import Any
 import httpx
 import pytest
 
-from live_server import cpu_seconds, headway_server, server_pid
+from live_server import cpu_seconds, headway_server, kill_group, server_pid
 
 SPAWNED = "multiprocessing.spawn"  # in the command line of each process uvicorn starts
+# Three processes import the whole app at once: on a busy 2-core machine that takes a while.
+STARTUP_SECONDS = 120
 
 
 def _children(pid: int) -> list[int]:
@@ -60,7 +62,9 @@ def _workers(pid: int) -> list[int]:
 def two(live: Any) -> Iterator[tuple[Any, str]]:
     """`live` (server A, one process) and the base URL of server B (two processes) on the same
     database."""
-    with headway_server(live.database_url, options=["--workers", "2"]) as base_url:
+    with headway_server(
+        live.database_url, options=["--workers", "2"], startup_seconds=STARTUP_SECONDS
+    ) as base_url:
         yield live, base_url
 
 
@@ -177,8 +181,9 @@ def _start(database_url: str, folder: Path) -> tuple[subprocess.Popen[bytes], st
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
         text = log.read_text()
         if "127.0.0.1:" in text:
@@ -189,8 +194,7 @@ def _start(database_url: str, folder: Path) -> tuple[subprocess.Popen[bytes], st
             except httpx.TransportError:
                 pass
         time.sleep(0.05)
-    process.kill()
-    process.wait()
+    kill_group(process)
     pytest.fail(f"headway serve did not start:\n{log.read_text()}")
 
 
@@ -209,8 +213,7 @@ def test_a_signal_stops_every_process_cleanly(
         try:
             code = process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            kill_group(process)
             pytest.fail("headway serve --workers 2 did not stop")
         output = (Path(folder) / "serve.log").read_text()
     assert code == 0, output
@@ -219,3 +222,29 @@ def test_a_signal_stops_every_process_cleanly(
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
         )
+
+
+def test_the_processes_stop_when_headway_serve_is_killed_outright(
+    seeded_sqlite: tuple[str, Any, Any],
+) -> None:
+    """SIGKILL (or a crash) gives the supervisor no chance to stop them: each notices that
+    its parent is gone and stops by itself, rather than serving on as an orphan."""
+    with tempfile.TemporaryDirectory(prefix="headway-serve-") as folder:
+        process, _ = _start(seeded_sqlite[0], Path(folder))
+        workers = _workers(process.pid)
+        assert len(workers) == 2
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [pid for pid in workers if _running(pid)]
+        kill_group(process)  # whatever is left of it, so that the test leaves nothing behind
+        assert left == [], (Path(folder) / "serve.log").read_text()
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False

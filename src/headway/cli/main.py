@@ -28,7 +28,7 @@ from headway.cli.context import (
     workspace_context,
 )
 from headway.cli.measurement_files import kpi_import
-from headway.config import SettingsError, size_text
+from headway.config import SUPERVISOR_PID, SettingsError, size_text
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.reports import render, report_view
 from headway.reports.formatting import number
@@ -130,6 +130,8 @@ def serve(
         # Each process builds its own app (and engine) from the HEADWAY_* variables, which it
         # inherits: the database this command was given is set there, so all serve the same.
         os.environ["HEADWAY_DATABASE_URL"] = ctx.settings.database_url
+        # And each stops when this process is gone, however it ended.
+        os.environ[SUPERVISOR_PID] = str(os.getpid())
         app_ = "headway.web.app:create_app_from_environment"
     config = uvicorn.Config(
         app_,
