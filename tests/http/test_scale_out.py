@@ -248,3 +248,32 @@ def _running(pid: int) -> bool:
         return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return False
+
+
+@pytest.mark.parametrize(
+    ("arguments", "settings", "message"),
+    [
+        (["--workers", "0"], {}, "Invalid value for '--workers'"),
+        ([], {"HEADWAY_WORKERS": "0"}, "HEADWAY_WORKERS: Input should be greater than or equal"),
+        ([], {"HEADWAY_WORKERS": "two"}, "HEADWAY_WORKERS: Input should be a valid integer"),
+    ],
+)
+def test_a_bad_number_of_processes_is_refused_naming_it(
+    seeded_sqlite: tuple[str, Any, Any],
+    arguments: list[str],
+    settings: dict[str, str],
+    message: str,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")} | settings
+    done = subprocess.run(  # noqa: S603 - our own command, fixed arguments
+        [sys.executable, "-m", "headway", "serve", "--port", "0", "--database", seeded_sqlite[0]]
+        + arguments,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
