@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,10 +34,18 @@ def _announced_port(log: Path) -> int | None:
 
 
 @contextmanager
-def headway_server(database_url: str, settings: Mapping[str, str] | None = None) -> Iterator[str]:
+def headway_server(
+    database_url: str,
+    settings: Mapping[str, str] | None = None,
+    *,
+    options: Sequence[str] = (),
+    startup_seconds: float = 30,
+) -> Iterator[str]:
     """Serve the database with `headway serve` on a port of its own; yields the base URL.
 
-    `settings`: HEADWAY_* variables for the server (none of the test run's own reach it)."""
+    `settings`: HEADWAY_* variables for the server (none of the test run's own reach it);
+    `options`: more options of `headway serve` (`--workers 2`, whose processes take longer to
+    start: `startup_seconds`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")}
     env |= settings or {}
     # The output goes to a file, not a pipe that nobody reads: a server that logs much (a
@@ -56,13 +65,17 @@ def headway_server(database_url: str, settings: Mapping[str, str] | None = None)
                     "0",
                     "--database",
                     database_url,
+                    *options,
                 ],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                # A process group of its own, so that a server that will not stop is killed
+                # with every process it started (`--workers`).
+                start_new_session=True,
             )
         try:
-            base_url = _wait_until_up(process, log)
+            base_url = _wait_until_up(process, log, startup_seconds)
             SERVER_PIDS[base_url] = process.pid
             try:
                 yield base_url
@@ -73,13 +86,21 @@ def headway_server(database_url: str, settings: Mapping[str, str] | None = None)
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                kill_group(process)
 
 
-def _wait_until_up(process: subprocess.Popen[bytes], log: Path) -> str:
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill a server started in a session of its own, and every process it started."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], log: Path, seconds: float) -> str:
     """The base URL once `/healthz` answers 200; fails the test with the server's output if not."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + seconds
     port = None
     while True:
         port = port or _announced_port(log)
@@ -91,8 +112,7 @@ def _wait_until_up(process: subprocess.Popen[bytes], log: Path) -> str:
             except httpx.TransportError:
                 pass
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            process.wait()
+            kill_group(process)
             pytest.fail(f"headway serve did not start:\n{log.read_text(errors='replace')}")
         time.sleep(0.05)
 

@@ -11,6 +11,9 @@ from headway.domain.model import StatusThresholds
 from headway.domain.sign_in import SignInLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/headway.db"
+# Not a setting: `headway serve --workers N` tells its processes its id in this variable, so
+# that each stops once that process is gone (web/app.py::create_app_from_environment).
+SUPERVISOR_PID = "_HEADWAY_SUPERVISOR_PID"
 
 
 class Settings(BaseSettings):
@@ -24,6 +27,13 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `headway serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `headway serve` listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes `headway serve` answers with, sharing one socket (more than one: "
+        "each has its own connections; use PostgreSQL to serve many requests at once).",
+    )
     secure_cookies: bool = Field(
         False,
         description="Mark the session cookie Secure (browsers then send it over HTTPS only); "

@@ -126,6 +126,12 @@ def test_deleting_an_objective_removes_its_key_results_check_ins_initiatives_and
     after = _rows(uow)
     (event,) = [e for e in after["audit_event"] if e not in before["audit_event"]]
     after["audit_event"].remove(event)
+    # The delete moved the workspace's revision on, as every write does (store/revisions.py).
+    revisions = {
+        when: {r["workspace_id"]: r["revision"] for r in rows.pop("workspace_revision")}
+        for when, rows in (("before", before), ("after", after))
+    }
+    assert revisions["after"][seeds.id] > revisions["before"][seeds.id]
     assert _same(after, _without(before, going))
     assert (event["action"], event["subject_type"], event["subject_id"]) == (
         "delete",

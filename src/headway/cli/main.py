@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import sqlalchemy.exc
 import typer
@@ -25,7 +28,7 @@ from headway.cli.context import (
     workspace_context,
 )
 from headway.cli.measurement_files import kpi_import
-from headway.config import SettingsError, size_text
+from headway.config import SUPERVISOR_PID, SettingsError, size_text
 from headway.domain.errors import DomainError, FieldProblem, ValidationFailed
 from headway.reports import render, report_view
 from headway.reports.formatting import number
@@ -39,6 +42,9 @@ from headway.services.kpis.kpis import propose_okr_from_kpi, record_measurement
 from headway.services.okrs.checkins import record_check_in
 from headway.services.reads.reports import PeriodReport, period_report
 from headway.store.schema import SchemaOutOfDate
+
+if TYPE_CHECKING:
+    import uvicorn
 
 app = typer.Typer(
     name="headway",
@@ -98,6 +104,15 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port to listen on (0: any free port, printed at start).")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes answering on the one socket (default: $HEADWAY_WORKERS, else 1).",
+            show_default=False,
+        ),
+    ] = None,
     database: Database = None,
 ) -> None:
     """Serve the API (and web app) over HTTP; refuses an out-of-date schema."""
@@ -105,23 +120,44 @@ def serve(
     # Imported here so that the other commands start without loading the web stack.
     import uvicorn
 
-    from headway.web.app import create_app
-
     host = host or ctx.settings.host
+    workers = ctx.settings.workers if workers is None else workers
+    if workers == 1:
+        from headway.web.app import create_app
+
+        app_: Callable[..., object] | str = create_app(ctx.settings)
+    else:
+        # Each process builds its own app (and engine) from the HEADWAY_* variables, which it
+        # inherits: the database this command was given is set there, so all serve the same.
+        os.environ["HEADWAY_DATABASE_URL"] = ctx.settings.database_url
+        # And each stops when this process is gone, however it ended.
+        os.environ[SUPERVISOR_PID] = str(os.getpid())
+        app_ = "headway.web.app:create_app_from_environment"
     config = uvicorn.Config(
-        create_app(ctx.settings),
+        app_,
         host=host,
         port=ctx.settings.port if port is None else port,
+        workers=workers,
+        factory=workers > 1,
         log_level="warning",
         # No proxy is trusted unless configured: X-Forwarded-For is then ignored.
         proxy_headers=bool(ctx.settings.forwarded_allow_ips.strip()),
         forwarded_allow_ips=ctx.settings.forwarded_allow_ips,
+        # With several processes, one that does not answer the supervisor's ping for this long
+        # is replaced; uvicorn's 5 s killed processes still importing on a busy machine.
+        timeout_worker_healthcheck=30,
     )
     # Bound before the line below, so that it names the port (`--port 0`: one the system chose,
-    # which no other process can take between this line and the first request).
+    # which no other process can take between this line and the first request). With several
+    # processes, each accepts connections on this one socket.
     sock = config.bind_socket()
     port = sock.getsockname()[1]
     output.say(f"Headway on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
+    if workers > 1:
+        output.say(f"{workers} processes answer on this port; Ctrl+C or SIGTERM stops them all.")
+        ctx.uow.engine.dispose()  # this process only watches over them
+        _serve_with_processes(config, sock)
+        return
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
@@ -129,6 +165,18 @@ def serve(
         pass
     if not server.started:
         raise typer.Exit(3)  # uvicorn's "startup failed"
+
+
+def _serve_with_processes(config: uvicorn.Config, sock: socket.socket) -> None:
+    """Run `config.workers` processes on the bound socket until SIGINT or SIGTERM, which stops
+    them all (each finishes the requests it is answering) before this process exits."""
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    supervisor = Multiprocess(config, sockets=[sock])
+    supervisor.run()
+    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
+        raise typer.Exit(3)  # a process could not start: each would fail the same way
 
 
 @app.command()

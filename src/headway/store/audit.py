@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from headway.domain.model import AuditEvent, AuditFilter
 from headway.store import tables as t
 from headway.store.mappers import to_audit_event
+from headway.store.revisions import note_write
 
 
 def add_audit_event(
@@ -26,7 +27,10 @@ def add_audit_event(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append one audit event: who did what to which row, with the values before and after."""
+    """Append one audit event: who did what to which row, with the values before and after.
+
+    Every write leaves one, so this is where the workspace's revision is told to move on."""
+    note_write(conn, workspace_id)
     conn.execute(
         t.audit_event.insert().values(
             workspace_id=workspace_id,

@@ -83,6 +83,21 @@ workspace = sa.Table(
     **NEVER_REUSE_IDS,
 )
 
+# A number every committed write to the workspace changes (store/revisions.py), so that a
+# process keeping figures knows when its copy is old. A row of its own, not a column of
+# `workspace`: bumping it at commit then never waits for a writer holding `lock_workspace`.
+workspace_revision = sa.Table(
+    "workspace_revision",
+    metadata,
+    sa.Column(
+        "workspace_id",
+        sa.Integer,
+        sa.ForeignKey("workspace.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("revision", sa.BigInteger, nullable=False),
+)
+
 unit = sa.Table(
     "unit",
     metadata,

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from headway.config import Settings
 from headway.store.conflicts import as_busy, as_conflict
 from headway.store.engine import after_begin, make_engine, no_wait_connection, snapshot_connection
+from headway.store.revisions import bump_noted, forget_writes
 
 # What services pass to the store functions: an open connection they never look inside (they
 # write no SQL and import no SQLAlchemy; this name is all they know of it).
@@ -75,6 +76,7 @@ class UnitOfWork:
             connection = snapshot_connection(self.engine)
         else:
             connection = self.engine.connect()
+        forget_writes(connection)  # what an earlier user of this connection noted
         try:
             connection.begin()
             after_begin(connection)
@@ -97,8 +99,11 @@ class UnitOfWork:
         self._connection = None
         try:
             if exc_type is None:
+                # The last statement: every workspace written to gets a new revision.
+                bump_noted(connection)
                 connection.commit()
             else:
+                forget_writes(connection)
                 connection.rollback()
         except Exception as failed:
             # A commit the database refused (a constraint checked at the end, a

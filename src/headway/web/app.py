@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import headway
-from headway.config import Settings
+from headway.config import SUPERVISOR_PID, Settings, load_settings
 from headway.store.engine import make_engine
 from headway.web.api import (
     audit,
@@ -112,3 +116,25 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
     app.include_router(api)
     install_ui(app)
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The web app on the settings of the HEADWAY_* variables: the factory each process of
+    `headway serve --workers N` (or `uvicorn --factory headway.web.app:create_app_from_environment
+    --workers N`) builds its own app with."""
+    supervisor = os.environ.get(SUPERVISOR_PID)
+    if supervisor is not None and supervisor.isdigit():
+        _stop_when_orphaned(int(supervisor))
+    return create_app(load_settings())
+
+
+def _stop_when_orphaned(supervisor: int) -> None:
+    """Stop this process (as SIGTERM does: gracefully) once the supervisor is gone, so that
+    no process keeps serving when `headway serve` was killed outright (SIGKILL, a crash)."""
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="headway-supervisor-watch", daemon=True).start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import Workspace
+from headway.store import revisions
 from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
@@ -25,3 +26,10 @@ def resolve_workspace(uow: UnitOfWork, name: str | None) -> Workspace:
             [FieldProblem("workspace", f"several workspaces exist ({names}): pass --workspace")]
         )
     return workspaces[0]
+
+
+def workspace_revision(uow: UnitOfWork, workspace_id: int) -> int:
+    """The workspace's revision: it changes with every committed write to the workspace, by
+    any process, and never returns to a value it had (0 before the first write)."""
+    with uow.reading():
+        return revisions.workspace_revision(uow.conn, workspace_id)
