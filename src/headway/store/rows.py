@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -76,6 +77,39 @@ def insert_row(conn: sa.Connection, table: TableRef, now: datetime, **values: An
     result = conn.execute(table.insert().values(**values))
     key = result.inserted_primary_key
     return int(key[0]) if key else 0
+
+
+def _stamped(
+    table: sa.Table, now: datetime, rows: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    stamps = [stamp for stamp in ("created_at", "updated_at") if stamp in table.c]
+    return [{**dict.fromkeys(stamps, now), **row} for row in rows]
+
+
+def insert_rows(
+    conn: sa.Connection,
+    table: TableRef,
+    now: datetime,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    ids: bool = True,
+) -> list[int]:
+    """Insert many rows in bulk (stamped as `insert_row` stamps one); their ids in the order
+    given (none when `ids` is False).
+
+    One statement per page of rows whatever their number: SQLAlchemy sends them as multi-row
+    INSERTs ("insertmanyvalues"), with RETURNING sorted to the order of the rows given.
+    Every row must name the same columns.
+    """
+    if not rows:
+        return []
+    table = table_of(table)
+    params = _stamped(table, now, rows)
+    if not ids:
+        conn.execute(table.insert(), params)
+        return []
+    returning = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    return [int(row_id) for row_id in conn.execute(returning, params).scalars()]
 
 
 def update_row(
