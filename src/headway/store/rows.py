@@ -98,8 +98,8 @@ def insert_rows(
     given (none when `ids` is False).
 
     One statement per page of rows whatever their number: SQLAlchemy sends them as multi-row
-    INSERTs ("insertmanyvalues"), with RETURNING sorted to the order of the rows given.
-    Every row must name the same columns.
+    INSERTs ("insertmanyvalues") with RETURNING. Every row must name the same columns, and
+    the table must have an autoincrementing integer `id` (every table of ours with an id).
     """
     if not rows:
         return []
@@ -108,6 +108,14 @@ def insert_rows(
     if not ids:
         conn.execute(table.insert(), params)
         return []
+    if conn.dialect.name == "sqlite":
+        # SQLAlchemy would send SQLite one row per statement to keep RETURNING in order. It
+        # need not: a write transaction holds SQLite's write lock, and AUTOINCREMENT gives
+        # the rows of a multi-row INSERT, and of the next one, ever larger ids in the order
+        # of the rows given; so the ids, sorted, are in that order.
+        inserted = conn.execute(table.insert().returning(table.c.id), params).scalars()
+        return sorted(int(row_id) for row_id in inserted)
+    # PostgreSQL: INSERT .. SELECT .. ORDER BY a sentinel, RETURNING in the order given.
     returning = table.insert().returning(table.c.id, sort_by_parameter_order=True)
     return [int(row_id) for row_id in conn.execute(returning, params).scalars()]
 
