@@ -2,47 +2,75 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from headway.store import tables as t
-from headway.store.people import add_memberships, end_credentials, update_person
-from headway.store.rows import insert_row
+from headway.store.people import add_memberships_of, end_credentials
+from headway.store.rows import insert_rows
+
+# What a document says of a person who stays.
+_KEPT = ("key", "name", "role", "active")
 
 
 class DocumentRows:
-    """Writes a checked document's rows into workspace `workspace_id` at time `now`."""
+    """Writes a checked document's rows into workspace `workspace_id` at time `now`, many rows
+    per statement: an import costs a number of statements that does not grow with its rows."""
 
     def __init__(self, conn: sa.Connection, workspace_id: int, now: datetime) -> None:
         self.conn = conn
         self.workspace_id = workspace_id
         self.now = now
 
-    def add(self, table: str, **values: Any) -> int:
-        """Insert one row into the named table ("unit", "kpi", "check_in", ...); its id."""
-        return insert_row(self.conn, table, self.now, workspace_id=self.workspace_id, **values)
+    def add_all(
+        self, table: str, rows: Sequence[Mapping[str, Any]], *, ids: bool = True
+    ) -> list[int]:
+        """Insert rows into the named table ("unit", "kpi", "check_in", ...) in bulk; their ids
+        in the order given (none when `ids` is False: nothing refers to them)."""
+        own = [{"workspace_id": self.workspace_id, **row} for row in rows]
+        return insert_rows(self.conn, table, self.now, own, ids=ids)
 
-    def keep_person(self, person_id: int, **values: Any) -> None:
-        """Update a person already in the workspace, who keeps their password and tokens
-        unless the document deactivates them: then these end for good, as they do when an
-        admin deactivates someone."""
-        update_person(self.conn, person_id, self.now, **values)
-        if values.get("active") is False:
-            end_credentials(self.conn, person_id, self.now)
-
-    def add_memberships(self, person_id: int, unit_ids: Iterable[int]) -> None:
-        """Make a person a member of these units."""
-        add_memberships(self.conn, person_id, unit_ids)
-
-    def align(
-        self, objective_id: int, *, parent_id: int | None, parent_key_result_id: int | None
-    ) -> None:
-        """Align an objective under another objective or a key result, once both exist."""
+    def keep_people(self, people: Mapping[int, Mapping[str, Any]]) -> None:
+        """Update people already in the workspace (id -> their key, name, role and active), who
+        keep their passwords and tokens unless the document deactivates them: then these end
+        for good, as they do when an admin deactivates someone."""
+        if not people:
+            return
+        p = t.person.c
         self.conn.execute(
-            t.objective.update()
-            .where(t.objective.c.id == objective_id)
-            .values(parent_id=parent_id, parent_key_result_id=parent_key_result_id)
+            t.person.update()
+            .where(p.id == sa.bindparam("person_id"))
+            .values({name: sa.bindparam(f"new_{name}") for name in _KEPT})
+            .values(updated_at=self.now),
+            [
+                {"person_id": person_id, **{f"new_{k}": v[k] for k in _KEPT}}
+                for person_id, v in people.items()
+            ],
         )
+        for person_id, values in people.items():
+            if values["active"] is False:
+                end_credentials(self.conn, person_id, self.now)
+
+    def add_memberships(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Make people members of units: (person id, unit id) pairs, in bulk."""
+        add_memberships_of(self.conn, pairs)
+
+    def align(self, alignments: Sequence[tuple[int, int | None, int | None]]) -> None:
+        """Align objectives under another objective or a key result, once all exist:
+        (objective id, parent id, parent key result id) each, in one executemany."""
+        if alignments:
+            self.conn.execute(
+                t.objective.update()
+                .where(t.objective.c.id == sa.bindparam("objective_id"))
+                .values(
+                    parent_id=sa.bindparam("new_parent_id"),
+                    parent_key_result_id=sa.bindparam("new_parent_key_result_id"),
+                ),
+                [
+                    {"objective_id": o, "new_parent_id": p, "new_parent_key_result_id": kr}
+                    for o, p, kr in alignments
+                ],
+            )

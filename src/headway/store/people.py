@@ -108,8 +108,14 @@ def update_person(conn: sa.Connection, person_id: int, now: datetime, **values: 
 
 def add_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]) -> None:
     """Make a person a member of these units (each once, in the order given)."""
-    for unit_id in dict.fromkeys(unit_ids):
-        conn.execute(t.person_unit.insert().values(person_id=person_id, unit_id=unit_id))
+    add_memberships_of(conn, [(person_id, unit_id) for unit_id in unit_ids])
+
+
+def add_memberships_of(conn: sa.Connection, pairs: Iterable[tuple[int, int]]) -> None:
+    """Add these (person id, unit id) memberships in bulk (each once, in the order given)."""
+    rows = [{"person_id": p, "unit_id": u} for p, u in dict.fromkeys(pairs)]
+    if rows:
+        conn.execute(t.person_unit.insert(), rows)
 
 
 def set_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]) -> None:

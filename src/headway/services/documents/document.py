@@ -7,10 +7,11 @@ like `objectives[3].key_results[1].target`.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 
 import yaml
 from pydantic import (
@@ -280,15 +281,29 @@ def _collect_unknown(part: BaseModel, path: str, found: ProblemList) -> None:
         found.append(
             FieldProblem(f"{path}.{name}" if path else name, "is not a known field; it was ignored")
         )
-    for name in type(part).model_fields:
+    # Only the fields that may hold parts are walked: a document of a hundred thousand
+    # check-ins builds no path for each of them unless one has an unknown field.
+    for name in _parts_in(type(part)):
         value = getattr(part, name)
         here = f"{path}.{name}" if path else name
         if isinstance(value, BaseModel):
             _collect_unknown(value, here, found)
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
+                if isinstance(item, BaseModel) and (item.model_extra or _parts_in(type(item))):
                     _collect_unknown(item, f"{here}[{index}]", found)
+
+
+@functools.cache
+def _parts_in(model: type[BaseModel]) -> tuple[str, ...]:
+    """The names of a model's fields whose values may be (or hold) models."""
+    return tuple(name for name, info in model.model_fields.items() if _holds_model(info.annotation))
+
+
+def _holds_model(annotation: object) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
 
 
 def load_text(text: str, *, filename: str = "", max_values: int) -> object:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from headway.domain import permissions
-from headway.domain.errors import FieldProblem, ProblemList, ValidationFailed
+from headway.domain.errors import FieldProblem, PermissionDenied, ProblemList, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Workspace
 from headway.domain.periods import today_in
 from headway.domain.typed_text import parse_day, parse_number
@@ -27,7 +27,7 @@ from headway.services.kpis.measurements import (
     store_batch,
 )
 from headway.store import kpis as kpi_store
-from headway.store.uow import UnitOfWork
+from headway.store.uow import Connection, UnitOfWork
 
 if TYPE_CHECKING:  # only named in annotations: the CLI's other commands skip openpyxl
     from headway.connectors.sheets import Cell, Sheet
@@ -201,6 +201,28 @@ def may_import(
             )
 
 
+def _require_recording_each(
+    caller: Caller, conn: Connection, workspace: Workspace, kpis: Sequence[Kpi]
+) -> None:
+    """PermissionDenied (naming the first KPI refused) unless the caller may record
+    measurements of each of these KPIs: the person and the unit tree are read once for all."""
+    refused: list[Kpi] = []
+
+    def each(actor: permissions.Actor, tree: permissions.UnitTree) -> bool:
+        refused.extend(k for k in kpis if not permissions.can_record_measurement(actor, k, tree))
+        return not refused
+
+    what = f"record measurements of {kpis[0].name!r}" if kpis else "record measurements"
+    try:
+        require(caller, conn, workspace, what, each)
+    except PermissionDenied:
+        if refused:
+            raise PermissionDenied(
+                f"{caller.label} may not record measurements of {refused[0].name!r}"
+            ) from None
+        raise
+
+
 def import_measurements(
     uow: UnitOfWork,
     workspace: Workspace,
@@ -224,10 +246,10 @@ def import_measurements(
         if header_problems or problems:
             header_problems.kept_from(problems)
             raise ValidationFailed(header_problems.as_list())
+        _require_recording_each(caller, conn, workspace, [lookup.by_id[k] for k in by_kpi])
         done = []
         for kpi_id_, items in by_kpi.items():
             kpi = lookup.by_id[kpi_id_]
-            require_recording(caller, conn, workspace, kpi)
             batch = store_batch(
                 conn, caller, workspace, kpi, items, replace=True, now=now, today=today
             )

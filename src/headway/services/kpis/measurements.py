@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Measurement, Workspace
 from headway.domain.periods import today_in
-from headway.services.access.actors import Caller, audit, insert_audited, require
+from headway.services.access.actors import Caller, require
 from headway.store import kpis as kpi_store
+from headway.store.audit import AuditRow, add_audit_events
+from headway.store.rows import insert_rows
 from headway.store.uow import Connection, UnitOfWork
 
 MAX_BATCH = 5000
@@ -94,10 +97,41 @@ def _remove_covered(
     on_days = kpi_store.measurements_on(conn, kpi.id, days)
     doomed = [m for m in on_days if (m.source.value, m.at) in covered]
     kpi_store.delete_measurements(conn, [m.id for m in doomed])
-    for m in doomed:
-        before = {"kpi_id": kpi.id, "at": m.at, "value": m.value, "source": m.source.value}
-        audit(conn, caller, workspace, "delete", "measurement", m.id, now, before=before)
+    befores = [
+        (m.id, {"kpi_id": kpi.id, "at": m.at, "value": m.value, "source": m.source.value}, None)
+        for m in doomed
+    ]
+    _audit_all(conn, caller, workspace, "delete", now, befores)
     return len(doomed)
+
+
+def _audit_all(
+    conn: Connection,
+    caller: Caller,
+    workspace: Workspace,
+    action: str,
+    now: datetime,
+    changes: Sequence[tuple[int, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+) -> None:
+    """Record what the caller did to many measurements, (id, before, after) each, in bulk:
+    the events `audit` would record one by one."""
+    add_audit_events(
+        conn,
+        [
+            AuditRow(
+                workspace_id=workspace.id,
+                actor_id=caller.person_id,
+                actor_label=caller.label,
+                action=action,
+                subject_type="measurement",
+                subject_id=row_id,
+                at=now,
+                before=before,
+                after=after,
+            )
+            for row_id, before, after in changes
+        ],
+    )
 
 
 def record_measurements(
@@ -163,9 +197,8 @@ def store_batch(
     if replace:
         covered = {(item.source.value, item.at or today) for item in items}
         removed = _remove_covered(conn, caller, workspace, kpi, covered, now)
-    created = []
-    for item in items:
-        measurement = Measurement(
+    created = [
+        Measurement(
             id=0,
             kpi_id=kpi.id,
             at=item.at or today,
@@ -175,18 +208,31 @@ def store_batch(
             note=item.note,
             recorded_by=caller.person_id,
         )
-        values = {
+        for item in items
+    ]
+    rows = [  # the audit event's `after`, in the order it has always named them
+        {
+            "recorded_at": now,
             "kpi_id": kpi.id,
-            "at": measurement.at,
-            "value": measurement.value,
-            "source": measurement.source.value,
-            "note": measurement.note,
-            "recorded_by": measurement.recorded_by,
+            "at": m.at,
+            "value": m.value,
+            "source": m.source.value,
+            "note": m.note,
+            "recorded_by": m.recorded_by,
         }
-        measurement.id = insert_audited(
-            conn, caller, workspace, "measurement", now, recorded_at=now, **values
-        )
-        created.append(measurement)
+        for m in created
+    ]
+    ids = insert_rows(conn, "measurement", now, [{"workspace_id": workspace.id, **r} for r in rows])
+    for measurement, measurement_id in zip(created, ids, strict=True):
+        measurement.id = measurement_id
+    _audit_all(
+        conn,
+        caller,
+        workspace,
+        "create",
+        now,
+        [(i, None, r) for i, r in zip(ids, rows, strict=True)],
+    )
     return MeasurementBatch(created=created, removed=removed)
 
 
