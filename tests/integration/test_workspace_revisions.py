@@ -5,7 +5,7 @@ it had, not even after a backup is restored. On real SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from headway.services.access.actors import Caller
 from headway.services.access.workspaces import resolve_workspace, workspace_revision
 from headway.services.documents.backups import backup_database, read_backup, restore_database
 from headway.services.documents.imports import import_workspace
+from headway.services.kpis.measurements import MeasurementInput, record_measurements
 from headway.services.okrs.checkins import record_check_in
 from headway.services.reads.reports import period_report
 from headway.store import tables as t
@@ -77,6 +78,22 @@ def test_every_write_moves_the_revision_on_and_nothing_else_does(
     _check_in(uow, other, 40)
     assert workspace_revision(uow, example.id) == seen[-1]
     assert workspace_revision(uow, other.id) > other_before
+
+
+def test_a_measurement_batch_moves_the_revision_on(
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    """A batch writes its audit events in bulk: it moves the revision as one event does."""
+    uow = uows(migrated_url)
+    workspace = _seed(uow)
+    with uow.reading():
+        kpi_id: int = uow.conn.execute(
+            sa.select(t.kpi.c.id).where(t.kpi.c.workspace_id == workspace.id).limit(1)
+        ).scalar_one()
+    before = workspace_revision(uow, workspace.id)
+    items = [MeasurementInput(value=float(v), at=date(2026, 10, v)) for v in (1, 2, 3)]
+    record_measurements(uow, workspace, kpi_id, items, caller=OPERATOR, clock=clock)
+    assert workspace_revision(uow, workspace.id) > before
 
 
 def test_a_write_through_one_engine_is_seen_through_another_at_once(

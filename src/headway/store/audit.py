@@ -62,6 +62,8 @@ class AuditRow(NamedTuple):
 
 def add_audit_events(conn: sa.Connection, events: Sequence[AuditRow]) -> None:
     """Append many audit events in bulk, in the order given (each as `add_audit_event` would)."""
+    for workspace_id in {e.workspace_id for e in events}:
+        note_write(conn, workspace_id)
     if events:
         conn.execute(
             t.audit_event.insert(),
