@@ -150,7 +150,7 @@ def serve(
     # Bound before the line below, so that it names the port (`--port 0`: one the system chose,
     # which no other process can take between this line and the first request). With several
     # processes, each accepts connections on this one socket.
-    sock = config.bind_socket()
+    sock = as_tcp(config.bind_socket())
     port = sock.getsockname()[1]
     output.say(f"Headway on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
     if workers > 1:
@@ -165,6 +165,18 @@ def serve(
         pass
     if not server.started:
         raise typer.Exit(3)  # uvicorn's "startup failed"
+
+
+def as_tcp(sock: socket.socket) -> socket.socket:
+    """The bound socket, marked as TCP. uvicorn binds it with protocol 0, and asyncio turns
+    Nagle's algorithm off (TCP_NODELAY) only on connections accepted from a socket whose
+    protocol is IPPROTO_TCP: without it, an answer sent in two writes (headers, then body)
+    waits for the client's delayed ACK, some 40 ms on every kept-alive request."""
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
+        return sock
+    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    tcp.set_inheritable(True)  # as uvicorn's own: the processes of --workers share it
+    return tcp
 
 
 def _serve_with_processes(config: uvicorn.Config, sock: socket.socket) -> None:
