@@ -170,22 +170,16 @@ def test_an_initiative_form_of_another_objective_is_not_found_and_computes_nothi
 ) -> None:
     objective_id, kr_id, csrf = form_page
     other = _other_objective(live, objective_id)
-    missing, evaluated, _ = _counted(
-        lambda: signed_in.post(
-            f"/objectives/{other}/key-results/{kr_id}/initiatives",
-            data={"csrf_token": csrf, "title": "Not here"},
+    forms = {
+        f"/objectives/{other}/key-results/{kr_id}/initiatives": {"title": "Not here"},
+        f"/objectives/{other}/initiatives/999999": {"status": "done"},
+    }
+    for path, fields in forms.items():
+        missing, evaluated, _ = _counted(
+            lambda: signed_in.post(path, data={"csrf_token": csrf} | fields)  # noqa: B023
         )
-    )
-    assert missing.status_code == 404
-    assert evaluated == 0
-    missing, evaluated, _ = _counted(
-        lambda: signed_in.post(
-            f"/objectives/{other}/initiatives/999999",
-            data={"csrf_token": csrf, "status": "done"},
-        )
-    )
-    assert missing.status_code == 404
-    assert evaluated == 0
+        assert missing.status_code == 404, path
+        assert evaluated == 0, path
 
 
 def test_editing_a_key_result_computes_the_period_only_to_show_a_refusal(
