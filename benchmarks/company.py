@@ -18,7 +18,7 @@ The named sizes (issue 10, "Instant at company scale"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,6 +41,15 @@ class Size:
     objectives_of: tuple[int, int, int, int] = (5, 8, 3, 4)  # company, division, dept., team
 
 
+# M, L and XL differ only in their number of divisions.
+_LARGER = Size(
+    divisions=4,
+    departments=8,
+    teams=4,
+    kpis_per_division=10,
+    kpis_per_department=5,
+    measurement_weeks=120,
+)
 SIZES = {
     "S": Size(
         divisions=1,
@@ -51,30 +60,9 @@ SIZES = {
         measurement_weeks=30,
         objectives_of=(2, 2, 2, 2),
     ),
-    "M": Size(
-        divisions=4,
-        departments=8,
-        teams=4,
-        kpis_per_division=10,
-        kpis_per_department=5,
-        measurement_weeks=120,
-    ),
-    "L": Size(
-        divisions=20,
-        departments=8,
-        teams=4,
-        kpis_per_division=10,
-        kpis_per_department=5,
-        measurement_weeks=120,
-    ),
-    "XL": Size(
-        divisions=200,
-        departments=8,
-        teams=4,
-        kpis_per_division=10,
-        kpis_per_department=5,
-        measurement_weeks=120,
-    ),
+    "M": _LARGER,
+    "L": replace(_LARGER, divisions=20),
+    "XL": replace(_LARGER, divisions=200),
 }
 
 

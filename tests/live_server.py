@@ -16,10 +16,20 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
+
+from headway.config import load_settings
+from headway.services.access.actors import Caller
+from headway.services.access.people import update_person
+from headway.services.access.workspaces import resolve_workspace
+from headway.store import tables as t
+from headway.store.uow import make_uow
 
 # The process serving each base URL, for tests that measure it (memory, CPU).
 SERVER_PIDS: dict[str, int] = {}
@@ -149,3 +159,57 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def give_passwords(
+    database_url: str, emails: Sequence[str], password: str, workspace_name: str = "Example Co"
+) -> None:
+    """Give each of the workspace's people with these emails the password (so that they can
+    sign in through the form); asserts that each exists."""
+    uow = make_uow(load_settings(database_url=database_url))
+    workspace = resolve_workspace(uow, workspace_name)
+    with uow:
+        people = uow.conn.execute(
+            sa.select(t.person.c.id).where(
+                t.person.c.workspace_id == workspace.id, t.person.c.email.in_(emails)
+            )
+        ).scalars()
+        ids = list(people)
+    assert len(ids) == len(emails)
+    for person_id in ids:
+        update_person(
+            uow,
+            workspace,
+            person_id,
+            {"password": password},
+            caller=Caller.operator(),
+            clock=lambda: datetime.now(UTC),
+        )
+    uow.engine.dispose()
+
+
+def metric_key_result(
+    http: httpx.Client,
+    ids: Mapping[str, int],
+    objective: str,
+    title: str = "Onboard 100 customers",
+    start: float = 0,
+    target: float = 100,
+) -> dict[str, Any]:
+    """A metric key result (the API's answer) on a new Sales objective of 2026-Q4, made
+    through `http`, an /api/v1 client of the seeded company."""
+    made = http.post(
+        "/objectives",
+        json={
+            "title": objective,
+            "period_id": ids["period:2026-Q4"],
+            "owner_unit_id": ids["unit:sales"],
+        },
+    )
+    assert made.status_code == 201, made.text
+    key_result = http.post(
+        f"/objectives/{made.json()['id']}/key-results",
+        json={"title": title, "kind": "metric", "start_value": start, "target_value": target},
+    )
+    assert key_result.status_code == 201, key_result.text
+    return dict(key_result.json())

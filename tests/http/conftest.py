@@ -72,6 +72,16 @@ class LiveServer:
             uow.engine.dispose()
         return made.token
 
+    def new_person(self, name: str, email: str, role: str, password: str) -> int:
+        """A new person of Example Co with a password, made by its admin over the API; the id."""
+        with self.client("admin") as admin:
+            made = admin.post(
+                "/people",
+                json={"name": name, "email": email, "role": role, "password": password},
+            )
+        assert made.status_code == 201, made.text
+        return int(made.json()["id"])
+
 
 def _other_company() -> dict[str, Any]:
     doc = yaml.safe_load(SEEDS.read_text())

@@ -49,12 +49,7 @@ def test_deactivation_ends_tokens_and_sessions_and_reactivation_does_not_revive_
 ) -> None:
     email = f"leaver-{next(_n)}@example.com"
     with live.client("admin") as admin:
-        made = admin.post(
-            "/people",
-            json={"name": "Leaver", "email": email, "role": "member", "password": PASSWORD},
-        )
-        assert made.status_code == 201, made.text
-        person = f"/people/{made.json()['id']}"
+        person = f"/people/{live.new_person('Leaver', email, 'member', PASSWORD)}"
         token = live.new_token(email)
         with _browser(live) as browser:
             _sign_in(browser, email)

@@ -6,29 +6,14 @@ from typing import Any
 
 import pytest
 
+from live_server import metric_key_result
+
 
 def _key_result(live: Any, http: Any) -> dict[str, Any]:
     """A metric key result on a new Sales objective of 2026-Q4."""
-    objective = http.post(
-        "/objectives",
-        json={
-            "title": "Shorten the sales cycle",
-            "period_id": live.ids["period:2026-Q4"],
-            "owner_unit_id": live.ids["unit:sales"],
-        },
+    return metric_key_result(
+        http, live.ids, "Shorten the sales cycle", "Cycle from 90 to 60 days", 90, 60
     )
-    assert objective.status_code == 201, objective.text
-    made = http.post(
-        f"/objectives/{objective.json()['id']}/key-results",
-        json={
-            "title": "Cycle from 90 to 60 days",
-            "kind": "metric",
-            "start_value": 90,
-            "target_value": 60,
-        },
-    )
-    assert made.status_code == 201, made.text
-    return dict(made.json())
 
 
 def test_plan_list_change_and_drop_an_initiative(live: Any) -> None:

@@ -63,21 +63,20 @@ def here(live: Any) -> Iterator[str]:
         yield base_url
 
 
+def _csrf(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
 @pytest.fixture
 def signed_in(live: Any, here: str) -> Iterator[httpx.Client]:
     """A browser-like client of the in-process server, signed in as a new admin."""
     email = f"costs-{next(_n)}@example.com"
-    with live.client("admin") as admin:
-        made = admin.post(
-            "/people",
-            json={"name": "Costs", "email": email, "role": "admin", "password": PASSWORD},
-        )
-        assert made.status_code == 201, made.text
+    live.new_person("Costs", email, "admin", PASSWORD)
     with httpx.Client(base_url=here, follow_redirects=False, timeout=60) as browser:
-        form = browser.get("/login")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert csrf is not None
-        fields = {"email": email, "password": PASSWORD, "csrf_token": csrf.group(1), "next": "/"}
+        csrf = _csrf(browser.get("/login"))
+        fields = {"email": email, "password": PASSWORD, "csrf_token": csrf, "next": "/"}
         assert browser.post("/login", data=fields).status_code == 303
         yield browser
 
@@ -90,10 +89,18 @@ def _objective(live: Any) -> tuple[int, int]:
     return chosen["id"], chosen["key_results"][0]["id"]
 
 
-def _csrf(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found is not None
-    return found.group(1)
+def _other_objective(live: Any, objective_id: int) -> int:
+    """Another objective of the seeds than `objective_id`."""
+    with live.client("admin") as admin:
+        items = admin.get("/objectives", params={"limit": 100}).json()["items"]
+    return int(next(o["id"] for o in items if o["id"] != objective_id))
+
+
+@pytest.fixture
+def form_page(live: Any, signed_in: httpx.Client) -> tuple[int, int, str]:
+    """An objective with key results, its first key result, and the CSRF token of its page."""
+    objective_id, kr_id = _objective(live)
+    return objective_id, kr_id, _csrf(signed_in.get(f"/objectives/{objective_id}"))
 
 
 def _counted(action: Any) -> tuple[httpx.Response, int, int]:
@@ -114,10 +121,9 @@ def test_the_objective_page_evaluates_its_period_once_without_coaching(
 
 
 def test_adding_and_changing_an_initiative_evaluates_the_period_once(
-    live: Any, signed_in: httpx.Client
+    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str]
 ) -> None:
-    objective_id, kr_id = _objective(live)
-    csrf = _csrf(signed_in.get(f"/objectives/{objective_id}"))
+    objective_id, kr_id, csrf = form_page
     fragment = {FRAGMENT_HEADER: "1"}
     title = f"Initiative {next(_n)}"
     add = f"/objectives/{objective_id}/key-results/{kr_id}/initiatives"
@@ -160,36 +166,26 @@ def test_adding_and_changing_an_initiative_evaluates_the_period_once(
 
 
 def test_an_initiative_form_of_another_objective_is_not_found_and_computes_nothing(
-    live: Any, signed_in: httpx.Client
+    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str]
 ) -> None:
-    objective_id, kr_id = _objective(live)
-    csrf = _csrf(signed_in.get(f"/objectives/{objective_id}"))
-    with live.client("admin") as admin:
-        items = admin.get("/objectives", params={"limit": 100}).json()["items"]
-    other = next(o["id"] for o in items if o["id"] != objective_id)
-    missing, evaluated, _ = _counted(
-        lambda: signed_in.post(
-            f"/objectives/{other}/key-results/{kr_id}/initiatives",
-            data={"csrf_token": csrf, "title": "Not here"},
+    objective_id, kr_id, csrf = form_page
+    other = _other_objective(live, objective_id)
+    forms = {
+        f"/objectives/{other}/key-results/{kr_id}/initiatives": {"title": "Not here"},
+        f"/objectives/{other}/initiatives/999999": {"status": "done"},
+    }
+    for path, fields in forms.items():
+        missing, evaluated, _ = _counted(
+            lambda: signed_in.post(path, data={"csrf_token": csrf} | fields)  # noqa: B023
         )
-    )
-    assert missing.status_code == 404
-    assert evaluated == 0
-    missing, evaluated, _ = _counted(
-        lambda: signed_in.post(
-            f"/objectives/{other}/initiatives/999999",
-            data={"csrf_token": csrf, "status": "done"},
-        )
-    )
-    assert missing.status_code == 404
-    assert evaluated == 0
+        assert missing.status_code == 404, path
+        assert evaluated == 0, path
 
 
 def test_editing_a_key_result_computes_the_period_only_to_show_a_refusal(
-    live: Any, signed_in: httpx.Client
+    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str]
 ) -> None:
-    objective_id, kr_id = _objective(live)
-    csrf = _csrf(signed_in.get(f"/objectives/{objective_id}"))
+    objective_id, kr_id, csrf = form_page
     with live.client("admin") as admin:
         kr = admin.get(f"/key-results/{kr_id}").json()
     fields = {
@@ -212,9 +208,7 @@ def test_editing_a_key_result_computes_the_period_only_to_show_a_refusal(
     assert refused.status_code == 422
     assert evaluated == 1
 
-    with live.client("admin") as admin:
-        items = admin.get("/objectives", params={"limit": 100}).json()["items"]
-    other = next(o["id"] for o in items if o["id"] != objective_id)
+    other = _other_objective(live, objective_id)
     missing, evaluated, _ = _counted(
         lambda: signed_in.post(f"/objectives/{other}/key-results/{kr_id}/edit", data=fields)
     )

@@ -12,28 +12,21 @@ Retry-After, never 500, and stores nothing.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
-from database_copies import copy_sqlite
-from headway.config import load_settings
-from headway.services.access.actors import Caller
-from headway.services.access.people import hash_token, update_person
-from headway.services.access.workspaces import resolve_workspace
+from headway.services.access.people import hash_token
 from headway.store import tables as t
 from headway.store.engine import make_engine
-from headway.store.uow import make_uow
-from live_server import headway_server
+from held_writer import HeldWriter
+from live_server import give_passwords, headway_server, metric_key_result
 
 PASSWORD = "a long and right passphrase"  # noqa: S105 - a test value
 EMAIL = "ceo@example.com"
@@ -70,123 +63,29 @@ class Site:
             yield browser
 
 
-def _give_password(database_url: str) -> None:
-    uow = make_uow(load_settings(database_url=database_url))
-    workspace = resolve_workspace(uow, "Example Co")
-    with uow:
-        person_id = uow.conn.execute(
-            sa.select(t.person.c.id).where(
-                t.person.c.workspace_id == workspace.id, t.person.c.email == EMAIL
-            )
-        ).scalar_one()
-    update_person(
-        uow,
-        workspace,
-        person_id,
-        {"password": PASSWORD},
-        caller=Caller.operator(),
-        clock=lambda: datetime.now(UTC),
-    )
-    uow.engine.dispose()
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
-def site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
-    server = None
-    if request.param == "sqlite":
-        template, tokens, ids = request.getfixturevalue("seeded_sqlite")
-        path = tmp_path_factory.mktemp("readers") / "headway.db"
-        database_url = copy_sqlite(Path(str(make_url(template).database)), path)
-    else:
-        server = request.getfixturevalue("postgres_server")
-        template, tokens, ids = request.getfixturevalue("seeded_postgres")
-        database_url = server.create_database(copy_of=template)
-    _give_password(database_url)
-    settings = {"HEADWAY_SQLITE_BUSY_TIMEOUT_MS": str(BUSY_TIMEOUT_MS)}
-    engine = make_engine(database_url)
-    with headway_server(database_url, settings) as base_url:
-        with httpx.Client(
-            base_url=base_url + "/api/v1",
-            headers={"Authorization": f"Bearer {tokens['admin']}"},
-            timeout=60,
-        ) as http:
-            objective = http.post(
-                "/objectives",
-                json={
-                    "title": "Delight new customers",
-                    "period_id": ids["period:2026-Q4"],
-                    "owner_unit_id": ids["unit:sales"],
-                },
-            )
-            assert objective.status_code == 201, objective.text
-            made = http.post(
-                f"/objectives/{objective.json()['id']}/key-results",
-                json={
-                    "title": "Onboard 100 customers",
-                    "kind": "metric",
-                    "start_value": 0,
-                    "target_value": 100,
-                },
-            )
-            assert made.status_code == 201, made.text
-        yield Site(base_url, database_url, tokens["admin"], made.json()["id"], engine)
-    engine.dispose()
-    if server is not None:
-        server.drop_database(database_url)
-
-
-class HeldWriter:
-    """Another connection's write transaction, held open on a thread of its own until
-    `release()` (or, at the latest, HOLD_AT_MOST seconds: then `gave_up` is True)."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-        self.holding = threading.Event()
-        self.released = threading.Event()
-        self.gave_up = False
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._hold, daemon=True)
-
-    def _hold(self) -> None:
-        try:
-            with self.engine.connect() as conn:  # make_engine's connections BEGIN IMMEDIATE
-                conn.begin()
-                if conn.dialect.name == "postgresql":
-                    names = ", ".join(f'"{table.name}"' for table in t.metadata.sorted_tables)
-                    conn.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
-                now = datetime.now(UTC)
-                conn.execute(
-                    t.sign_in_failure.insert().values(email="held@example.com", client="x", at=now)
-                )
-                self.holding.set()
-                self.gave_up = not self.released.wait(HOLD_AT_MOST)
-                conn.rollback()
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            self.failure = exc
-            self.holding.set()
-
-    def __enter__(self) -> HeldWriter:
-        self.thread.start()
-        assert self.holding.wait(30)
-        assert self.failure is None, self.failure
-        return self
-
-    def release(self) -> None:
-        self.released.set()
-        self.thread.join()
-
-    def __exit__(self, *_: object) -> None:
-        self.release()
+def site(request: pytest.FixtureRequest, copy_seeded: Any) -> Iterator[Site]:
+    with copy_seeded(request) as (database_url, tokens, ids):
+        give_passwords(database_url, [EMAIL], PASSWORD)
+        settings = {"HEADWAY_SQLITE_BUSY_TIMEOUT_MS": str(BUSY_TIMEOUT_MS)}
+        engine = make_engine(database_url)
+        with headway_server(database_url, settings) as base_url:
+            with httpx.Client(
+                base_url=base_url + "/api/v1",
+                headers={"Authorization": f"Bearer {tokens['admin']}"},
+                timeout=60,
+            ) as http:
+                made = metric_key_result(http, ids, "Delight new customers")
+            yield Site(base_url, database_url, tokens["admin"], made["id"], engine)
+        engine.dispose()
 
 
 def _read_while_held(site: Site, read: Callable[[], httpx.Response]) -> httpx.Response:
     """The answer to `read`, asked while another connection holds a write transaction;
     asserts that the answer came before the writer let go."""
-    with HeldWriter(site.engine) as writer:
+    with HeldWriter(site.engine, HOLD_AT_MOST) as writer:
         answer = read()
         writer.release()
         assert not writer.gave_up, "the read waited for the writer to finish"
@@ -281,7 +180,7 @@ def _check_ins(site: Site) -> int:
 @pytest.mark.parametrize("site", ["sqlite"], indirect=True)
 def test_a_write_that_cannot_get_sqlites_lock_answers_503_and_stores_nothing(site: Site) -> None:
     before = _check_ins(site)
-    with site.api() as http, HeldWriter(site.engine) as writer:
+    with site.api() as http, HeldWriter(site.engine, HOLD_AT_MOST) as writer:
         answer = http.post(
             f"/key-results/{site.key_result_id}/check-ins", json={"value": 40, "confidence": 7}
         )
@@ -308,7 +207,7 @@ def test_a_form_that_cannot_get_sqlites_lock_answers_a_503_page(site: Site) -> N
         page = browser.get("/")
         found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert found is not None
-        with HeldWriter(site.engine) as writer:
+        with HeldWriter(site.engine, HOLD_AT_MOST) as writer:
             answer = browser.post("/logout", data={"csrf_token": found.group(1)})
             writer.release()
             assert not writer.gave_up

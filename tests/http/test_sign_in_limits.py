@@ -11,20 +11,12 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
-from headway.config import load_settings
-from headway.services.access.actors import Caller
-from headway.services.access.people import update_person
-from headway.services.access.workspaces import resolve_workspace
-from headway.store import tables as t
-from headway.store.uow import make_uow
-from live_server import headway_server
+from live_server import give_passwords, headway_server
 
 PASSWORD = "a long and right passphrase"  # noqa: S105 - a test value
 MAX_DELAY = 0.3  # seconds: HEADWAY_SIGN_IN_MAX_DELAY_SECONDS, short for the test's sake
@@ -42,36 +34,13 @@ class Site:
     base_url: str
 
 
-def _give_passwords(database_url: str) -> None:
-    uow = make_uow(load_settings(database_url=database_url))
-    workspace = resolve_workspace(uow, "Example Co")
-    with uow:
-        people = uow.conn.execute(
-            sa.select(t.person.c.id).where(
-                t.person.c.workspace_id == workspace.id, t.person.c.email.in_(PEOPLE)
-            )
-        ).scalars()
-        ids = list(people)
-    assert len(ids) == len(PEOPLE)
-    for person_id in ids:
-        update_person(
-            uow,
-            workspace,
-            person_id,
-            {"password": PASSWORD},
-            caller=Caller.operator(),
-            clock=lambda: datetime.now(UTC),
-        )
-    uow.engine.dispose()
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
 def site(request: pytest.FixtureRequest, copy_seeded: Any) -> Iterator[Site]:
     """The seeded company, three people with a password, served behind a trusted "proxy"."""
     with copy_seeded(request) as (database_url, _tokens, _ids):
-        _give_passwords(database_url)
+        give_passwords(database_url, PEOPLE, PASSWORD)
         settings = {
             "HEADWAY_FORWARDED_ALLOW_IPS": "127.0.0.1",
             "HEADWAY_SIGN_IN_MAX_DELAY_SECONDS": str(MAX_DELAY),

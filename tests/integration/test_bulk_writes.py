@@ -186,6 +186,13 @@ def _lead(uow: UnitOfWork, workspace_id: int) -> tuple[Workspace, Caller]:
     return workspace, Caller(label="lead@bulk.example", person=lead, workspace_id=workspace_id)
 
 
+def _a_kpi_of_an_import(uow: UnitOfWork, name: str, kpi: str) -> tuple[int, Workspace, Caller, int]:
+    """A workspace imported from a SMALL document: its id, itself, its lead, and a KPI's id."""
+    workspace_id, _ = _import(uow, document(name, SMALL))
+    workspace, lead = _lead(uow, workspace_id)
+    return workspace_id, workspace, lead, _kpi_id(uow, workspace_id, kpi)
+
+
 def _kpi_id(uow: UnitOfWork, workspace_id: int, key: str) -> int:
     with uow.reading():
         q = sa.select(t.kpi.c.id).where(t.kpi.c.workspace_id == workspace_id, t.kpi.c.key == key)
@@ -215,9 +222,7 @@ def test_a_measurement_batch_of_ten_times_the_items_sends_no_more_statements(
     migrated_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:
     uow = uows(migrated_url)
-    workspace_id, _ = _import(uow, document("Batches", SMALL))
-    workspace, lead = _lead(uow, workspace_id)
-    kpi_id = _kpi_id(uow, workspace_id, "k0")
+    _, workspace, lead, kpi_id = _a_kpi_of_an_import(uow, "Batches", "k0")
     counts = []
     for n in (SMALL, LARGE):
         items = [MeasurementInput(value=float(j), at=START + timedelta(days=j)) for j in range(n)]
@@ -235,9 +240,7 @@ def test_a_measurement_batch_stores_and_audits_each_item_in_order(
     migrated_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:
     uow = uows(migrated_url)
-    workspace_id, _ = _import(uow, document("Audited", SMALL))
-    workspace, lead = _lead(uow, workspace_id)
-    kpi_id = _kpi_id(uow, workspace_id, "k1")
+    workspace_id, workspace, lead, kpi_id = _a_kpi_of_an_import(uow, "Audited", "k1")
     items = [
         MeasurementInput(value=float(100 - j), at=SEPTEMBER + timedelta(days=j % 3), note=f"n{j}")
         for j in range(6)

@@ -5,7 +5,6 @@ within the busy timeout raises `Busy` (answered 503), never a raw database error
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -15,51 +14,12 @@ import sqlalchemy as sa
 from headway.config import load_settings
 from headway.domain.errors import Busy
 from headway.store import tables as t
-from headway.store.engine import make_engine
 from headway.store.uow import UnitOfWork, make_uow
+from held_writer import HeldWriter
 
 # The writer lets go by itself after this long at the latest: well within the busy timeout
 # of the waiting kind of write below, so that a write that waited would get through.
 HOLD_AT_MOST = 8.0
-
-
-class HeldWriter:
-    """Another connection's write transaction with an insert, held open on its own thread."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
-        self.holding = threading.Event()
-        self.released = threading.Event()
-        self.gave_up = False
-        self.thread = threading.Thread(target=self._hold, daemon=True)
-
-    def _hold(self) -> None:
-        with self.engine.connect() as conn:
-            conn.begin()
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{table.name}"' for table in t.metadata.sorted_tables)
-                conn.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
-            conn.execute(
-                t.sign_in_failure.insert().values(
-                    email="held@example.com", client="x", at=datetime.now(UTC)
-                )
-            )
-            self.holding.set()
-            self.gave_up = not self.released.wait(HOLD_AT_MOST)
-            conn.rollback()
-
-    def __enter__(self) -> HeldWriter:
-        self.thread.start()
-        assert self.holding.wait(30)
-        return self
-
-    def release(self) -> None:
-        self.released.set()
-        self.thread.join()
-
-    def __exit__(self, *_: object) -> None:
-        self.release()
-        self.engine.dispose()
 
 
 @pytest.fixture
@@ -78,7 +38,7 @@ def test_a_read_only_unit_of_work_reads_while_a_writer_holds_the_lock(
     uow: UnitOfWork, migrated_url: str
 ) -> None:
     reader = UnitOfWork(uow.engine, read_only=True)
-    with HeldWriter(migrated_url) as writer:
+    with HeldWriter(migrated_url, HOLD_AT_MOST) as writer:
         with reader:
             seen = _failures(reader.conn)
         writer.release()
@@ -101,7 +61,7 @@ def test_a_read_only_unit_of_work_refuses_a_write_on_postgresql(uow: UnitOfWork)
 def test_a_no_wait_write_gives_up_at_once_while_a_writer_holds_the_lock(
     uow: UnitOfWork, migrated_url: str
 ) -> None:
-    with HeldWriter(migrated_url) as writer:
+    with HeldWriter(migrated_url, HOLD_AT_MOST) as writer:
         with pytest.raises(Busy), uow.without_waiting():
             uow.conn.execute(
                 t.sign_in_failure.insert().values(email="a@b.c", client="x", at=datetime.now(UTC))
@@ -120,7 +80,7 @@ def test_a_no_wait_write_gives_up_at_once_while_a_writer_holds_the_lock(
 def test_a_write_past_sqlites_busy_timeout_is_busy(migrated_url: str) -> None:
     uow = make_uow(load_settings(database_url=migrated_url, sqlite_busy_timeout_ms=100))
     try:
-        with HeldWriter(migrated_url) as writer:
+        with HeldWriter(migrated_url, HOLD_AT_MOST) as writer:
             with pytest.raises(Busy, match="busy"), uow:
                 uow.conn.execute(
                     t.sign_in_failure.insert().values(

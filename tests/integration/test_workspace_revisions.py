@@ -42,6 +42,13 @@ def _seed(uow: UnitOfWork, name: str = "Example Co") -> Workspace:
     return resolve_workspace(uow, name)
 
 
+@pytest.fixture
+def seeded(migrated_url: str, uows: Callable[[str], UnitOfWork]) -> tuple[UnitOfWork, Workspace]:
+    """A unit of work on the database, and Example Co seeded in it."""
+    uow = uows(migrated_url)
+    return uow, _seed(uow)
+
+
 def _a_key_result(uow: UnitOfWork, workspace: Workspace) -> int:
     with uow.reading():
         key_result_id: int = uow.conn.execute(
@@ -81,11 +88,10 @@ def test_every_write_moves_the_revision_on_and_nothing_else_does(
 
 
 def test_a_measurement_batch_moves_the_revision_on(
-    migrated_url: str, uows: Callable[[str], UnitOfWork]
+    seeded: tuple[UnitOfWork, Workspace],
 ) -> None:
     """A batch writes its audit events in bulk: it moves the revision as one event does."""
-    uow = uows(migrated_url)
-    workspace = _seed(uow)
+    uow, workspace = seeded
     with uow.reading():
         kpi_id: int = uow.conn.execute(
             sa.select(t.kpi.c.id).where(t.kpi.c.workspace_id == workspace.id).limit(1)
@@ -109,11 +115,10 @@ def test_a_write_through_one_engine_is_seen_through_another_at_once(
 
 
 def test_a_failed_transaction_moves_no_revision(
-    migrated_url: str, uows: Callable[[str], UnitOfWork]
+    seeded: tuple[UnitOfWork, Workspace],
 ) -> None:
     """The bump happens in the write's transaction: rolled back with it."""
-    uow = uows(migrated_url)
-    workspace = _seed(uow)
+    uow, workspace = seeded
     before = workspace_revision(uow, workspace.id)
     key_result = _a_key_result(uow, workspace)
 
@@ -142,10 +147,10 @@ def test_a_restored_backup_never_brings_back_a_revision_already_handed_out(
     migrated_url: str,
     make_database: Callable[[str], str],
     uows: Callable[[str], UnitOfWork],
+    seeded: tuple[UnitOfWork, Workspace],
     tmp_path: Path,
 ) -> None:
-    uow = uows(migrated_url)
-    workspace = _seed(uow)
+    uow, workspace = seeded
     backup_database(uow, tmp_path / "backup.json", clock=clock)
     backed_up = workspace_revision(uow, workspace.id)
     _check_in(uow, workspace, 60)
