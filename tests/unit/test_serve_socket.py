@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 
@@ -38,7 +39,11 @@ def _bound() -> socket.socket:
 
 
 def test_connections_accepted_on_the_served_socket_have_nagle_off() -> None:
-    assert asyncio.run(_nodelay_of_an_accepted_connection(as_tcp(_bound()))) != 0
+    served = as_tcp(_bound())
+    # A thread of its own: another test of this process may have left an event loop running.
+    with ThreadPoolExecutor(1) as thread:
+        nodelay = thread.submit(asyncio.run, _nodelay_of_an_accepted_connection(served))
+        assert nodelay.result(timeout=30) != 0
 
 
 def test_the_served_socket_stays_bound_and_inheritable() -> None:
