@@ -381,7 +381,8 @@ def print_table(
     """One table: a row per measure; per size its median, its ratio to the in-memory report
     and whether it meets its target (the targets are for L; XL is only judged by growth).
     With M and a larger size, the last column is the growth from M to the largest size beside
-    the growth of the company: "lin" when the figure grew no faster."""
+    the growth of the company: "lin" when the figure grew no faster, "SUPER" (super-linear)
+    when it grew faster."""
     sizes = list(results)
     print(f"\n{title}: median of the runs (ratio to the in-memory report; target at L)")  # noqa: T201
     largest = sizes[-1]
@@ -407,7 +408,7 @@ def print_table(
             base = _median(results, "M", row.name)
             times = _median(results, largest, row.name) / base if base else 0.0
             linear = (
-                "" if row.name == IN_MEMORY else ("lin" if times <= company_growth else "FASTER")
+                "" if row.name == IN_MEMORY else ("lin" if times <= company_growth else "SUPER")
             )
             cells += f"{f'x{times:.1f}':>20}{linear:>8}"
         print(f"{row.name:<40}{row.unit:<6}{row.target_text():<15}{cells}")  # noqa: T201
