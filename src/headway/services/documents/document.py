@@ -306,26 +306,31 @@ def _holds_model(annotation: object) -> bool:
     return any(_holds_model(arg) for arg in get_args(annotation))
 
 
-def load_text(text: str, *, filename: str = "", max_values: int) -> object:
+def load_text(
+    text: str, *, filename: str = "", max_values: int, as_json: bool | None = None, field: str = ""
+) -> object:
     """Parse YAML or JSON text (JSON is YAML, but its errors read better from json), of at
-    most `max_values` values (bounded_text.py)."""
+    most `max_values` values (bounded_text.py). JSON when `as_json`, else when the file name
+    ends in .json; problems are named by `field` (the API's "body", whose messages need not
+    say what it is) or else by the file."""
+    name = filename or ("" if field else "document")
     try:
-        if filename.endswith(".json"):
+        if filename.endswith(".json") if as_json is None else as_json:
             return load_json(text, max_values=max_values)
         return load_yaml(text, max_values=max_values)
     except (TooManyValues, TooDeep) as exc:
-        raise ValidationFailed([FieldProblem("", f"{filename or 'document'} {exc}")]) from None
+        raise ValidationFailed([FieldProblem(field, f"{name} {exc}".lstrip())]) from None
     except json.JSONDecodeError as exc:
-        where = f"{filename or 'document'} line {exc.lineno} column {exc.colno}"
-        problem = FieldProblem("", f"{where} is not valid JSON: {exc.msg}")
+        where = f"{name} line {exc.lineno} column {exc.colno}".lstrip()
+        problem = FieldProblem(field, f"{where} is not valid JSON: {exc.msg}")
         raise ValidationFailed([problem]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = filename or "document"
+        where = name
         if mark is not None:
             where += f" line {mark.line + 1} column {mark.column + 1}"
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problem = FieldProblem("", f"{where} is not valid YAML: {reason}")
+        problem = FieldProblem(field, f"{where} is not valid YAML: {reason}".lstrip())
         raise ValidationFailed([problem]) from None
 
 

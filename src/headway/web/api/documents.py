@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.schemas.documents import ImportOut
-from headway.services.documents.bounded_text import TooDeep, TooManyValues, load_json, load_yaml
-from headway.services.documents.document import WorkspaceDoc, dump_text
+from headway.services.documents.document import WorkspaceDoc, dump_text, load_text
 from headway.services.documents.exports import export_workspace
 from headway.services.documents.workspace_replace import may_replace, replace_workspace
 from headway.web.deps import ApiContext
@@ -74,22 +71,11 @@ def _parse(raw: bytes, media: str, max_values: int) -> object:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationFailed([FieldProblem("body", "must be UTF-8 text")]) from None
-    try:
-        if media in YAML_TYPES:
-            try:
-                return load_yaml(text, max_values=max_values)
-            except yaml.YAMLError as exc:
-                problem = FieldProblem("body", f"is not valid YAML: {exc}")
-                raise ValidationFailed([problem]) from None
-        if media in JSON_TYPES or media.endswith("+json"):
-            try:
-                # NaN and Infinity load as floats, so the document check names their field.
-                return load_json(text, max_values=max_values)
-            except json.JSONDecodeError as exc:
-                problem = FieldProblem("body", f"is not valid JSON: {exc}")
-                raise ValidationFailed([problem]) from None
-    except (TooManyValues, TooDeep) as exc:
-        raise ValidationFailed([FieldProblem("body", str(exc))]) from None
+    if media in YAML_TYPES:
+        return load_text(text, max_values=max_values, as_json=False, field="body")
+    if media in JSON_TYPES or media.endswith("+json"):
+        # NaN and Infinity load as floats, so the document check names their field.
+        return load_text(text, max_values=max_values, as_json=True, field="body")
     raise HTTPException(415, "send the document as application/json or application/yaml")
 
 
