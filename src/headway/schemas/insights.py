@@ -17,7 +17,7 @@ from headway.schemas.kpis import KpiOut
 from headway.schemas.okrs import CheckInOut, ObjectiveOut
 from headway.schemas.periods import PeriodOut
 from headway.services.okrs.proposals import ObjectiveDraft
-from headway.services.reads.dashboard import Attention, Dashboard, RecentCheckIn
+from headway.services.reads.dashboard import Attention, Dashboard, RecentCheckIn, attention_rows
 from headway.services.reads.reports import PeriodReport
 
 
@@ -129,8 +129,9 @@ class DashboardOut(Answer):
 
     @classmethod
     def of(cls, board: Dashboard) -> DashboardOut:
-        """The dashboard's figures and lists."""
+        """The dashboard's figures and every row of its lists (the page shows the first few)."""
         report = board.report
+        attention = list(attention_rows(report))
         return cls(
             period=PeriodOut.of(report.period),
             as_of=report.as_of,
@@ -138,8 +139,8 @@ class DashboardOut(Answer):
             score=board.overall_score,
             objectives_by_status=board.objectives_by_status,
             key_results_by_status=board.key_results_by_status,
-            at_risk=[AttentionOut.of(a) for a in board.at_risk],
-            off_track=[AttentionOut.of(a) for a in board.off_track],
+            at_risk=[AttentionOut.of(a) for a in attention if a.status is Status.AT_RISK],
+            off_track=[AttentionOut.of(a) for a in attention if a.status is Status.OFF_TRACK],
             kpi_health=board.kpi_health,
             recent_check_ins=[RecentCheckInOut.of_recent(r) for r in board.recent_check_ins],
             findings=[FindingOut.of(f) for f in report.findings],

@@ -6,16 +6,21 @@ figure here is counted or picked from what the domain computed, never recomputed
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from headway.domain.errors import NotFound
 from headway.domain.model import (
     CheckIn,
+    Finding,
     Health,
     KeyResult,
     Objective,
+    ObjectiveFigures,
+    Severity,
     Status,
     StatusThresholds,
     Unit,
@@ -27,8 +32,16 @@ from headway.domain.units import depth_first
 from headway.services.reads.reports import PeriodReport, period_report
 from headway.store.uow import UnitOfWork
 
+T = TypeVar("T")
+ATTENTION = (Status.OFF_TRACK, Status.AT_RISK)
 RECENT_CHECK_INS = 10
 NO_SCORE = "no_score"  # the count of objectives with nothing to score yet
+SHOWN = 10  # rows of "Needs attention" and of the coaching on the dashboard; the rest is counted
+PAGE_SIZE = 50  # rows per page of the lists the dashboard links to ("show all")
+WHOLE_TREE = 40  # up to this many objectives the team tree is shown whole
+TREE_DEPTH = 1  # above it, units down to this depth (0: the company) are shown ...
+UNIT_OBJECTIVES = 5  # ... each with its first objectives, deeper units folded into one line
+TREE_UNITS = 30  # and at most this many units; the units page lists the rest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +53,24 @@ class Attention:
     title: str
     status: Status
     score: float | None
+    objective_id: int  # the objective whose page shows the row (itself, or the key result's)
+
+
+def attention_rank(row: Attention) -> tuple[int, float, int, int]:
+    """The order of "Needs attention": off track before at risk, then the lowest score first,
+    objectives before key results at the same score, then the oldest row (lowest id)."""
+    return (
+        0 if row.status is Status.OFF_TRACK else 1,
+        -1.0 if row.score is None else row.score,
+        0 if row.subject_type == "objective" else 1,
+        row.id,
+    )
+
+
+def finding_rank(indexed: tuple[int, Finding]) -> tuple[int, int]:
+    """The order of the coaching lists: warnings before information, then the report's order."""
+    position, finding = indexed
+    return (0 if finding.severity is Severity.WARNING else 1, position)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,12 +81,71 @@ class RecentCheckIn:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UnitsBelow:
+    """The units below a shown unit that own objectives, folded into one line."""
+
+    units: int
+    objectives: int
+    mean_score: float | None  # of the objectives with a score
+
+
+@dataclass(slots=True, kw_only=True)
 class UnitObjectives:
     """One unit of the organisation tree with the period's objectives it owns."""
 
     unit: Unit | None  # None: objectives owned by a person only
     depth: int
-    objectives: list[Objective]
+    objectives: list[Objective]  # those shown
+    more: int = 0  # the unit's objectives not shown (its page lists them)
+    below: UnitsBelow | None = None  # deeper units, folded (a large company)
+
+
+@dataclass(slots=True)
+class _Fold:
+    """The running tally of the units folded under one shown unit."""
+
+    units: int = 0
+    objectives: int = 0
+    scored: int = 0
+    score_sum: float = 0.0
+
+    def add(self, owned: list[Objective], figures: dict[int, ObjectiveFigures]) -> None:
+        self.units += 1
+        self.objectives += len(owned)
+        for o in owned:
+            score = figures[o.id].score
+            if score is not None:
+                self.scored += 1
+                self.score_sum += score
+
+    def below(self) -> UnitsBelow:
+        mean = self.score_sum / self.scored if self.scored else None
+        return UnitsBelow(units=self.units, objectives=self.objectives, mean_score=mean)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TeamTree:
+    rows: list[UnitObjectives]
+    whole: bool  # every objective is shown
+    units_left_out: int  # units with objectives not shown at all (past TREE_UNITS)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkedFinding:
+    """A finding with the objective whose page shows its subject, when it is a key result."""
+
+    finding: Finding
+    objective_id: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paged(Generic[T]):
+    """One page of a long list, with the list's length."""
+
+    rows: list[T]
+    total: int
+    page: int
+    pages: int
 
 
 @dataclass(slots=True, kw_only=True)
@@ -64,11 +154,13 @@ class Dashboard:
     overall_score: float | None
     objectives_by_status: dict[str, int]
     key_results_by_status: dict[str, int]
-    at_risk: list[Attention]
-    off_track: list[Attention]
+    attention: list[Attention]  # the first SHOWN in attention_rank order
+    attention_total: int
     kpi_health: dict[str, dict[str, int]]
     recent_check_ins: list[RecentCheckIn]
-    by_unit: list[UnitObjectives]
+    findings: list[LinkedFinding]  # the first SHOWN in finding_rank order
+    findings_total: int
+    tree: TeamTree
 
 
 def report_of(
@@ -101,7 +193,11 @@ def dashboard(
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
 ) -> Dashboard:
-    """Overall score, status counts, what needs attention, KPI health and recent check-ins."""
+    """Overall score, status counts, what needs attention, KPI health and recent check-ins.
+
+    Everything is counted; the lists are bounded (SHOWN rows, a folded team tree), so what
+    follows the report costs counting passes and what is shown, never a sort of the company.
+    """
     report = report_of(
         uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
     )
@@ -109,7 +205,7 @@ def dashboard(
     objectives = report.objectives()
     own_ids = {o.id for o in objectives}
     key_results = [kr for kr in report.data.key_results if kr.objective_id in own_ids]
-    kr_ids = {kr.id: kr for kr in key_results}
+    own_kr_ids = {kr.id for kr in key_results}
     parent_of_kr = {kr.id: kr.objective_id for kr in report.data.key_results}
 
     # Top level: aligned under nothing of this period (an objective or a key result's objective).
@@ -122,61 +218,117 @@ def dashboard(
 
     objective_counts = dict.fromkeys([*(s.value for s in Status), NO_SCORE], 0)
     kr_counts = dict.fromkeys((s.value for s in Status), 0)
-    attention: dict[Status, list[Attention]] = {Status.AT_RISK: [], Status.OFF_TRACK: []}
     for o in objectives:
-        of = f.objectives[o.id]
-        objective_counts[of.status.value if of.status else NO_SCORE] += 1
-        if of.status in attention:
-            attention[of.status].append(
-                Attention(
-                    subject_type="objective",
-                    id=o.id,
-                    title=o.title,
-                    status=of.status,
-                    score=of.score,
-                )
-            )
+        status = f.objectives[o.id].status
+        objective_counts[status.value if status else NO_SCORE] += 1
     for kr in key_results:
-        kf = f.key_results[kr.id]
-        kr_counts[kf.status.value] += 1
-        if kf.status in attention:
-            attention[kf.status].append(
-                Attention(
-                    subject_type="key_result",
-                    id=kr.id,
-                    title=kr.title,
-                    status=kf.status,
-                    score=kf.score,
-                )
-            )
+        kr_counts[f.key_results[kr.id].status.value] += 1
 
     kpi_health: dict[str, dict[str, int]] = {}
     for kpi in report.data.kpis:
         counts = kpi_health.setdefault(kpi.category, dict.fromkeys((h.value for h in Health), 0))
         counts[f.kpis[kpi.id].health.value] += 1
 
-    ours = [c for c in report.data.check_ins if c.key_result_id in kr_ids]
-    ours.sort(key=check_in_order, reverse=True)
+    ours = (c for c in report.data.check_ins if c.key_result_id in own_kr_ids)
+    latest = heapq.nlargest(RECENT_CHECK_INS, ours, key=check_in_order)
+    shown_krs = {c.key_result_id for c in latest}
+    kr_of = {kr.id: kr for kr in key_results if kr.id in shown_krs}
     names = {p.id: p.name for p in report.data.people.values()}
     recent = [
         RecentCheckIn(
             check_in=c,
-            key_result=kr_ids[c.key_result_id],
+            key_result=kr_of[c.key_result_id],
             author_name=names.get(c.author_id) if c.author_id is not None else None,
         )
-        for c in ours[:RECENT_CHECK_INS]
+        for c in latest
     ]
+    findings = heapq.nsmallest(SHOWN, enumerate(report.findings), key=finding_rank)
     return Dashboard(
         report=report,
         overall_score=overall,
         objectives_by_status=objective_counts,
         key_results_by_status=kr_counts,
-        at_risk=attention[Status.AT_RISK],
-        off_track=attention[Status.OFF_TRACK],
+        attention=heapq.nsmallest(
+            SHOWN, attention_rows(report, objectives, key_results), key=attention_rank
+        ),
+        attention_total=sum(objective_counts[s.value] + kr_counts[s.value] for s in ATTENTION),
         kpi_health=kpi_health,
         recent_check_ins=recent,
-        by_unit=objectives_by_unit(report),
+        findings=linked_findings(report, [finding for _, finding in findings]),
+        findings_total=len(report.findings),
+        tree=team_tree(report),
     )
+
+
+def attention_rows(
+    report: PeriodReport,
+    objectives: list[Objective] | None = None,
+    key_results: list[KeyResult] | None = None,
+) -> Iterator[Attention]:
+    """Every objective, then every key result, of the period at risk or off track, in the
+    report's order (sort with `attention_rank` for the order the pages show)."""
+    f = report.figures
+    if objectives is None:
+        objectives = report.objectives()
+    if key_results is None:
+        own_ids = {o.id for o in objectives}
+        key_results = [kr for kr in report.data.key_results if kr.objective_id in own_ids]
+    for o in objectives:
+        of = f.objectives[o.id]
+        if of.status in ATTENTION:
+            yield Attention(
+                subject_type="objective",
+                id=o.id,
+                title=o.title,
+                status=of.status,
+                score=of.score,
+                objective_id=o.id,
+            )
+    for kr in key_results:
+        kf = f.key_results[kr.id]
+        if kf.status in ATTENTION:
+            yield Attention(
+                subject_type="key_result",
+                id=kr.id,
+                title=kr.title,
+                status=kf.status,
+                score=kf.score,
+                objective_id=kr.objective_id,
+            )
+
+
+def linked_findings(report: PeriodReport, findings: list[Finding]) -> list[LinkedFinding]:
+    """The findings with the objective of each key result they are about (one pass to find
+    the few objectives, no map of every key result)."""
+    wanted = {f.subject_id for f in findings if f.subject_type == "key_result"}
+    objective_of = {kr.id: kr.objective_id for kr in report.data.key_results if kr.id in wanted}
+    return [
+        LinkedFinding(
+            finding=f,
+            objective_id=objective_of.get(f.subject_id) if f.subject_type == "key_result" else None,
+        )
+        for f in findings
+    ]
+
+
+def _page_of(rows: list[T], total: int, page: int) -> Paged[T]:
+    pages = max(1, -(-total // PAGE_SIZE))
+    return Paged(rows=rows, total=total, page=page, pages=pages)
+
+
+def attention_page(report: PeriodReport, page: int) -> Paged[Attention]:
+    """One page of every row needing attention, in the dashboard's order."""
+    rows = sorted(attention_rows(report), key=attention_rank)
+    first = (page - 1) * PAGE_SIZE
+    return _page_of(rows[first : first + PAGE_SIZE], len(rows), page)
+
+
+def coaching_page(report: PeriodReport, page: int) -> Paged[LinkedFinding]:
+    """One page of every coaching finding, in the dashboard's order."""
+    ordered = sorted(enumerate(report.findings), key=finding_rank)
+    first = (page - 1) * PAGE_SIZE
+    shown = [finding for _, finding in ordered[first : first + PAGE_SIZE]]
+    return _page_of(linked_findings(report, shown), len(ordered), page)
 
 
 def objectives_by_unit(report: PeriodReport) -> list[UnitObjectives]:
@@ -184,6 +336,16 @@ def objectives_by_unit(report: PeriodReport) -> list[UnitObjectives]:
 
     Units without objectives are kept when a unit below them has some, so the tree reads
     whole; objectives with a person but no unit as owner come last.
+    """
+    return team_tree(report, whole_up_to=None).rows
+
+
+def team_tree(report: PeriodReport, *, whole_up_to: int | None = WHOLE_TREE) -> TeamTree:
+    """The team tree of the dashboard: whole up to `whole_up_to` objectives (None: always).
+
+    Past that, the units down to TREE_DEPTH are shown (at most TREE_UNITS of them), each with
+    its first UNIT_OBJECTIVES objectives and the units below it folded into one line: how many
+    own objectives, how many objectives and their mean score. The unit's page has the rest.
     """
     objectives = report.objectives()
     owned: dict[int | None, list[Objective]] = {}
@@ -196,12 +358,48 @@ def objectives_by_unit(report: PeriodReport) -> list[UnitObjectives]:
     for unit, _ in reversed(ordered):
         if unit.id in kept and unit.parent_id is not None:
             kept.add(unit.parent_id)
-    rows = [
-        UnitObjectives(unit=unit, depth=depth, objectives=owned.get(unit.id, []))
-        for unit, depth in ordered
-        if unit.id in kept
-    ]
     unowned = [o for o in objectives if o.owner_unit_id not in units]
+    if whole_up_to is None or len(objectives) <= whole_up_to:
+        rows = [
+            UnitObjectives(unit=unit, depth=depth, objectives=owned.get(unit.id, []))
+            for unit, depth in ordered
+            if unit.id in kept
+        ]
+        if unowned:
+            rows.append(UnitObjectives(unit=None, depth=0, objectives=unowned))
+        return TeamTree(rows=rows, whole=True, units_left_out=0)
+
+    # Fold each deeper unit into its ancestor at TREE_DEPTH: counting, nothing sorted.
+    scores = report.figures.objectives
+    folded: dict[int, _Fold] = {}
+    path: list[int] = []
+    for unit, depth in ordered:
+        del path[depth:]
+        path.append(unit.id)
+        mine = owned.get(unit.id)
+        if depth > TREE_DEPTH and mine:
+            folded.setdefault(path[TREE_DEPTH], _Fold()).add(mine, scores)
+    shown = [(unit, depth) for unit, depth in ordered if depth <= TREE_DEPTH and unit.id in kept]
+    rows = []
+    for unit, depth in shown[:TREE_UNITS]:
+        mine = owned.get(unit.id, [])
+        fold = folded.get(unit.id)
+        rows.append(
+            UnitObjectives(
+                unit=unit,
+                depth=depth,
+                objectives=mine[:UNIT_OBJECTIVES],
+                more=max(0, len(mine) - UNIT_OBJECTIVES),
+                below=fold.below() if fold else None,
+            )
+        )
     if unowned:
-        rows.append(UnitObjectives(unit=None, depth=0, objectives=unowned))
-    return rows
+        rows.append(
+            UnitObjectives(
+                unit=None,
+                depth=0,
+                objectives=unowned[:UNIT_OBJECTIVES],
+                more=max(0, len(unowned) - UNIT_OBJECTIVES),
+            )
+        )
+    return TeamTree(rows=rows, whole=False, units_left_out=max(0, len(shown) - TREE_UNITS))

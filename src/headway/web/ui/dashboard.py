@@ -1,4 +1,8 @@
-"""The dashboard: the period at a glance, for the people who read rather than check in."""
+"""The dashboard: the period at a glance, for the people who read rather than check in.
+
+It shows bounded lists (the first rows of "Needs attention" and of the coaching, a folded team
+tree at company scale); `/attention` and `/coaching` list every row, a page at a time.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,19 @@ from fastapi.responses import HTMLResponse, Response
 
 from headway.domain.errors import NotFound
 from headway.domain.model import Health
-from headway.services.reads.dashboard import dashboard
+from headway.services.reads.dashboard import attention_page, coaching_page, dashboard
 from headway.web.inputs import MAX_ID, Day
 from headway.web.ui.context import PageContext, in_calendar_order
 
 router = APIRouter(include_in_schema=False)
 
+PeriodParam = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=MAX_ID)]
+
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard_page(
-    page: PageContext,
-    period: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    as_of: Day | None = None,
+    page: PageContext, period: PeriodParam = None, as_of: Day | None = None
 ) -> Response:
     try:
         period_id = page.period_id_to_show(period, as_of)
@@ -35,15 +40,42 @@ def dashboard_page(
         clock=page.clock,
     )
     report = board.report
-    kr_objective = {kr.id: kr.objective_id for kr in report.data.key_results}
     return page.render(
         "dashboard.html",
         board=board,
         report=report,
         f=report.figures,
         periods=in_calendar_order(report.data.periods.values()),
-        kr_objective=kr_objective,
         healths=[h.value for h in Health],
-        people=report.data.people,
-        units=report.data.units,
+        as_of_asked=as_of,
+    )
+
+
+@router.get("/attention", response_class=HTMLResponse)
+def attention_list(
+    page: PageContext, period: PeriodParam = None, as_of: Day | None = None, number: PageNumber = 1
+) -> Response:
+    """Every objective and key result at risk or off track, in the dashboard's order, paged."""
+    report = page.period_report(period, as_of)
+    return page.render(
+        "attention.html",
+        report=report,
+        listing=attention_page(report, number),
+        periods=in_calendar_order(report.data.periods.values()),
+        as_of_asked=as_of,
+    )
+
+
+@router.get("/coaching", response_class=HTMLResponse)
+def coaching_list(
+    page: PageContext, period: PeriodParam = None, as_of: Day | None = None, number: PageNumber = 1
+) -> Response:
+    """Every coaching finding of the period, warnings first, paged."""
+    report = page.period_report(period, as_of)
+    return page.render(
+        "coaching.html",
+        report=report,
+        listing=coaching_page(report, number),
+        periods=in_calendar_order(report.data.periods.values()),
+        as_of_asked=as_of,
     )
