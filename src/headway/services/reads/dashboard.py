@@ -40,7 +40,7 @@ SHOWN = 10  # rows of "Needs attention" and of the coaching on the dashboard; th
 PAGE_SIZE = 50  # rows per page of the lists the dashboard links to ("show all")
 WHOLE_TREE = 40  # up to this many objectives the team tree is shown whole
 TREE_DEPTH = 1  # above it, units down to this depth (0: the company) are shown ...
-UNIT_OBJECTIVES = 5  # ... each with its first objectives, deeper units folded into one line
+UNIT_OBJECTIVES = 3  # ... each with its first objectives, deeper units folded into one line
 TREE_UNITS = 30  # and at most this many units; the units page lists the rest
 
 
@@ -198,9 +198,15 @@ def dashboard(
     Everything is counted; the lists are bounded (SHOWN rows, a folded team tree), so what
     follows the report costs counting passes and what is shown, never a sort of the company.
     """
-    report = report_of(
-        uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
+    return dashboard_of(
+        report_of(
+            uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
+        )
     )
+
+
+def dashboard_of(report: PeriodReport) -> Dashboard:
+    """The dashboard of a period report (see `dashboard`)."""
     f = report.figures
     objectives = report.objectives()
     own_ids = {o.id for o in objectives}
@@ -311,24 +317,24 @@ def linked_findings(report: PeriodReport, findings: list[Finding]) -> list[Linke
     ]
 
 
-def _page_of(rows: list[T], total: int, page: int) -> Paged[T]:
-    pages = max(1, -(-total // PAGE_SIZE))
-    return Paged(rows=rows, total=total, page=page, pages=pages)
+def _page_of(ordered: list[T], page: int, size: int) -> tuple[list[T], int]:
+    """The rows of page `page` (from 1) and the number of pages (at least 1)."""
+    first = (page - 1) * size
+    return ordered[first : first + size], max(1, -(-len(ordered) // size))
 
 
-def attention_page(report: PeriodReport, page: int) -> Paged[Attention]:
+def attention_page(report: PeriodReport, page: int, size: int = PAGE_SIZE) -> Paged[Attention]:
     """One page of every row needing attention, in the dashboard's order."""
-    rows = sorted(attention_rows(report), key=attention_rank)
-    first = (page - 1) * PAGE_SIZE
-    return _page_of(rows[first : first + PAGE_SIZE], len(rows), page)
+    ordered = sorted(attention_rows(report), key=attention_rank)
+    rows, pages = _page_of(ordered, page, size)
+    return Paged(rows=rows, total=len(ordered), page=page, pages=pages)
 
 
-def coaching_page(report: PeriodReport, page: int) -> Paged[LinkedFinding]:
+def coaching_page(report: PeriodReport, page: int, size: int = PAGE_SIZE) -> Paged[LinkedFinding]:
     """One page of every coaching finding, in the dashboard's order."""
-    ordered = sorted(enumerate(report.findings), key=finding_rank)
-    first = (page - 1) * PAGE_SIZE
-    shown = [finding for _, finding in ordered[first : first + PAGE_SIZE]]
-    return _page_of(linked_findings(report, shown), len(ordered), page)
+    ordered = [finding for _, finding in sorted(enumerate(report.findings), key=finding_rank)]
+    rows, pages = _page_of(ordered, page, size)
+    return Paged(rows=linked_findings(report, rows), total=len(ordered), page=page, pages=pages)
 
 
 def objectives_by_unit(report: PeriodReport) -> list[UnitObjectives]:
