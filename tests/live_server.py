@@ -30,6 +30,7 @@ from headway.services.access.people import update_person
 from headway.services.access.workspaces import resolve_workspace
 from headway.store import tables as t
 from headway.store.uow import make_uow
+from headway.web.ui.auth import LOGIN_CSRF_COOKIE
 
 # The process serving each base URL, for tests that measure it (memory, CPU).
 SERVER_PIDS: dict[str, int] = {}
@@ -213,3 +214,20 @@ def metric_key_result(
     )
     assert key_result.status_code == 201, key_result.text
     return dict(key_result.json())
+
+
+@contextmanager
+def signed_in_browser(base_url: str, email: str, password: str) -> Iterator[httpx.Client]:
+    """A browser-like client (it keeps cookies, follows no redirect) signed in through the
+    sign-in form as the person with this email."""
+    with httpx.Client(base_url=base_url, follow_redirects=False, timeout=60) as browser:
+        assert browser.get("/login").status_code == 200
+        form = {
+            "email": email,
+            "password": password,
+            "csrf_token": browser.cookies[LOGIN_CSRF_COOKIE],
+            "next": "/",
+        }
+        signed = browser.post("/login", data=form)
+        assert signed.status_code == 303, signed.text
+        yield browser

@@ -24,6 +24,7 @@ from headway.config import load_settings
 from headway.services.reads.reports import TALLY
 from headway.web.app import create_app
 from headway.web.ui.context import FRAGMENT_HEADER
+from live_server import signed_in_browser
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
 _n = itertools.count()
@@ -74,10 +75,7 @@ def signed_in(live: Any, here: str) -> Iterator[httpx.Client]:
     """A browser-like client of the in-process server, signed in as a new admin."""
     email = f"costs-{next(_n)}@example.com"
     live.new_person("Costs", email, "admin", PASSWORD)
-    with httpx.Client(base_url=here, follow_redirects=False, timeout=60) as browser:
-        csrf = _csrf(browser.get("/login"))
-        fields = {"email": email, "password": PASSWORD, "csrf_token": csrf, "next": "/"}
-        assert browser.post("/login", data=fields).status_code == 303
+    with signed_in_browser(here, email, PASSWORD) as browser:
         yield browser
 
 

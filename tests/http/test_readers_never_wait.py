@@ -26,7 +26,7 @@ from headway.services.access.people import hash_token
 from headway.store import tables as t
 from headway.store.engine import make_engine
 from held_writer import HeldWriter
-from live_server import give_passwords, headway_server, metric_key_result
+from live_server import give_passwords, headway_server, metric_key_result, signed_in_browser
 
 PASSWORD = "a long and right passphrase"  # noqa: S105 - a test value
 EMAIL = "ceo@example.com"
@@ -50,16 +50,7 @@ class Site:
     @contextmanager
     def browser(self) -> Iterator[httpx.Client]:
         """A browser signed in through the sign-in form (it keeps the session cookie)."""
-        with httpx.Client(base_url=self.base_url, follow_redirects=False, timeout=60) as browser:
-            assert browser.get("/login").status_code == 200
-            form = {
-                "email": EMAIL,
-                "password": PASSWORD,
-                "csrf_token": browser.cookies["headway_login_csrf"],
-                "next": "/",
-            }
-            signed = browser.post("/login", data=form)
-            assert signed.status_code == 303, signed.text
+        with signed_in_browser(self.base_url, EMAIL, PASSWORD) as browser:
             yield browser
 
 
