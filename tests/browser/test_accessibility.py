@@ -24,6 +24,8 @@ PAGES = [
     "/periods",
     "/people",
     "/tokens",
+    "/attention",
+    "/coaching",
 ]
 
 

@@ -7,6 +7,8 @@ figure here is counted or picked from what the domain computed, never recomputed
 from __future__ import annotations
 
 import heapq
+import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +35,7 @@ from headway.services.reads.reports import PeriodReport, period_report
 from headway.store.uow import UnitOfWork
 
 T = TypeVar("T")
-ATTENTION = (Status.OFF_TRACK, Status.AT_RISK)
+HEALTHS = [h.value for h in Health]
 RECENT_CHECK_INS = 10
 NO_SCORE = "no_score"  # the count of objectives with nothing to score yet
 SHOWN = 10  # rows of "Needs attention" and of the coaching on the dashboard; the rest is counted
@@ -56,21 +58,10 @@ class Attention:
     objective_id: int  # the objective whose page shows the row (itself, or the key result's)
 
 
-def attention_rank(row: Attention) -> tuple[int, float, int, int]:
-    """The order of "Needs attention": off track before at risk, then the lowest score first,
-    objectives before key results at the same score, then the oldest row (lowest id)."""
-    return (
-        0 if row.status is Status.OFF_TRACK else 1,
-        -1.0 if row.score is None else row.score,
-        0 if row.subject_type == "objective" else 1,
-        row.id,
-    )
-
-
-def finding_rank(indexed: tuple[int, Finding]) -> tuple[int, int]:
-    """The order of the coaching lists: warnings before information, then the report's order."""
-    position, finding = indexed
-    return (0 if finding.severity is Severity.WARNING else 1, position)
+# "Needs attention" in order: off track before at risk, then the lowest score (none lowest),
+# objectives before key results at the same score, then the oldest row (lowest id); the
+# position (in the objectives, or the key results) finds the row again without a map.
+AttentionKey = tuple[bool, float, int, int, int]  # (at risk, score, 1: key result, id, position)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,10 +199,8 @@ def dashboard(
 def dashboard_of(report: PeriodReport) -> Dashboard:
     """The dashboard of a period report (see `dashboard`)."""
     f = report.figures
-    objectives = report.objectives()
+    objectives, key_results = own_rows(report)
     own_ids = {o.id for o in objectives}
-    key_results = [kr for kr in report.data.key_results if kr.objective_id in own_ids]
-    own_kr_ids = {kr.id for kr in key_results}
     parent_of_kr = {kr.id: kr.objective_id for kr in report.data.key_results}
 
     # Top level: aligned under nothing of this period (an objective or a key result's objective).
@@ -222,21 +211,19 @@ def dashboard_of(report: PeriodReport) -> Dashboard:
     tops = [o for o in objectives if top_level(o.parent_id, o.parent_key_result_id)]
     overall = objective_score((), [f.objectives[o.id].score for o in tops])
 
-    objective_counts = dict.fromkeys([*(s.value for s in Status), NO_SCORE], 0)
-    kr_counts = dict.fromkeys((s.value for s in Status), 0)
-    for o in objectives:
-        status = f.objectives[o.id].status
-        objective_counts[status.value if status else NO_SCORE] += 1
-    for kr in key_results:
-        kr_counts[f.key_results[kr.id].status.value] += 1
+    objective_statuses = Counter(f.objectives[o.id].status for o in objectives)
+    kr_statuses = Counter(f.key_results[kr.id].status for kr in key_results)
+    objective_counts = {s.value: objective_statuses[s] for s in Status}
+    objective_counts[NO_SCORE] = objective_statuses[None]
+    kr_counts = {s.value: kr_statuses[s] for s in Status}
 
     kpi_health: dict[str, dict[str, int]] = {}
-    for kpi in report.data.kpis:
-        counts = kpi_health.setdefault(kpi.category, dict.fromkeys((h.value for h in Health), 0))
-        counts[f.kpis[kpi.id].health.value] += 1
+    healths = Counter((kpi.category, f.kpis[kpi.id].health) for kpi in report.data.kpis)
+    for (category, health), n in healths.items():
+        kpi_health.setdefault(category, dict.fromkeys(HEALTHS, 0))[health.value] = n
 
-    ours = (c for c in report.data.check_ins if c.key_result_id in own_kr_ids)
-    latest = heapq.nlargest(RECENT_CHECK_INS, ours, key=check_in_order)
+    own_kr_ids = {kr.id for kr in key_results}
+    latest = _latest(report.data.check_ins, own_kr_ids, RECENT_CHECK_INS)
     shown_krs = {c.key_result_id for c in latest}
     kr_of = {kr.id: kr for kr in key_results if kr.id in shown_krs}
     names = {p.id: p.name for p in report.data.people.values()}
@@ -248,59 +235,109 @@ def dashboard_of(report: PeriodReport) -> Dashboard:
         )
         for c in latest
     ]
-    findings = heapq.nsmallest(SHOWN, enumerate(report.findings), key=finding_rank)
+    keys = _attention_keys(report, objectives, key_results)
+    first = heapq.nsmallest(SHOWN, keys)
+    findings = list(itertools.islice(_findings_in_order(report.findings), SHOWN))
     return Dashboard(
         report=report,
         overall_score=overall,
         objectives_by_status=objective_counts,
         key_results_by_status=kr_counts,
-        attention=heapq.nsmallest(
-            SHOWN, attention_rows(report, objectives, key_results), key=attention_rank
-        ),
-        attention_total=sum(objective_counts[s.value] + kr_counts[s.value] for s in ATTENTION),
+        attention=_attention_of(report, first, objectives, key_results),
+        attention_total=len(keys),
         kpi_health=kpi_health,
         recent_check_ins=recent,
-        findings=linked_findings(report, [finding for _, finding in findings]),
+        findings=linked_findings(report, findings),
         findings_total=len(report.findings),
-        tree=team_tree(report),
+        tree=team_tree(report, objectives),
     )
 
 
-def attention_rows(
+def own_rows(report: PeriodReport) -> tuple[list[Objective], list[KeyResult]]:
+    """The period's own objectives and their key results (not those of rows aligned under)."""
+    objectives = report.objectives()
+    own_ids = {o.id for o in objectives}
+    return objectives, [kr for kr in report.data.key_results if kr.objective_id in own_ids]
+
+
+def _latest(check_ins: list[CheckIn], key_result_ids: set[int], count: int) -> list[CheckIn]:
+    """The `count` latest check-ins of these key results, latest first: one pass, from the
+    end (the report loads them oldest first), so that most are turned away by date alone."""
+    heap: list[tuple[tuple[date, datetime, int], CheckIn]] = []
+    for c in reversed(check_ins):
+        if len(heap) == count and c.effective_date < heap[0][0][0]:
+            continue
+        if c.key_result_id not in key_result_ids:
+            continue
+        item = (check_in_order(c), c)
+        if len(heap) < count:
+            heapq.heappush(heap, item)
+        elif item[0] > heap[0][0]:
+            heapq.heapreplace(heap, item)
+    return [c for _, c in sorted(heap, key=lambda item: item[0], reverse=True)]
+
+
+def _attention_keys(
+    report: PeriodReport, objectives: list[Objective], key_results: list[KeyResult]
+) -> list[AttentionKey]:
+    """The key of every row at risk or off track, objectives then key results, in order."""
+    off, at_risk = Status.OFF_TRACK, Status.AT_RISK
+    keys: list[AttentionKey] = []
+    of = report.figures.objectives
+    for position, o in enumerate(objectives):
+        status, score = of[o.id].status, of[o.id].score
+        if status is off or status is at_risk:
+            keys.append((status is at_risk, -1.0 if score is None else score, 0, o.id, position))
+    kf = report.figures.key_results
+    for position, kr in enumerate(key_results):
+        figures = kf[kr.id]
+        if figures.status is off or figures.status is at_risk:
+            keys.append((figures.status is at_risk, figures.score, 1, kr.id, position))
+    return keys
+
+
+def _attention_of(
     report: PeriodReport,
-    objectives: list[Objective] | None = None,
-    key_results: list[KeyResult] | None = None,
-) -> Iterator[Attention]:
+    keys: list[AttentionKey],
+    objectives: list[Objective],
+    key_results: list[KeyResult],
+) -> list[Attention]:
+    """The rows of these keys, in the keys' order."""
+    rows = []
+    for at_risk, score, kind, row_id, position in keys:
+        if kind == 0:
+            o = objectives[position]
+            title, objective_id = o.title, o.id
+        else:
+            kr = key_results[position]
+            title, objective_id = kr.title, kr.objective_id
+        rows.append(
+            Attention(
+                subject_type="key_result" if kind else "objective",
+                id=row_id,
+                title=title,
+                status=Status.AT_RISK if at_risk else Status.OFF_TRACK,
+                score=report.figures.objectives[row_id].score if kind == 0 else score,
+                objective_id=objective_id,
+            )
+        )
+    return rows
+
+
+def attention_rows(report: PeriodReport) -> list[Attention]:
     """Every objective, then every key result, of the period at risk or off track, in the
-    report's order (sort with `attention_rank` for the order the pages show)."""
-    f = report.figures
-    if objectives is None:
-        objectives = report.objectives()
-    if key_results is None:
-        own_ids = {o.id for o in objectives}
-        key_results = [kr for kr in report.data.key_results if kr.objective_id in own_ids]
-    for o in objectives:
-        of = f.objectives[o.id]
-        if of.status in ATTENTION:
-            yield Attention(
-                subject_type="objective",
-                id=o.id,
-                title=o.title,
-                status=of.status,
-                score=of.score,
-                objective_id=o.id,
-            )
-    for kr in key_results:
-        kf = f.key_results[kr.id]
-        if kf.status in ATTENTION:
-            yield Attention(
-                subject_type="key_result",
-                id=kr.id,
-                title=kr.title,
-                status=kf.status,
-                score=kf.score,
-                objective_id=kr.objective_id,
-            )
+    report's order (the JSON dashboard's lists)."""
+    objectives, key_results = own_rows(report)
+    return _attention_of(
+        report, _attention_keys(report, objectives, key_results), objectives, key_results
+    )
+
+
+def _findings_in_order(findings: list[Finding]) -> Iterator[Finding]:
+    """The findings in the order the pages show them: warnings, then information, each in the
+    report's order (lazily: the dashboard stops after the first few)."""
+    yield from (f for f in findings if f.severity is Severity.WARNING)
+    yield from (f for f in findings if f.severity is not Severity.WARNING)
 
 
 def linked_findings(report: PeriodReport, findings: list[Finding]) -> list[LinkedFinding]:
@@ -325,14 +362,16 @@ def _page_of(ordered: list[T], page: int, size: int) -> tuple[list[T], int]:
 
 def attention_page(report: PeriodReport, page: int, size: int = PAGE_SIZE) -> Paged[Attention]:
     """One page of every row needing attention, in the dashboard's order."""
-    ordered = sorted(attention_rows(report), key=attention_rank)
-    rows, pages = _page_of(ordered, page, size)
+    objectives, key_results = own_rows(report)
+    ordered = sorted(_attention_keys(report, objectives, key_results))
+    keys, pages = _page_of(ordered, page, size)
+    rows = _attention_of(report, keys, objectives, key_results)
     return Paged(rows=rows, total=len(ordered), page=page, pages=pages)
 
 
 def coaching_page(report: PeriodReport, page: int, size: int = PAGE_SIZE) -> Paged[LinkedFinding]:
     """One page of every coaching finding, in the dashboard's order."""
-    ordered = [finding for _, finding in sorted(enumerate(report.findings), key=finding_rank)]
+    ordered = list(_findings_in_order(report.findings))
     rows, pages = _page_of(ordered, page, size)
     return Paged(rows=linked_findings(report, rows), total=len(ordered), page=page, pages=pages)
 
@@ -343,17 +382,18 @@ def objectives_by_unit(report: PeriodReport) -> list[UnitObjectives]:
     Units without objectives are kept when a unit below them has some, so the tree reads
     whole; objectives with a person but no unit as owner come last.
     """
-    return team_tree(report, whole_up_to=None).rows
+    return team_tree(report, report.objectives(), whole_up_to=None).rows
 
 
-def team_tree(report: PeriodReport, *, whole_up_to: int | None = WHOLE_TREE) -> TeamTree:
+def team_tree(
+    report: PeriodReport, objectives: list[Objective], *, whole_up_to: int | None = WHOLE_TREE
+) -> TeamTree:
     """The team tree of the dashboard: whole up to `whole_up_to` objectives (None: always).
 
     Past that, the units down to TREE_DEPTH are shown (at most TREE_UNITS of them), each with
     its first UNIT_OBJECTIVES objectives and the units below it folded into one line: how many
     own objectives, how many objectives and their mean score. The unit's page has the rest.
     """
-    objectives = report.objectives()
     owned: dict[int | None, list[Objective]] = {}
     for o in objectives:
         owned.setdefault(o.owner_unit_id, []).append(o)

@@ -167,7 +167,7 @@ def test_coaching_shows_warnings_first_in_the_reports_order_and_counts_every_fin
 
 
 def _titles(report: PeriodReport, *, whole_up_to: int | None = WHOLE_TREE) -> list[object]:
-    tree = team_tree(report, whole_up_to=whole_up_to)
+    tree = team_tree(report, report.objectives(), whole_up_to=whole_up_to)
     return [
         (
             r.unit.name if r.unit else None,
@@ -195,7 +195,7 @@ def _first(number: int, count: int) -> list[str]:
 
 def test_a_small_company_sees_its_whole_team_tree() -> None:
     report = _report(_owned(1, 4, 1, 0.5) + _owned(5, 6, 4, 0.5) + _owned(11, 2, 6, 0.5))
-    tree = team_tree(report)
+    tree = team_tree(report, report.objectives())
     assert tree.whole and tree.units_left_out == 0
     assert _titles(report) == [
         ("Acme", 0, ["O1", "O2", "O3", "O4"], 0, None),
@@ -218,7 +218,7 @@ def test_a_large_company_sees_the_top_of_its_tree_and_the_units_below_folded() -
     )
     assert len(objectives) > WHOLE_TREE
     report = _report(objectives)
-    tree = team_tree(report)
+    tree = team_tree(report, report.objectives())
     assert not tree.whole
     shown = UNIT_OBJECTIVES
     assert _titles(report) == [
@@ -234,6 +234,6 @@ def test_a_large_company_sees_the_top_of_its_tree_and_the_units_below_folded() -
         (None, 0, _first(52, shown), 4 - shown, None),  # a person's own objectives
     ]
     # The same report, asked whole, lists every objective under its unit.
-    assert sum(len(r.objectives) for r in team_tree(report, whole_up_to=None).rows) == len(
-        objectives
-    )
+    assert sum(
+        len(r.objectives) for r in team_tree(report, report.objectives(), whole_up_to=None).rows
+    ) == len(objectives)
