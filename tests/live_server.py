@@ -221,13 +221,18 @@ def signed_in_browser(base_url: str, email: str, password: str) -> Iterator[http
     """A browser-like client (it keeps cookies, follows no redirect) signed in through the
     sign-in form as the person with this email."""
     with httpx.Client(base_url=base_url, follow_redirects=False, timeout=60) as browser:
-        assert browser.get("/login").status_code == 200
-        form = {
-            "email": email,
-            "password": password,
-            "csrf_token": browser.cookies[LOGIN_CSRF_COOKIE],
-            "next": "/",
-        }
-        signed = browser.post("/login", data=form)
-        assert signed.status_code == 303, signed.text
+        sign_in_through_form(browser, email, password)
         yield browser
+
+
+def sign_in_through_form(browser: httpx.Client, email: str, password: str) -> None:
+    """Sign in through the sign-in form; the client keeps the session cookie."""
+    assert browser.get("/login").status_code == 200
+    form = {
+        "email": email,
+        "password": password,
+        "csrf_token": browser.cookies[LOGIN_CSRF_COOKIE],
+        "next": "/",
+    }
+    signed = browser.post("/login", data=form)
+    assert signed.status_code == 303, signed.text

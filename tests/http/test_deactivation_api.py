@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from headway.web.ui.auth import LOGIN_CSRF_COOKIE
 from headway.web.ui.context import SESSION_COOKIE
+from live_server import sign_in_through_form
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
 _n = itertools.count()
@@ -23,15 +23,7 @@ def _browser(live: Any) -> httpx.Client:
 
 def _sign_in(browser: httpx.Client, email: str) -> None:
     """Sign in through the sign-in form; the client keeps the session cookie."""
-    assert browser.get("/login").status_code == 200
-    form = {
-        "email": email,
-        "password": PASSWORD,
-        "csrf_token": browser.cookies[LOGIN_CSRF_COOKIE],
-        "next": "/",
-    }
-    signed = browser.post("/login", data=form)
-    assert signed.status_code == 303, signed.text
+    sign_in_through_form(browser, email, PASSWORD)
     assert browser.cookies.get(SESSION_COOKIE)
 
 

@@ -6,16 +6,19 @@ tree at company scale); `/attention` and `/coaching` list every row, a page at a
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from headway.domain.errors import NotFound
 from headway.domain.model import Health
-from headway.services.reads.dashboard import attention_page, coaching_page, dashboard
+from headway.services.reads.dashboard import Paged, attention_page, coaching_page, dashboard
+from headway.services.reads.reports import PeriodReport
 from headway.web.inputs import MAX_ID, Day
-from headway.web.ui.context import PageContext, in_calendar_order
+from headway.web.ui.context import Page, PageContext, in_calendar_order
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,14 +59,7 @@ def attention_list(
     page: PageContext, period: PeriodParam = None, as_of: Day | None = None, number: PageNumber = 1
 ) -> Response:
     """Every objective and key result at risk or off track, in the dashboard's order, paged."""
-    report = page.period_report(period, as_of)
-    return page.render(
-        "attention.html",
-        report=report,
-        listing=attention_page(report, number),
-        periods=in_calendar_order(report.data.periods.values()),
-        as_of_asked=as_of,
-    )
+    return _show_all(page, "attention.html", attention_page, period, as_of, number)
 
 
 @router.get("/coaching", response_class=HTMLResponse)
@@ -71,11 +67,23 @@ def coaching_list(
     page: PageContext, period: PeriodParam = None, as_of: Day | None = None, number: PageNumber = 1
 ) -> Response:
     """Every coaching finding of the period, warnings first, paged."""
+    return _show_all(page, "coaching.html", coaching_page, period, as_of, number)
+
+
+def _show_all(
+    page: Page,
+    template: str,
+    listing: Callable[[PeriodReport, int], Paged[Any]],
+    period: int | None,
+    as_of: date | None,
+    number: int,
+) -> Response:
+    """A list the dashboard shows the first rows of, a page of it, with the period picker."""
     report = page.period_report(period, as_of)
     return page.render(
-        "coaching.html",
+        template,
         report=report,
-        listing=coaching_page(report, number),
+        listing=listing(report, number),
         periods=in_calendar_order(report.data.periods.values()),
         as_of_asked=as_of,
     )
