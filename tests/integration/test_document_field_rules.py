@@ -4,18 +4,16 @@ field the API refuses is refused with its document path, and nothing is stored."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from headway.config import load_settings
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.services.documents.imports import import_workspace
 from headway.store.tables import metadata
-from headway.store.uow import UnitOfWork, make_uow
+from headway.store.uow import UnitOfWork
 
 CLOCK = lambda: datetime(2026, 11, 16, 9, tzinfo=UTC)  # noqa: E731
 
@@ -81,13 +79,6 @@ def _stored_rows(uow: UnitOfWork) -> int:
             uow.conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             for table in metadata.sorted_tables
         )
-
-
-@pytest.fixture
-def uow(migrated_url: str) -> Iterator[UnitOfWork]:
-    made = make_uow(load_settings(database_url=migrated_url))
-    yield made
-    made.engine.dispose()
 
 
 def test_the_document_imports_as_it_is(uow: UnitOfWork) -> None:
