@@ -9,12 +9,12 @@ more statements than the smaller one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sent_statements import statements
 
 from headway.connectors.sheets import sheet_from_bytes
 from headway.domain.model import Workspace
@@ -119,21 +119,6 @@ def document(name: str, n: int) -> dict[str, Any]:
         "kpis": kpis,
         "objectives": objectives,
     }
-
-
-@contextmanager
-def statements(engine: sa.Engine) -> Iterator[list[str]]:
-    """The SQL of every statement the engine sends while the block runs."""
-    sent: list[str] = []
-
-    def seen(*args: Any) -> None:
-        sent.append(args[2])
-
-    sa.event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", seen)
 
 
 def _import(uow: UnitOfWork, doc: dict[str, Any]) -> tuple[int, list[str]]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from sent_statements import statements
 
 from headway.config import load_settings
 from headway.domain.model import Health, StatusThresholds
@@ -100,17 +100,9 @@ def _company(name: str, departments: int) -> dict[str, Any]:
 
 
 def _statements(uow: UnitOfWork, use_case: Callable[[], object]) -> int:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(uow.engine, "before_cursor_execute", count)
-    try:
+    with statements(uow.engine) as sent:
         use_case()
-    finally:
-        sa.event.remove(uow.engine, "before_cursor_execute", count)
-    return len(statements)
+    return len(sent)
 
 
 def _costs(database_url: str, name: str, departments: int) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from sent_statements import statements
 
 from headway.config import load_settings
 from headway.domain.model import Status, StatusThresholds
@@ -59,27 +59,21 @@ def _statements_for_list(database_url: str, name: str, departments: int, **filte
     clock = lambda: datetime(2026, 11, 16, tzinfo=UTC)  # noqa: E731
     import_workspace(uow, _company(name, departments), actor_label="test", clock=clock)
     workspace = resolve_workspace(uow, name)
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(uow.engine, "before_cursor_execute", count)
-    reads = list_objectives(
-        uow,
-        workspace,
-        as_of=AS_OF,
-        thresholds=StatusThresholds(),
-        after_id=0,
-        limit=500,
-        **filters,
-    )
-    sa.event.remove(uow.engine, "before_cursor_execute", count)
+    with statements(uow.engine) as sent:
+        reads = list_objectives(
+            uow,
+            workspace,
+            as_of=AS_OF,
+            thresholds=StatusThresholds(),
+            after_id=0,
+            limit=500,
+            **filters,
+        )
     uow.engine.dispose()
     if not filters:
         assert len(reads) == departments
         assert all(len(r.key_results) == 3 for r in reads)
-    return len(statements)
+    return len(sent)
 
 
 def test_listing_objectives_issues_the_same_few_queries_for_any_company_size(

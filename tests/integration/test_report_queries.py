@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from sent_statements import statements
 
 from headway.config import load_settings
 from headway.domain.model import StatusThresholds
@@ -88,19 +88,13 @@ def _statements_for_report(database_url: str, name: str, departments: int) -> in
     clock = lambda: datetime(2026, 11, 16, tzinfo=UTC)  # noqa: E731
     import_workspace(uow, _company(name, departments), actor_label="test", clock=clock)
     workspace = resolve_workspace(uow, name)
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(uow.engine, "before_cursor_execute", count)
-    report = period_report(
-        uow, workspace, period="Q4", as_of=AS_OF, thresholds=StatusThresholds(), clock=clock
-    )
-    sa.event.remove(uow.engine, "before_cursor_execute", count)
+    with statements(uow.engine) as sent:
+        report = period_report(
+            uow, workspace, period="Q4", as_of=AS_OF, thresholds=StatusThresholds(), clock=clock
+        )
     uow.engine.dispose()
     assert len(report.objectives()) == departments
-    return len(statements)
+    return len(sent)
 
 
 def test_period_report_issues_the_same_few_queries_for_any_company_size(
