@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from fixed_time import NOW, clock
 from headway.config import load_settings
 from headway.domain.errors import ValidationFailed
 from headway.domain.validation.limits import (
@@ -35,8 +35,6 @@ from headway.services.documents.document import parse_document
 from headway.services.documents.imports import check_document, document_today, import_workspace
 from headway.store.uow import UnitOfWork, make_uow
 
-NOW = datetime(2026, 11, 16, 9, tzinfo=UTC)
-CLOCK = lambda: NOW  # noqa: E731
 # Names and addresses the live server's rows hold already: a clash is not a field rule.
 TAKEN = {"Example Co", "Other Co", "2026-Q4", "2026", "ceo@example.com"}
 # A key result's document names, where the API's differ.
@@ -263,8 +261,8 @@ def test_what_the_document_accepts_the_store_and_the_api_accept(
     # Every value the check accepted, in one document: the database must hold them all.
     document = _document(accepted)
     assert _refused_fields(document) == set()
-    result = import_workspace(store, document, actor_label="test", clock=CLOCK, replace=True)
+    result = import_workspace(store, document, actor_label="test", clock=clock, replace=True)
     assert result.counts["initiatives"] == 1
     if accepted != drawn:
         with pytest.raises(ValidationFailed):
-            import_workspace(store, _document(drawn), actor_label="test", clock=CLOCK)
+            import_workspace(store, _document(drawn), actor_label="test", clock=clock)

@@ -5,17 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-
-def _objective(live: Any, http: Any, **fields: Any) -> dict[str, Any]:
-    body = {
-        "title": "Make onboarding painless",
-        "period_id": live.ids["period:2026-Q4"],
-        "owner_unit_id": live.ids["unit:sales"],
-    } | fields
-    made = http.post("/objectives", json=body)
-    assert made.status_code == 201, made.text
-    return dict(made.json())
+from objective_rows import new_objective as _objective
 
 
 def _kr(http: Any, objective_id: int, **fields: Any) -> Any:

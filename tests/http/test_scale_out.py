@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from live_server import cpu_seconds, headway_server, kill_group, server_pid
+from live_server import cpu_seconds, headway_server, kill_group, metric_key_result, server_pid
 
 SPAWNED = "multiprocessing.spawn"  # in the command line of each process uvicorn starts
 # Three processes import the whole app at once: on a busy 2-core machine that takes a while.
@@ -109,21 +109,7 @@ def test_a_check_in_through_one_server_moves_the_other_servers_dashboard_at_once
     live, b = two
     period = live.ids["period:2026-Q4"]
     with _client(live, live.base_url, "sales_member") as http:
-        objective = http.post(
-            "/objectives",
-            json={
-                "title": "Onboard more customers",
-                "period_id": period,
-                "owner_unit_id": live.ids["unit:sales"],
-            },
-        )
-        assert objective.status_code == 201, objective.text
-        made = http.post(
-            f"/objectives/{objective.json()['id']}/key-results",
-            json={"title": "Customers", "kind": "metric", "start_value": 0, "target_value": 100},
-        )
-        assert made.status_code == 201, made.text
-    key_result = made.json()["id"]
+        key_result = metric_key_result(http, live.ids, "Onboard more customers", "Customers")["id"]
     dashboard = f"/dashboard?period={period}"
     before = _fresh_get(live, b, dashboard)
     servers = [live.base_url, b]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import yaml
 
 from examples import SEEDS
+from fixed_time import NOW, clock
 from headway.domain.model import StatusThresholds
 from headway.services.access.actors import Caller
 from headway.services.access.people import create_token
@@ -25,13 +26,6 @@ from headway.store.engine import make_engine
 from headway.store.mappers import aware
 from headway.store.schema import upgrade_database
 from headway.store.uow import UnitOfWork
-
-NOW = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
-
-
-def clock() -> datetime:
-    """The moment every backup test acts at."""
-    return NOW
 
 
 def fill_every_table(uow: UnitOfWork) -> int:

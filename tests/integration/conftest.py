@@ -22,3 +22,9 @@ def uows() -> Iterator[Callable[[str], UnitOfWork]]:
     yield make
     for uow in made:
         uow.engine.dispose()
+
+
+@pytest.fixture
+def uow(migrated_url: str, uows: Callable[[str], UnitOfWork]) -> UnitOfWork:
+    """A unit of work on a migrated database of each kind (SQLite, PostgreSQL)."""
+    return uows(migrated_url)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from backup_rows import NOW, clock
 from backup_rows import every_row as _rows
 from backup_rows import fill_every_table as _fill
 
+from fixed_time import NOW, clock
 from headway.services.documents import backups
 from headway.services.documents.backups import backup_database
 from headway.store import tables as t

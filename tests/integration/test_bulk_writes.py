@@ -9,13 +9,14 @@ more statements than the smaller one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sent_statements import statements
 
+from fixed_time import NOW, clock
 from headway.connectors.sheets import sheet_from_bytes
 from headway.domain.model import Workspace
 from headway.services.access.actors import Caller
@@ -28,7 +29,6 @@ from headway.store import tables as t
 from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
-CLOCK = lambda: datetime(2026, 11, 16, 9, tzinfo=UTC)  # noqa: E731
 START = date(2026, 10, 1)
 SEPTEMBER = date(2026, 9, 1)  # before any measurement of the documents
 # Small enough that the larger case fits one page of SQLAlchemy's multi-row INSERTs
@@ -121,24 +121,9 @@ def document(name: str, n: int) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def statements(engine: sa.Engine) -> Iterator[list[str]]:
-    """The SQL of every statement the engine sends while the block runs."""
-    sent: list[str] = []
-
-    def seen(*args: Any) -> None:
-        sent.append(args[2])
-
-    sa.event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", seen)
-
-
 def _import(uow: UnitOfWork, doc: dict[str, Any]) -> tuple[int, list[str]]:
     with statements(uow.engine) as sent:
-        result = import_workspace(uow, doc, actor_label="test", clock=CLOCK)
+        result = import_workspace(uow, doc, actor_label="test", clock=clock)
     return result.workspace_id, sent
 
 
@@ -230,7 +215,7 @@ def test_a_measurement_batch_of_ten_times_the_items_sends_no_more_statements(
         for _ in range(2):
             with statements(uow.engine) as sent:
                 record_measurements(
-                    uow, workspace, kpi_id, items, replace=True, caller=lead, clock=CLOCK
+                    uow, workspace, kpi_id, items, replace=True, caller=lead, clock=clock
                 )
             counts.append(len(sent))
     assert counts[2:] == counts[:2], counts
@@ -245,10 +230,10 @@ def test_a_measurement_batch_stores_and_audits_each_item_in_order(
         MeasurementInput(value=float(100 - j), at=SEPTEMBER + timedelta(days=j % 3), note=f"n{j}")
         for j in range(6)
     ]
-    first = record_measurements(uow, workspace, kpi_id, items, caller=lead, clock=CLOCK)
+    first = record_measurements(uow, workspace, kpi_id, items, caller=lead, clock=clock)
     since = _last_event(uow)
     again = record_measurements(
-        uow, workspace, kpi_id, items[:3], replace=True, caller=lead, clock=CLOCK
+        uow, workspace, kpi_id, items[:3], replace=True, caller=lead, clock=clock
     )
     with uow.reading():
         m = t.measurement.c
@@ -273,7 +258,7 @@ def test_a_measurement_batch_stores_and_audits_each_item_in_order(
     assert [e[1:5] for e in events if e[1] == "create"] == creates
     assert [e[6] for e in events if e[1] == "create"] == [
         {
-            "recorded_at": "2026-11-16T09:00:00+00:00",
+            "recorded_at": NOW.isoformat(),
             "kpi_id": kpi_id,
             "at": (SEPTEMBER + timedelta(days=j)).isoformat(),
             "value": 100.0 - j,
@@ -306,7 +291,7 @@ def test_a_spreadsheet_reads_the_unit_tree_once_and_its_rows_cost_no_statements(
     for kpis, rows_each in runs:
         sheet = sheet_from_bytes("m.csv", _csv([f"k{i}" for i in range(kpis)], rows_each))
         with statements(uow.engine) as seen:
-            done = import_measurements(uow, workspace, sheet, caller=lead, clock=CLOCK)
+            done = import_measurements(uow, workspace, sheet, caller=lead, clock=clock)
         assert [d.created for d in done] == [rows_each] * kpis
         sent.append(seen)
     unit_reads = [sum(bool(re.search(r"\bFROM unit\b", s)) for s in run) for run in sent]

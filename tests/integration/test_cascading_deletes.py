@@ -6,16 +6,13 @@ through any foreign key, to a row that goes (starting from the deleted one).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 import yaml
 
 from examples import SEEDS
-from headway.config import load_settings
+from fixed_time import NOW, clock
 from headway.domain.model import Initiative, StatusThresholds
 from headway.services.access.actors import Caller
 from headway.services.access.people import create_token
@@ -29,23 +26,11 @@ from headway.services.periods.periods import close_period
 from headway.store import tables as t
 from headway.store.cascade import delete_with_dependants
 from headway.store.rows import insert_row
-from headway.store.uow import UnitOfWork, make_uow
+from headway.store.uow import UnitOfWork
 
-NOW = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 OPERATOR = Caller.operator()
 
 Rows = dict[str, list[dict[str, Any]]]
-
-
-def clock() -> datetime:
-    return NOW
-
-
-@pytest.fixture
-def uow(migrated_url: str) -> Iterator[UnitOfWork]:
-    made = make_uow(load_settings(database_url=migrated_url))
-    yield made
-    made.engine.dispose()
 
 
 def _rows(uow: UnitOfWork) -> Rows:

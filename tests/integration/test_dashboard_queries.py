@@ -6,15 +6,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from sent_statements import statements
 
-from headway.config import load_settings
 from headway.domain.model import Health, StatusThresholds
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.imports import import_workspace
 from headway.services.kpis.kpis import list_kpis
 from headway.services.reads.dashboard import dashboard
-from headway.store.uow import UnitOfWork, make_uow
+from headway.store.uow import UnitOfWork
 
 AS_OF = date(2026, 11, 15)
 
@@ -100,21 +99,12 @@ def _company(name: str, departments: int) -> dict[str, Any]:
 
 
 def _statements(uow: UnitOfWork, use_case: Callable[[], object]) -> int:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(uow.engine, "before_cursor_execute", count)
-    try:
+    with statements(uow.engine) as sent:
         use_case()
-    finally:
-        sa.event.remove(uow.engine, "before_cursor_execute", count)
-    return len(statements)
+    return len(sent)
 
 
-def _costs(database_url: str, name: str, departments: int) -> dict[str, int]:
-    uow = make_uow(load_settings(database_url=database_url))
+def _costs(uow: UnitOfWork, name: str, departments: int) -> dict[str, int]:
     import_workspace(uow, _company(name, departments), actor_label="test", clock=_clock)
     workspace = resolve_workspace(uow, name)
 
@@ -138,15 +128,14 @@ def _costs(database_url: str, name: str, departments: int) -> dict[str, int]:
         "kpis": _statements(uow, kpi_page(None)),
         "kpis by health": _statements(uow, kpi_page(Health.CRITICAL)),
     }
-    uow.engine.dispose()
     return costs
 
 
 def test_dashboard_and_kpi_list_issue_the_same_few_queries_for_any_company_size(
-    migrated_url: str,
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:
-    small = _costs(migrated_url, "Small", 2)
-    large = _costs(migrated_url, "Large", 40)
+    small = _costs(uows(migrated_url), "Small", 2)
+    large = _costs(uows(migrated_url), "Large", 40)
     assert small == large
     assert large["dashboard"] <= 14
     assert large["kpis"] <= 4

@@ -4,20 +4,16 @@ field the API refuses is refused with its document path, and nothing is stored."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from headway.config import load_settings
+from fixed_time import clock
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.services.documents.imports import import_workspace
 from headway.store.tables import metadata
-from headway.store.uow import UnitOfWork, make_uow
-
-CLOCK = lambda: datetime(2026, 11, 16, 9, tzinfo=UTC)  # noqa: E731
+from headway.store.uow import UnitOfWork
 
 
 def _document() -> dict[str, Any]:
@@ -83,15 +79,8 @@ def _stored_rows(uow: UnitOfWork) -> int:
         )
 
 
-@pytest.fixture
-def uow(migrated_url: str) -> Iterator[UnitOfWork]:
-    made = make_uow(load_settings(database_url=migrated_url))
-    yield made
-    made.engine.dispose()
-
-
 def test_the_document_imports_as_it_is(uow: UnitOfWork) -> None:
-    result = import_workspace(uow, _document(), actor_label="test", clock=CLOCK)
+    result = import_workspace(uow, _document(), actor_label="test", clock=clock)
     assert (result.counts["key_results"], result.counts["initiatives"]) == (6, 6)
 
 
@@ -124,6 +113,6 @@ def test_a_field_the_api_refuses_is_refused_at_its_path_and_nothing_is_stored(
     document = _document()
     _set(document, path, value)
     with pytest.raises(ValidationFailed) as refused:
-        import_workspace(uow, document, actor_label="test", clock=CLOCK)
+        import_workspace(uow, document, actor_label="test", clock=clock)
     assert refused.value.problems == [FieldProblem(path, message)]
     assert _stored_rows(uow) == 0

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from sent_statements import statements
 
-from headway.config import load_settings
 from headway.domain.model import Status, StatusThresholds
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.imports import import_workspace
 from headway.services.reads.queries import list_objectives
-from headway.store.uow import make_uow
+from headway.store.uow import UnitOfWork
 
 AS_OF = date(2026, 11, 15)
 
@@ -54,44 +54,38 @@ def _company(name: str, departments: int) -> dict[str, Any]:
     }
 
 
-def _statements_for_list(database_url: str, name: str, departments: int, **filters: Any) -> int:
-    uow = make_uow(load_settings(database_url=database_url))
+def _statements_for_list(uow: UnitOfWork, name: str, departments: int, **filters: Any) -> int:
     clock = lambda: datetime(2026, 11, 16, tzinfo=UTC)  # noqa: E731
     import_workspace(uow, _company(name, departments), actor_label="test", clock=clock)
     workspace = resolve_workspace(uow, name)
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(uow.engine, "before_cursor_execute", count)
-    reads = list_objectives(
-        uow,
-        workspace,
-        as_of=AS_OF,
-        thresholds=StatusThresholds(),
-        after_id=0,
-        limit=500,
-        **filters,
-    )
-    sa.event.remove(uow.engine, "before_cursor_execute", count)
-    uow.engine.dispose()
+    with statements(uow.engine) as sent:
+        reads = list_objectives(
+            uow,
+            workspace,
+            as_of=AS_OF,
+            thresholds=StatusThresholds(),
+            after_id=0,
+            limit=500,
+            **filters,
+        )
     if not filters:
         assert len(reads) == departments
         assert all(len(r.key_results) == 3 for r in reads)
-    return len(statements)
+    return len(sent)
 
 
 def test_listing_objectives_issues_the_same_few_queries_for_any_company_size(
-    migrated_url: str,
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:
-    small = _statements_for_list(migrated_url, "Small", 2)
-    large = _statements_for_list(migrated_url, "Large", 100)
+    small = _statements_for_list(uows(migrated_url), "Small", 2)
+    large = _statements_for_list(uows(migrated_url), "Large", 100)
     assert small == large
     assert large <= 12
 
 
-def test_a_status_filter_costs_no_more_queries(migrated_url: str) -> None:
-    plain = _statements_for_list(migrated_url, "Plain", 30)
-    filtered = _statements_for_list(migrated_url, "Filtered", 30, status=Status.OFF_TRACK)
+def test_a_status_filter_costs_no_more_queries(
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    plain = _statements_for_list(uows(migrated_url), "Plain", 30)
+    filtered = _statements_for_list(uows(migrated_url), "Filtered", 30, status=Status.OFF_TRACK)
     assert filtered == plain

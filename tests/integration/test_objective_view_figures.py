@@ -4,12 +4,13 @@ databases, for every objective of the worked example."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 import yaml
 
 from examples import SEEDS
+from fixed_time import clock
 from headway.config import load_settings
 from headway.domain.model import StatusThresholds
 from headway.domain.scoring import check_in_order
@@ -24,15 +25,11 @@ from headway.store.uow import make_uow
 THRESHOLDS = StatusThresholds()
 
 
-def _clock() -> datetime:
-    return datetime(2026, 11, 16, 9, tzinfo=UTC)
-
-
 def test_the_objective_view_has_the_period_reports_figures(database_url: str) -> None:
     uow = make_uow(load_settings(database_url=database_url))
     try:
         upgrade_database(uow.engine)
-        import_workspace(uow, yaml.safe_load(SEEDS.read_text()), actor_label="t", clock=_clock)
+        import_workspace(uow, yaml.safe_load(SEEDS.read_text()), actor_label="t", clock=clock)
         workspace = resolve_workspace(uow, "Example Co")
         with uow:
             rows = uow.conn.execute(
@@ -48,7 +45,7 @@ def test_the_objective_view_has_the_period_reports_figures(database_url: str) ->
                     period_id=period_id,
                     as_of=as_of,
                     thresholds=THRESHOLDS,
-                    clock=_clock,
+                    clock=clock,
                 )
                 for period_id in {p for _, p in rows}
             }
@@ -60,7 +57,7 @@ def test_the_objective_view_has_the_period_reports_figures(database_url: str) ->
                     objective_id,
                     as_of=as_of,
                     thresholds=THRESHOLDS,
-                    clock=_clock,
+                    clock=clock,
                 )
                 mine = view.report.figures
                 assert mine.key_results == full.key_results

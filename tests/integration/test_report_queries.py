@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from sent_statements import statements
 
-from headway.config import load_settings
 from headway.domain.model import StatusThresholds
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.imports import import_workspace
 from headway.services.reads.reports import period_report
-from headway.store.uow import make_uow
+from headway.store.uow import UnitOfWork
 
 AS_OF = date(2026, 11, 15)
 
@@ -83,30 +83,22 @@ def _company(name: str, departments: int) -> dict[str, Any]:
     }
 
 
-def _statements_for_report(database_url: str, name: str, departments: int) -> int:
-    uow = make_uow(load_settings(database_url=database_url))
+def _statements_for_report(uow: UnitOfWork, name: str, departments: int) -> int:
     clock = lambda: datetime(2026, 11, 16, tzinfo=UTC)  # noqa: E731
     import_workspace(uow, _company(name, departments), actor_label="test", clock=clock)
     workspace = resolve_workspace(uow, name)
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(uow.engine, "before_cursor_execute", count)
-    report = period_report(
-        uow, workspace, period="Q4", as_of=AS_OF, thresholds=StatusThresholds(), clock=clock
-    )
-    sa.event.remove(uow.engine, "before_cursor_execute", count)
-    uow.engine.dispose()
+    with statements(uow.engine) as sent:
+        report = period_report(
+            uow, workspace, period="Q4", as_of=AS_OF, thresholds=StatusThresholds(), clock=clock
+        )
     assert len(report.objectives()) == departments
-    return len(statements)
+    return len(sent)
 
 
 def test_period_report_issues_the_same_few_queries_for_any_company_size(
-    migrated_url: str,
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:
-    small = _statements_for_report(migrated_url, "Small", 2)
-    large = _statements_for_report(migrated_url, "Large", 40)
+    small = _statements_for_report(uows(migrated_url), "Small", 2)
+    large = _statements_for_report(uows(migrated_url), "Large", 40)
     assert small == large
     assert large <= 12

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
-from backup_rows import NOW, clock
 from backup_rows import backup_text as _backup_text
 from backup_rows import every_row as _rows
 
 from examples import SEEDS
+from fixed_time import NOW, clock
 from headway.config import load_settings
 from headway.domain.errors import Conflict, ValidationFailed
 from headway.services.documents.backups import MAX_PROBLEMS, read_backup, restore_database

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from backup_rows import NOW, clock
 from backup_rows import backup_text as _backup_text
 from backup_rows import every_row as _rows
 from backup_rows import fill_every_table as _fill
 
+from fixed_time import NOW, clock
 from headway.config import load_settings
 from headway.domain.errors import ValidationFailed
 from headway.domain.validation import validate_title

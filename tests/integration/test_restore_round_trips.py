@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from backup_rows import NOW, clock
 from backup_rows import backup_text as _backup_text
 from backup_rows import every_row as _rows
 from backup_rows import fill_every_table as _fill
 
+from fixed_time import NOW, clock
 from headway.services.access.actors import Caller
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.backups import backup_database, read_backup, restore_database

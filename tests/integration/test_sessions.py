@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,13 +42,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def uow(migrated_url: str) -> Iterator[UnitOfWork]:
-    unit_of_work = make_uow(load_settings(database_url=migrated_url))
-    yield unit_of_work
-    unit_of_work.engine.dispose()
 
 
 def _company(uow: UnitOfWork, name: str, clock: Clock) -> None:

@@ -5,7 +5,7 @@ it had, not even after a backup is restored. On real SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import yaml
 
 from examples import SEEDS
+from fixed_time import clock
 from headway.domain.errors import ValidationFailed
 from headway.domain.model import StatusThresholds, Workspace
 from headway.services.access.actors import Caller
@@ -27,10 +28,6 @@ from headway.store.audit import add_audit_event
 from headway.store.uow import UnitOfWork
 
 OPERATOR = Caller.operator()
-
-
-def clock() -> datetime:
-    return datetime(2026, 11, 16, 9, tzinfo=UTC)
 
 
 def _seed(uow: UnitOfWork, name: str = "Example Co") -> Workspace:

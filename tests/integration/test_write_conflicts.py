@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from fixed_time import NOW, clock
 from headway.config import load_settings
 from headway.domain.errors import Conflict, PermissionDenied
 from headway.domain.model import UnitKind, Workspace
@@ -28,19 +28,6 @@ from headway.store import tables as t
 from headway.store.rows import insert_row
 from headway.store.uow import UnitOfWork, make_uow
 from headway.store.workspaces import lock_workspace
-
-NOW = datetime(2026, 11, 16, 9, tzinfo=UTC)
-
-
-def clock() -> datetime:
-    return NOW
-
-
-@pytest.fixture
-def uow(migrated_url: str) -> Iterator[UnitOfWork]:
-    unit_of_work = make_uow(load_settings(database_url=migrated_url))
-    yield unit_of_work
-    unit_of_work.engine.dispose()
 
 
 def _company(uow: UnitOfWork, name: str = "Acme") -> Workspace:

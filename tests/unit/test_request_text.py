@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from headway.domain.errors import FieldProblem, ValidationFailed
-from headway.domain.json_text import MAX_DEPTH, MAX_INTEGER_DIGITS, nesting_depth, read_json
+from headway.domain.json_text import (
+    MAX_DEPTH,
+    MAX_INTEGER_DIGITS,
+    nesting_depth,
+    outside_strings,
+    read_json,
+)
 from headway.domain.typed_text import parse_day
 
 
@@ -45,6 +51,18 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     text = json.dumps({"title": "[[[{{{" * 50 + '\\"]]]' * 50})
     assert nesting_depth(text) == 1
     assert read_json(text) == json.loads(text)
+
+
+@given(st.text(alphabet='"\\a[,'))
+def test_every_quote_starts_a_string_whatever_the_text(text: str) -> None:
+    # A string token that failed to match at some quote would be tried again at the next one,
+    # and the scan of escaped quotes after it (`"\\"\\"...\\`) would take quadratic time.
+    assert '"' not in outside_strings(text)
+
+
+def test_a_string_runs_to_the_end_of_a_text_that_leaves_it_open() -> None:
+    assert outside_strings('[1, "a\\"\\"\\') == "[1, "
+    assert outside_strings('{"a": "x,]"}') == "{: }"
 
 
 @pytest.mark.parametrize("digits", [MAX_INTEGER_DIGITS + 1, 4301, 5000, 100_000])

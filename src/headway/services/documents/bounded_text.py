@@ -6,19 +6,21 @@ number of values is bounded here, while parsing, so that neither a few lines of 
 
 YAML is parsed by libyaml (its events, in C) and composed here, counting every node (a
 mapping, a list, a key, a value) and refusing aliases; JSON's values are counted before it is
-parsed, from its commas, colons and brackets outside strings.
+parsed, from its commas, colons and brackets outside strings (`json_values`, by the domain's
+scanner that also bounds request bodies).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import yaml
 from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
+
+from headway.domain.json_text import json_values
 
 try:
     from yaml._yaml import CParser as _Events
@@ -78,17 +80,6 @@ def load_yaml(text: str, *, max_values: int) -> object:
         raise TooDeep from None
     finally:
         loader.dispose()
-
-
-# A JSON string, escapes and all ("unrolled": no backtracking on long strings).
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-
-
-def json_values(text: str) -> int:
-    """How many values (keys included) the JSON text holds, at most: one, and one more for
-    each comma, colon and opening bracket outside strings."""
-    bare = _JSON_STRING.sub("", text)
-    return 1 + sum(bare.count(mark) for mark in ",:[{")
 
 
 def load_json(text: str, *, max_values: int) -> object:
