@@ -60,17 +60,38 @@ class DocumentRows:
 
     def align(self, alignments: Sequence[tuple[int, int | None, int | None]]) -> None:
         """Align objectives under another objective or a key result, once all exist:
-        (objective id, parent id, parent key result id) each, in one executemany."""
-        if alignments:
+        (objective id, parent id, parent key result id) each, in one statement."""
+        if not alignments:
+            return
+        if self.conn.dialect.name == "postgresql":
+            # One UPDATE from three arrays: psycopg would send an executemany a row per
+            # statement (SQLite runs those in-process, at no cost of round trips).
+            objective_ids, parent_ids, key_result_ids = map(list, zip(*alignments, strict=True))
             self.conn.execute(
-                t.objective.update()
-                .where(t.objective.c.id == sa.bindparam("objective_id"))
-                .values(
-                    parent_id=sa.bindparam("new_parent_id"),
-                    parent_key_result_id=sa.bindparam("new_parent_key_result_id"),
+                sa.text(
+                    "UPDATE objective SET parent_id = a.parent_id,"
+                    " parent_key_result_id = a.parent_key_result_id"
+                    " FROM unnest(CAST(:objective_ids AS integer[]),"
+                    " CAST(:parent_ids AS integer[]), CAST(:key_result_ids AS integer[]))"
+                    " AS a(id, parent_id, parent_key_result_id)"
+                    " WHERE objective.id = a.id"
                 ),
-                [
-                    {"objective_id": o, "new_parent_id": p, "new_parent_key_result_id": kr}
-                    for o, p, kr in alignments
-                ],
+                {
+                    "objective_ids": objective_ids,
+                    "parent_ids": parent_ids,
+                    "key_result_ids": key_result_ids,
+                },
             )
+            return
+        self.conn.execute(
+            t.objective.update()
+            .where(t.objective.c.id == sa.bindparam("objective_id"))
+            .values(
+                parent_id=sa.bindparam("new_parent_id"),
+                parent_key_result_id=sa.bindparam("new_parent_key_result_id"),
+            ),
+            [
+                {"objective_id": o, "new_parent_id": p, "new_parent_key_result_id": kr}
+                for o, p, kr in alignments
+            ],
+        )

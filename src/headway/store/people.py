@@ -13,7 +13,14 @@ from headway.domain.model import Person, Role
 from headway.store import tables as t
 from headway.store.mappers import to_person
 from headway.store.paging import keyset_page
-from headway.store.rows import insert_row, locked, row_exists, update_row, workspace_row
+from headway.store.rows import (
+    bulk_insert,
+    insert_row,
+    locked,
+    row_exists,
+    update_row,
+    workspace_row,
+)
 from headway.store.sessions import end_sessions
 
 
@@ -114,8 +121,7 @@ def add_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]
 def add_memberships_of(conn: sa.Connection, pairs: Iterable[tuple[int, int]]) -> None:
     """Add these (person id, unit id) memberships in bulk (each once, in the order given)."""
     rows = [{"person_id": p, "unit_id": u} for p, u in dict.fromkeys(pairs)]
-    if rows:
-        conn.execute(t.person_unit.insert(), rows)
+    bulk_insert(conn, t.person_unit, rows, ids=False)
 
 
 def set_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]) -> None:
