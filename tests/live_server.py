@@ -150,6 +150,43 @@ def memory_peak(pid: int) -> int:
     return _status_kb(pid, "VmHWM") * 1024
 
 
+def children(pid: int) -> list[int]:
+    """The ids of the processes whose parent is `pid` (found in /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process it started, and they started, ... (a `headway serve --workers N`:
+    the supervisor, its N serving processes and multiprocessing's resource tracker)."""
+    tree = [pid]
+    for parent in tree:  # grows as it goes: breadth first
+        tree += children(parent)
+    return tree
+
+
+def memory_peaks(pid: int) -> dict[int, int]:
+    """The peak resident memory (VmHWM, bytes) of each process of `pid`'s tree, by id; a
+    process that ended meanwhile is left out. Their sum is what the server took at most (each
+    process's peak may have come at a different time)."""
+    peaks = {}
+    for member in process_tree(pid):
+        try:
+            peaks[member] = memory_peak(member)
+        except (OSError, LookupError):
+            continue  # it ended meanwhile (or is a zombie, with no memory left)
+    return peaks
+
+
 def reset_memory_peak(pid: int) -> None:
     """Start measuring the peak afresh: VmHWM becomes the memory in use now (Linux clear_refs)."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")

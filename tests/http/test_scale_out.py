@@ -22,33 +22,25 @@ from typing import Any
 import httpx
 import pytest
 
-from live_server import cpu_seconds, headway_server, kill_group, metric_key_result, server_pid
+from live_server import (
+    children,
+    cpu_seconds,
+    headway_server,
+    kill_group,
+    metric_key_result,
+    server_pid,
+)
 
 SPAWNED = "multiprocessing.spawn"  # in the command line of each process uvicorn starts
 # Three processes import the whole app at once: on a busy 2-core machine that takes a while.
 STARTUP_SECONDS = 120
 
 
-def _children(pid: int) -> list[int]:
-    """The ids of the processes whose parent is `pid`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # it ended meanwhile
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
 def _workers(pid: int) -> list[int]:
     """The serving processes of the `headway serve` process `pid` (not multiprocessing's
     resource tracker, which is a child too)."""
     workers = []
-    for child in _children(pid):
+    for child in children(pid):
         try:
             command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:

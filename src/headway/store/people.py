@@ -13,7 +13,14 @@ from headway.domain.model import Person, Role
 from headway.store import tables as t
 from headway.store.mappers import to_person
 from headway.store.paging import keyset_page
-from headway.store.rows import insert_row, locked, row_exists, update_row, workspace_row
+from headway.store.rows import (
+    bulk_insert,
+    insert_row,
+    locked,
+    row_exists,
+    update_row,
+    workspace_row,
+)
 from headway.store.sessions import end_sessions
 
 
@@ -28,7 +35,7 @@ class SignInCandidate(NamedTuple):
 def load_people(conn: sa.Connection, workspace_id: int) -> list[Person]:
     """People with their unit memberships: two queries whatever the head count."""
     q = sa.select(t.person).where(t.person.c.workspace_id == workspace_id).order_by(t.person.c.id)
-    return people_with_units(conn, list(conn.execute(q)))
+    return _run_with_units(conn, workspace_id, list(conn.execute(q)))
 
 
 def find_person_by_email(conn: sa.Connection, workspace_id: int, email: str) -> Person | None:
@@ -43,15 +50,36 @@ def find_person_by_email(conn: sa.Connection, workspace_id: int, email: str) -> 
 
 def people_with_units(conn: sa.Connection, rows: Sequence[Any]) -> list[Person]:
     """Person rows with their unit memberships: one more query whatever the count."""
+    if not rows:
+        return []
+    return _with_units(conn, rows, t.person_unit.c.person_id.in_([r.id for r in rows]))
+
+
+def _run_with_units(conn: sa.Connection, workspace_id: int, rows: Sequence[Any]) -> list[Person]:
+    """`people_with_units` for every person of the workspace from the first row's id to the
+    last's (rows by id): their memberships by a subquery, not a list of their ids. On
+    PostgreSQL, a parameter per person (thousands) costs more to send and plan than to read."""
+    if not rows:
+        return []
+    p = t.person.c
+    run = sa.select(p.id).where(
+        p.workspace_id == workspace_id, p.id.between(rows[0].id, rows[-1].id)
+    )
+    return _with_units(conn, rows, t.person_unit.c.person_id.in_(run))
+
+
+def _with_units(
+    conn: sa.Connection, rows: Sequence[Any], members: sa.ColumnElement[bool]
+) -> list[Person]:
+    """Person rows with their unit memberships, of the memberships `members` selects."""
     memberships: dict[int, list[int]] = defaultdict(list)
-    if rows:
-        q = (
-            sa.select(t.person_unit.c.person_id, t.person_unit.c.unit_id)
-            .where(t.person_unit.c.person_id.in_([r.id for r in rows]))
-            .order_by(t.person_unit.c.person_id, t.person_unit.c.unit_id)
-        )
-        for person_id, unit_id in conn.execute(q):
-            memberships[person_id].append(unit_id)
+    q = (
+        sa.select(t.person_unit.c.person_id, t.person_unit.c.unit_id)
+        .where(members)
+        .order_by(t.person_unit.c.person_id, t.person_unit.c.unit_id)
+    )
+    for person_id, unit_id in conn.execute(q):
+        memberships[person_id].append(unit_id)
     return [to_person(r, memberships[r.id]) for r in rows]
 
 
@@ -66,7 +94,7 @@ def people_page(conn: sa.Connection, workspace_id: int, after_id: int, limit: in
     """Up to `limit` + 1 people with ids above `after_id`, by id, with their units."""
     q = sa.select(t.person).where(t.person.c.workspace_id == workspace_id)
     rows = keyset_page(conn, q, t.person.c.id, after_id=after_id, limit=limit)
-    return people_with_units(conn, rows)
+    return _run_with_units(conn, workspace_id, rows)
 
 
 def person_exists(conn: sa.Connection, workspace_id: int, person_id: int) -> bool:
@@ -114,8 +142,7 @@ def add_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]
 def add_memberships_of(conn: sa.Connection, pairs: Iterable[tuple[int, int]]) -> None:
     """Add these (person id, unit id) memberships in bulk (each once, in the order given)."""
     rows = [{"person_id": p, "unit_id": u} for p, u in dict.fromkeys(pairs)]
-    if rows:
-        conn.execute(t.person_unit.insert(), rows)
+    bulk_insert(conn, t.person_unit, rows, ids=False)
 
 
 def set_memberships(conn: sa.Connection, person_id: int, unit_ids: Iterable[int]) -> None:

@@ -95,29 +95,71 @@ def insert_rows(
     ids: bool = True,
 ) -> list[int]:
     """Insert many rows in bulk (stamped as `insert_row` stamps one); their ids in the order
-    given (none when `ids` is False).
+    given (none when `ids` is False). See `bulk_insert`."""
+    table = table_of(table)
+    return bulk_insert(conn, table, _stamped(table, now, rows), ids=ids)
 
-    One statement per page of rows whatever their number: SQLAlchemy sends them as multi-row
-    INSERTs ("insertmanyvalues") with RETURNING. Every row must name the same columns, and
-    the table must have an autoincrementing integer `id` (every table of ours with an id).
+
+def bulk_insert(
+    conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *, ids: bool = True
+) -> list[int]:
+    """Insert the rows as given; their ids in the order given (none when `ids` is False).
+
+    A number of statements that does not grow with the rows: on SQLite, multi-row INSERTs
+    with RETURNING (SQLAlchemy's "insertmanyvalues"); on PostgreSQL, one COPY. Every row must
+    name the same columns, and when `ids` the table must have an autoincrementing integer
+    `id` (every table of ours with an id).
     """
     if not rows:
         return []
-    table = table_of(table)
-    params = _stamped(table, now, rows)
+    if conn.dialect.name == "postgresql":
+        return _copy_rows(conn, table, rows, ids=ids)
     if not ids:
-        conn.execute(table.insert(), params)
+        conn.execute(table.insert(), rows)
         return []
     if conn.dialect.name == "sqlite":
         # SQLAlchemy would send SQLite one row per statement to keep RETURNING in order. It
         # need not: a write transaction holds SQLite's write lock, and AUTOINCREMENT gives
         # the rows of a multi-row INSERT, and of the next one, ever larger ids in the order
         # of the rows given; so the ids, sorted, are in that order.
-        inserted = conn.execute(table.insert().returning(table.c.id), params).scalars()
+        inserted = conn.execute(table.insert().returning(table.c.id), rows).scalars()
         return sorted(int(row_id) for row_id in inserted)
-    # PostgreSQL: INSERT .. SELECT .. ORDER BY a sentinel, RETURNING in the order given.
     returning = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-    return [int(row_id) for row_id in conn.execute(returning, params).scalars()]
+    return [int(row_id) for row_id in conn.execute(returning, rows).scalars()]
+
+
+def _copy_rows(
+    conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *, ids: bool
+) -> list[int]:
+    """PostgreSQL: the rows streamed in with one COPY, in the transaction of `conn`.
+
+    Multi-row INSERTs cost far more there: psycopg parses each page's SQL text of thousands
+    of placeholders, and one without RETURNING is sent a row per statement. When `ids`, the
+    ids are drawn first from the table's sequence (one query), given to the rows in order,
+    and copied with them, as the sequence would have given them.
+    """
+    given = list(rows[0])
+    # What SQLAlchemy would do to each value on the way in (COPY bypasses it).
+    process = [table.c[name].type.bind_processor(conn.dialect) for name in given]
+    names, new_ids = given, []
+    if ids:
+        sequence = sa.func.pg_get_serial_sequence(table.name, "id")
+        drawn = sa.select(sa.func.nextval(sequence)).select_from(
+            sa.func.generate_series(1, len(rows))
+        )
+        new_ids = sorted(int(row_id) for row_id in conn.execute(drawn).scalars())
+        names = ["id", *given]
+    quote = conn.dialect.identifier_preparer
+    into = f"{quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)})"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f"COPY {into} FROM STDIN") as copy:
+        for n, row in enumerate(rows):
+            values = [
+                row[name] if processor is None else processor(row[name])
+                for name, processor in zip(given, process, strict=True)
+            ]
+            copy.write_row([new_ids[n], *values] if ids else values)
+    return new_ids
 
 
 def update_row(

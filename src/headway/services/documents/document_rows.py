@@ -201,6 +201,7 @@ def write_contents(
             if o.parent or o.parent_kr
         ]
     )
+    rows.refresh_statistics()
     # The counts name check-ins and initiatives (when there are any) in the order the
     # document first shows one, as the audit event of an import always has.
     first = next((kr for _, kr in all_krs if kr.check_ins or kr.initiatives), None)
