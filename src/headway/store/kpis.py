@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from headway.domain.model import KeyResult, Kpi, Measurement, Objective
 from headway.store import tables as t
-from headway.store.mappers import to_key_result, to_kpi, to_measurement
+from headway.store.mappers import to_key_result, to_kpi, to_measurement, to_measurements
 from headway.store.paging import keyset_page, page_of
 from headway.store.rows import workspace_row
 
@@ -156,7 +156,7 @@ def load_measurements_of(
         t.measurement.c.kpi_id.in_(kpi_ids),
         t.measurement.c.at <= until,
     )
-    return [to_measurement(r) for r in conn.execute(q.order_by(t.measurement.c.id))]
+    return to_measurements(conn.execute(q.order_by(t.measurement.c.id)))
 
 
 def measured_spans(
@@ -197,4 +197,4 @@ def load_measurements_since(
         m.at <= until,
         sa.or_(*(sa.and_(m.kpi_id.in_(ids), m.at >= day) for day, ids in sorted(by_day.items()))),
     )
-    return [to_measurement(r) for r in conn.execute(q.order_by(m.id))]
+    return to_measurements(conn.execute(q.order_by(m.id)))
