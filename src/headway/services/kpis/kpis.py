@@ -147,9 +147,9 @@ def recent_figures_of(
         else:
             figures[k.id] = recent
     if gappy:
-        history = kpi_store.load_measurements_of(
-            conn, workspace.id, [k.id for k in gappy], until=day
-        )
+        # Their whole history: from the first day each was measured, along the same index.
+        since_first = {k.id: spans[k.id][0] for k in gappy}
+        history = kpi_store.load_measurements_since(conn, since_first, until=day)
         for kpi_id, whole in figures_of(gappy, history, workspace, day).kpis.items():
             figures[kpi_id] = last_buckets(whole, buckets)
     return Figures(as_of=day, key_results={}, objectives={}, kpis=figures)
