@@ -31,8 +31,8 @@ LABEL = re.compile(
 
 
 def _expected_points(demo: DemoSite, as_of: date) -> dict[str, int]:
-    """Each KPI's number of sparkline points, from the KPI service itself: its last
-    SPARKLINE_POINTS bucket values, none drawn below two."""
+    """Each KPI's number of sparkline points, from the KPI service itself, asked as the page
+    asks it: its last SPARKLINE_POINTS bucket values, none drawn below two."""
     uow = make_uow(load_settings(database_url=demo.database_url))
     try:
         workspace = resolve_workspace(uow, DEMO_WORKSPACE)
@@ -42,6 +42,7 @@ def _expected_points(demo: DemoSite, as_of: date) -> dict[str, int]:
             as_of=as_of,
             after_id=0,
             limit=1000,
+            series_buckets=SPARKLINE_POINTS,
             clock=lambda: datetime.now(UTC),
         )
     finally:

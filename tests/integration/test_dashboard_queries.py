@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sent_statements import statements
+from sent_statements import statements_with_parameters
 
+from headway.domain.kpi import last_buckets
 from headway.domain.model import Health, StatusThresholds
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.imports import import_workspace
-from headway.services.kpis.kpis import list_kpis
+from headway.services.kpis.kpis import get_kpi, list_kpis
 from headway.services.reads.dashboard import dashboard
 from headway.store.uow import UnitOfWork
 
@@ -98,10 +99,15 @@ def _company(name: str, departments: int) -> dict[str, Any]:
     }
 
 
-def _statements(uow: UnitOfWork, use_case: Callable[[], object]) -> int:
-    with statements(uow.engine) as sent:
+def _sent(uow: UnitOfWork, use_case: Callable[[], object]) -> list[tuple[str, Any]]:
+    """Every statement the use case sends, with its parameters."""
+    with statements_with_parameters(uow.engine) as sent:
         use_case()
-    return len(sent)
+    return sent
+
+
+def _statements(uow: UnitOfWork, use_case: Callable[[], object]) -> int:
+    return len(_sent(uow, use_case))
 
 
 def _costs(uow: UnitOfWork, name: str, departments: int) -> dict[str, int]:
@@ -139,3 +145,97 @@ def test_dashboard_and_kpi_list_issue_the_same_few_queries_for_any_company_size(
     assert small == large
     assert large["dashboard"] <= 14
     assert large["kpis"] <= 4
+
+
+# --- the KPI list reads a window of buckets per KPI, not every measurement ----------------------
+
+WEEKS = 100  # of weekly measurements up to AS_OF, a Sunday
+GAP = 4  # the gappy KPI was not measured this many weeks before AS_OF's
+
+
+def _weekly(weeks: range, *, skip: int | None = None) -> list[dict[str, Any]]:
+    """A measurement each week `weeks` back from AS_OF's, two in the latest."""
+    rows = [
+        {"at": (AS_OF - timedelta(weeks=w)).isoformat(), "value": 50 + (w * 13) % 60}
+        for w in weeks
+        if w != skip
+    ]
+    return rows + [{"at": AS_OF.isoformat(), "value": 90}] if 0 in weeks else rows
+
+
+def _history(name: str, regular: int) -> dict[str, Any]:
+    """`regular` KPIs measured every week for WEEKS weeks, one measured with a gap, one last
+    measured a year ago, one never measured."""
+
+    def kpi(key: str, measurements: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "key": key,
+            "name": f"KPI {key}",
+            "owner_unit": "co",
+            "direction": "higher_is_better",
+            "target": 100,
+            "warning": 80,
+            "cadence": "weekly",
+            "aggregation": "mean",
+            "measurements": measurements,
+        }
+
+    kpis = [kpi(f"k{i}", _weekly(range(WEEKS))) for i in range(regular)]
+    kpis.append(kpi("gappy", _weekly(range(WEEKS), skip=GAP)))
+    kpis.append(kpi("stale", _weekly(range(52, WEEKS))))
+    kpis.append(kpi("unmeasured", []))
+    return {
+        "workspace": name,
+        "units": [{"key": "co", "name": name, "kind": "company"}],
+        "kpis": kpis,
+    }
+
+
+def _list_reads(uow: UnitOfWork, name: str, buckets: int) -> tuple[int, int]:
+    """The statements the KPI list sends, and the measurements their answers hold (each
+    SELECT sent again on a connection of its own and its rows counted)."""
+    workspace = resolve_workspace(uow, name)
+    readings = []
+
+    def run() -> None:
+        readings.append(
+            list_kpis(
+                uow,
+                workspace,
+                as_of=AS_OF,
+                after_id=0,
+                limit=500,
+                series_buckets=buckets,
+                clock=_clock,
+            )
+        )
+
+    sent = _sent(uow, run)
+    (reading,) = readings
+    for kpi in reading.kpis:
+        whole = get_kpi(uow, workspace, kpi.id, as_of=AS_OF, clock=_clock).figures.kpis[kpi.id]
+        assert reading.figures.kpis[kpi.id] == last_buckets(whole, buckets), kpi.key
+    rows = 0
+    with uow.engine.connect() as conn:
+        for statement, parameters in sent:
+            if statement.lstrip().upper().startswith("SELECT") and "measurement.value" in statement:
+                rows += len(conn.exec_driver_sql(statement, parameters).all())
+    return len(sent), rows
+
+
+def test_the_kpi_list_reads_each_kpi_s_window_of_buckets_in_a_fixed_number_of_queries(
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    uow = uows(migrated_url)
+    import_workspace(uow, _history("Few", 2), actor_label="test", clock=_clock)
+    import_workspace(uow, _history("Many", 30), actor_label="test", clock=_clock)
+    # The sparklines' 12 buckets: a week each, the latest holding two measurements; the stale
+    # KPI's 12 last weeks; the gappy KPI's 11 weeks in its window, then its whole history.
+    gappy = (11 + 1) + WEEKS
+    few_statements, few_rows = _list_reads(uow, "Few", 12)
+    many_statements, many_rows = _list_reads(uow, "Many", 12)
+    assert few_statements == many_statements <= 5
+    assert few_rows == 2 * 13 + 12 + gappy
+    assert many_rows == 30 * 13 + 12 + gappy
+    # The API's list needs the trend's 8 buckets only.
+    assert _list_reads(uow, "Many", 8)[1] == 30 * 9 + 8 + (7 + 1) + WEEKS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from headway.domain.errors import FieldProblem, ValidationFailed
@@ -200,6 +200,66 @@ def kpi_figures(
         last_measured=max(m.at for m in own),
         series=series,
     )
+
+
+# --- the recent figures of many KPIs: a window of buckets each ---------------------------------
+
+
+def buckets_back(d: date, cadence: Cadence, fiscal_start_month: int, buckets: int) -> date:
+    """First day of the bucket `buckets` - 1 buckets before the one containing `d`."""
+    start = bucket_start(d, cadence, fiscal_start_month)
+    back = buckets - 1
+    if cadence is Cadence.DAILY:
+        return start - timedelta(days=back)
+    if cadence is Cadence.WEEKLY:
+        return start - timedelta(weeks=back)
+    # Months and fiscal quarters start on the 1st, a quarter every third month.
+    month = start.year * 12 + start.month - 1 - back * (1 if cadence is Cadence.MONTHLY else 3)
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def figures_window_start(
+    kpi: Kpi, last_measured: date, fiscal_start_month: int, buckets: int
+) -> date:
+    """The earliest day the KPI's recent figures depend on, its latest measurement up to "as of"
+    being on `last_measured`, when it has data in each of the `buckets` buckets up to that one.
+
+    The latest value, health, staleness and last-measured date need the latest bucket only; the
+    trend, the last 8 buckets with data; the series, its last `buckets` (at least 8). With a
+    gap among those buckets the window misses some: `recent_figures` then says so.
+    """
+    return buckets_back(last_measured, kpi.cadence, fiscal_start_month, buckets)
+
+
+def last_buckets(figures: KpiFigures, buckets: int) -> KpiFigures:
+    """The figures with only the last `buckets` buckets of their series."""
+    return replace(figures, series=figures.series[-buckets:])
+
+
+def recent_figures(
+    kpi: Kpi,
+    measurements: Iterable[Measurement],
+    fiscal_start_month: int,
+    as_of: date,
+    *,
+    buckets: int,
+    window_start: date,
+    first_measured: date,
+) -> KpiFigures | None:
+    """`kpi_figures` with the last `buckets` (at least 8) buckets of the series, from the
+    measurements dated `window_start` or later (`figures_window_start`): exactly the figures
+    of the whole history, or None when that history has earlier measurements (the first is on
+    `first_measured`) and the window holds fewer than `buckets` buckets — some it needs lie
+    before it.
+    """
+    if buckets < TREND_BUCKETS:
+        raise ValueError(f"the trend needs {TREND_BUCKETS} buckets, not {buckets}")
+    figures = kpi_figures(
+        kpi, [m for m in measurements if m.at >= window_start], fiscal_start_month, as_of
+    )
+    if len(figures.series) < buckets and first_measured < window_start:
+        return None
+    return last_buckets(figures, buckets)
 
 
 # --- a KPI off target proposes an OKR --------------------------------------------------------

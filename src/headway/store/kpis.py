@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
 from headway.domain.model import KeyResult, Kpi, Measurement, Objective
 from headway.store import tables as t
-from headway.store.mappers import to_key_result, to_kpi, to_measurement
+from headway.store.mappers import to_key_result, to_kpi, to_measurement, to_measurements
 from headway.store.paging import keyset_page, page_of
 from headway.store.rows import workspace_row
 
@@ -154,4 +156,45 @@ def load_measurements_of(
         t.measurement.c.kpi_id.in_(kpi_ids),
         t.measurement.c.at <= until,
     )
-    return [to_measurement(r) for r in conn.execute(q.order_by(t.measurement.c.id))]
+    return to_measurements(conn.execute(q.order_by(t.measurement.c.id)))
+
+
+def measured_spans(
+    conn: sa.Connection, workspace_id: int, kpi_ids: list[int], *, until: date
+) -> dict[int, tuple[date, date]]:
+    """The first and the latest date each of these KPIs of the workspace was measured on, up
+    to `until` (a KPI with no measurement is left out): one query, two seeks in the
+    (kpi_id, at) index per KPI."""
+    if not kpi_ids:
+        return {}
+    m = t.measurement.c
+    k = t.kpi.c
+
+    def seek(bound: Any) -> Any:
+        return sa.select(bound(m.at)).where(m.kpi_id == k.id, m.at <= until).scalar_subquery()
+
+    q = sa.select(k.id, seek(sa.func.min), seek(sa.func.max)).where(
+        k.workspace_id == workspace_id, k.id.in_(kpi_ids)
+    )
+    return {kpi_id: (first, last) for kpi_id, first, last in conn.execute(q) if last is not None}
+
+
+def load_measurements_since(
+    conn: sa.Connection, since: Mapping[int, date], *, until: date
+) -> list[Measurement]:
+    """The measurements of each KPI of `since` dated from its own day up to `until`, in
+    recording order: one query, a range of the (kpi_id, at) index for each KPI.
+
+    The KPIs are one workspace's (`measured_spans` says which were measured): a condition on
+    the measurement's workspace would lead SQLite to read all of the workspace's rows."""
+    if not since:
+        return []
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for kpi_id, day in since.items():
+        by_day[day].append(kpi_id)
+    m = t.measurement.c
+    q = sa.select(t.measurement).where(
+        m.at <= until,
+        sa.or_(*(sa.and_(m.kpi_id.in_(ids), m.at >= day) for day, ids in sorted(by_day.items()))),
+    )
+    return to_measurements(conn.execute(q.order_by(m.id)))

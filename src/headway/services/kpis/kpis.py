@@ -11,7 +11,13 @@ from typing import Any
 from headway.domain import permissions, validation
 from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
-from headway.domain.kpi import kpi_figures
+from headway.domain.kpi import (
+    TREND_BUCKETS,
+    figures_window_start,
+    kpi_figures,
+    last_buckets,
+    recent_figures,
+)
 from headway.domain.model import (
     Aggregation,
     Cadence,
@@ -19,6 +25,7 @@ from headway.domain.model import (
     Figures,
     Health,
     Kpi,
+    KpiFigures,
     KpiSource,
     Measurement,
     Workspace,
@@ -102,6 +109,52 @@ def figures_of(
     )
 
 
+def recent_figures_of(
+    conn: Connection, workspace: Workspace, kpis: list[Kpi], day: date, *, buckets: int
+) -> Figures:
+    """Each KPI's figures as of `day` with the last `buckets` (at least 8) buckets of its
+    series, loading only the measurements those depend on: two queries, a third for the KPIs
+    whose gaps put some of those buckets before their window.
+    """
+    fiscal = workspace.fiscal_year_start_month
+    ids = [k.id for k in kpis]
+    spans = kpi_store.measured_spans(conn, workspace.id, ids, until=day)
+    starts = {
+        k.id: figures_window_start(k, spans[k.id][1], fiscal, buckets)
+        for k in kpis
+        if k.id in spans
+    }
+    by_kpi: dict[int, list[Measurement]] = defaultdict(list)
+    for m in kpi_store.load_measurements_since(conn, starts, until=day):
+        by_kpi[m.kpi_id].append(m)
+    figures: dict[int, KpiFigures] = {}
+    gappy: list[Kpi] = []
+    for k in kpis:
+        if k.id not in spans:
+            figures[k.id] = kpi_figures(k, [], fiscal, day)
+            continue
+        recent = recent_figures(
+            k,
+            by_kpi[k.id],
+            fiscal,
+            day,
+            buckets=buckets,
+            window_start=starts[k.id],
+            first_measured=spans[k.id][0],
+        )
+        if recent is None:
+            gappy.append(k)
+        else:
+            figures[k.id] = recent
+    if gappy:
+        # Their whole history: from the first day each was measured, along the same index.
+        since_first = {k.id: spans[k.id][0] for k in gappy}
+        history = kpi_store.load_measurements_since(conn, since_first, until=day)
+        for kpi_id, whole in figures_of(gappy, history, workspace, day).kpis.items():
+            figures[kpi_id] = last_buckets(whole, buckets)
+    return Figures(as_of=day, key_results={}, objectives={}, kpis=figures)
+
+
 def list_kpis(
     uow: UnitOfWork,
     workspace: Workspace,
@@ -112,14 +165,18 @@ def list_kpis(
     as_of: date | None = None,
     after_id: int,
     limit: int,
+    series_buckets: int = TREND_BUCKETS,
     clock: Callable[[], datetime],
 ) -> KpiReading:
-    """Up to `limit` + 1 KPIs with ids above `after_id`, by id, filtered; two queries.
+    """Up to `limit` + 1 KPIs with ids above `after_id`, by id, filtered; three queries (a
+    fourth for KPIs measured with gaps, see `recent_figures_of`).
 
     `unit_id` is the owning unit itself; `category` matches regardless of case; `health`
     is computed as of the date, so with it every later KPI is read and the page cut after.
+    The figures' series hold the last `series_buckets` buckets (at least 8).
     """
     day = as_of or today_in(workspace, clock)
+    buckets = max(series_buckets, TREND_BUCKETS)
     with uow.reading():
         conn = uow.conn
         kpis = kpi_store.kpis_page(
@@ -130,12 +187,7 @@ def list_kpis(
             after_id=after_id,
             limit=limit if health is None else None,
         )
-        if health is None:
-            ids = [k.id for k in kpis]
-            measurements = kpi_store.load_measurements_of(conn, workspace.id, ids, until=day)
-        else:
-            measurements = kpi_store.load_measurements(conn, workspace.id, until=day)
-    figures = figures_of(kpis, measurements, workspace, day)
+        figures = recent_figures_of(conn, workspace, kpis, day, buckets=buckets)
     if health is not None:
         kpis = [k for k in kpis if figures.kpis[k.id].health is health][: limit + 1]
     return KpiReading(kpis=kpis, figures=figures)

@@ -83,6 +83,7 @@ def render_kpi_list(
         as_of=as_of,
         after_id=0,
         limit=ALL_ROWS,
+        series_buckets=SPARKLINE_POINTS,
         clock=page.clock,
     )
     units = {u.id: u for u in list_units(page.uow, page.workspace, after_id=0, limit=ALL_ROWS)}
