@@ -192,6 +192,24 @@ def test_a_member_defines_a_kpi_for_their_team_then_changes_it(page: Page, demo:
     assert demo.scalar("SELECT count(*) FROM kpi WHERE name = 'Newsletter subscribers'") == 0
 
 
+def test_a_kpi_form_takes_a_plausible_range_and_checks_it(page: Page, demo: DemoSite) -> None:
+    sign_in(page, demo.base_url, "chen@northwind.example")
+    page.goto(demo.base_url + "/kpis/new")
+    page.get_by_label("Name").fill("Open rate")
+    page.get_by_label("Owning team").select_option(label="· Marketing")
+    page.get_by_label("Target").fill("40")
+    page.get_by_label("Lowest plausible value").fill("100")
+    page.get_by_label("Highest plausible value").fill("0")
+    page.get_by_role("button", name="Create KPI").click()
+    expect(page.locator("#kpi-max-value-error")).to_have_text("must not be below min_value (100)")
+    page.get_by_label("Lowest plausible value").fill("0")
+    page.get_by_label("Highest plausible value").fill("100")
+    page.get_by_role("button", name="Create KPI").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open rate")
+    query = "SELECT min_value || '-' || max_value FROM kpi WHERE name = 'Open rate'"
+    assert demo.scalar(query) == "0.0-100.0"
+
+
 def test_a_member_cannot_define_a_kpi_for_another_team(page: Page, demo: DemoSite) -> None:
     sign_in(page, demo.base_url, "chen@northwind.example")
     page.goto(demo.base_url + "/kpis/new")

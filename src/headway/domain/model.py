@@ -286,6 +286,8 @@ class Kpi:
     warning: float | None = None
     source: KpiSource = KpiSource.MANUAL
     key: str | None = None
+    min_value: float | None = None  # the plausible range: a measurement outside is refused
+    max_value: float | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -121,15 +121,16 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
         )
         problems += _ref(f"{here}.owner_unit", k.owner_unit, unit_keys, "unit")
         problems += _ref(f"{here}.owner", k.owner, person_keys, "person")
-        problems += _at(
-            here,
-            validation.validate_kpi(k.direction, k.target, k.target_low, k.target_high, k.warning),
-        )
+        problems += _at(here, validation.validate_kpi_targets(k))
+        sound_range = not validation.validate_plausible_range(k.min_value, k.max_value)
         for j, m in enumerate(k.measurements):
-            problems += _at(f"{here}.measurements[{j}]", validation.validate_note("note", m.note))
-            problems += _at(
-                f"{here}.measurements[{j}]", validation.validate_past_day("at", m.at, today)
-            )
+            path = f"{here}.measurements[{j}]"
+            problems += _at(path, validation.validate_note("note", m.note))
+            problems += _at(path, validation.validate_past_day("at", m.at, today))
+            if sound_range:
+                problems += _at(
+                    path, validation.validate_measurement_value(m.value, k.min_value, k.max_value)
+                )
 
     problems += _duplicates("objectives", [(i, o.key) for i, o in enumerate(doc.objectives)], "key")
     all_krs = [(o, kr) for o in doc.objectives for kr in o.key_results]
