@@ -207,6 +207,23 @@ def test_kpi_record_outside_the_plausible_range_is_refused_and_the_range_round_t
     assert _count(database_url, "measurement") == sum(len(k["measurements"]) for k in doc["kpis"])
 
 
+def test_import_reports_shape_and_meaning_problems_in_one_run(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    doc = _seeds()
+    doc["kpis"][3]["direction"] = "sideways"  # shape
+    doc["objectives"][2]["key_results"][1]["target"] = 8  # meaning: the same as its start
+    result = headway("import", str(_write(tmp_path, "bad.yaml", doc)), database=database_url)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        "error: kpis[3].direction: must be one of 'higher_is_better', 'lower_is_better' or "
+        "'in_range'",
+        "error: objectives[2].key_results[1].target: must differ from start",
+    ], result.stderr
+    assert _count(database_url, "workspace") == 0
+
+
 def test_report_as_html_is_one_page_with_the_figures_and_user_text_escaped(
     headway: Any, database_url: str, tmp_path: Path
 ) -> None:
