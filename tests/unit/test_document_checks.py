@@ -176,6 +176,12 @@ def test_a_broken_list_leaves_references_to_it_unchecked() -> None:
     }
 
 
+def test_a_broken_company_unit_is_not_also_reported_missing() -> None:
+    doc = _seeds()
+    doc["units"][0]["kind"] = "empire"
+    assert {p.field for p in _every_problem(doc)} == {"units[0].kind"}
+
+
 def test_five_hundred_problems_report_the_first_hundred_and_count_the_rest() -> None:
     doc = _seeds()
     doc["kpis"][0]["max_value"] = 10

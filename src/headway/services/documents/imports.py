@@ -99,7 +99,7 @@ def check_document(
         for i, u in enumerate(doc.units)
         if u.parent is None or u.parent in index
     ]
-    if not isinstance(unit_keys, AnyKey):  # with the list broken, so is its tree
+    if "unit" not in also:  # with a unit left out (its shape broken), the tree is incomplete
         problems += [
             p if p.field else FieldProblem("units", p.message)
             for p in validation.validate_unit_tree(tree, field_of=lambda i: f"units[{i}].parent")
