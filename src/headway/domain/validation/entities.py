@@ -6,7 +6,7 @@ from datetime import date
 from typing import Protocol
 
 from headway.domain.errors import FieldProblem
-from headway.domain.model import Direction, KeyResultKind, PeriodKind, Role
+from headway.domain.model import Direction, KeyResultKind, PeriodKind, Role, Targeted
 from headway.domain.periods import fiscal_quarter_bounds, fiscal_year_bounds
 from headway.domain.validation.fields import (
     finite,
@@ -86,17 +86,11 @@ def validate_kpi_text(
     return problems + validate_line("unit_label", unit_label, MAX_UNIT_LABEL)
 
 
-class KpiTargets(Protocol):
+class KpiTargets(Targeted, Protocol):
     """What `validate_kpi_targets` reads of a KPI: a stored one, or one of a document."""
 
     @property
     def direction(self) -> Direction: ...
-    @property
-    def target(self) -> float | None: ...
-    @property
-    def target_low(self) -> float | None: ...
-    @property
-    def target_high(self) -> float | None: ...
     @property
     def warning(self) -> float | None: ...
     @property
