@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -55,7 +56,7 @@ def _duplicates(path: str, keys: Sequence[tuple[int, str | None]], what: str) ->
 
 
 def _ref(
-    path: str, value: str | None, known: frozenset[str] | dict[str, object], what: str
+    path: str, value: str | None, known: AbstractSet[str] | dict[str, object], what: str
 ) -> list[FieldProblem]:
     if value is None or value in known:
         return []
@@ -63,7 +64,7 @@ def _ref(
 
 
 def check_document(
-    doc: WorkspaceDoc, today: date, unchecked: Mapping[str, frozenset[str]] | None = None
+    doc: WorkspaceDoc, today: date, unchecked: Mapping[str, set[str]] | None = None
 ) -> list[FieldProblem]:
     """Every problem with the document's meaning, each with its path; empty when it can load.
 
@@ -77,9 +78,9 @@ def check_document(
     ]
     also = unchecked or {}
 
-    def known(kind: str, keys: Iterable[str]) -> frozenset[str]:
-        extra = also.get(kind, frozenset())
-        return extra if isinstance(extra, AnyKey) else extra | frozenset(keys)
+    def known(kind: str, keys: Iterable[str]) -> AbstractSet[str]:
+        extra = also.get(kind, set())
+        return extra if isinstance(extra, AnyKey) else frozenset(extra).union(keys)
 
     unit_keys = known("unit", (u.key for u in doc.units))
     person_keys = known("person", (p.key for p in doc.people))
@@ -182,8 +183,8 @@ def check_document(
 def _check_key_result(
     here: str,
     kr: KeyResultDoc,
-    person_keys: frozenset[str],
-    kpi_keys: frozenset[str],
+    person_keys: AbstractSet[str],
+    kpi_keys: AbstractSet[str],
     today: date,
 ) -> list[FieldProblem]:
     problems = _at(here, validation.validate_key_result_text(kr.title, kr.unit_label))

@@ -35,7 +35,7 @@ _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _STAND_INS = {"workspace": "?"}
 
 
-class AnyKey(frozenset[str]):
+class AnyKey(set[str]):
     """Every key: the kind's whole list was broken, so no reference to it can be checked."""
 
     def __contains__(self, key: object) -> bool:
@@ -51,7 +51,7 @@ class SoundParts:
     # the original indices kept in each list (by its location) that lost items
     kept: dict[Location, list[int]] = field(default_factory=dict)
     # keys of parts left out, by kind (`unit`, `person`, `kpi`, `objective`, `key_result`)
-    unchecked: dict[str, frozenset[str]] = field(default_factory=dict)
+    unchecked: dict[str, set[str]] = field(default_factory=dict)
 
     def original(self, problem: FieldProblem) -> FieldProblem:
         """A meaning problem of the sound parts with its path in the document's numbering."""
@@ -124,7 +124,7 @@ def _note_keys(item: Any, here: Location, parts: SoundParts) -> None:
     kind, name = _KEYED[str(here[-1])]
     key = item.get(name)
     if isinstance(key, str | int) and not isinstance(key, bool):
-        parts.unchecked[kind] = parts.unchecked.get(kind, frozenset()) | {str(key).strip()}
+        parts.unchecked.setdefault(kind, set()).add(str(key).strip())
     if kind == "objective" and isinstance(item.get("key_results"), list):
         for kr in item["key_results"]:
             _note_keys(kr, ("key_results",), parts)
