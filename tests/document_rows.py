@@ -111,6 +111,8 @@ def period_data(doc: dict[str, Any]) -> tuple[PeriodData, Keys]:
             target_low=k.get("target_low"),
             target_high=k.get("target_high"),
             warning=k.get("warning"),
+            min_value=k.get("min_value"),
+            max_value=k.get("max_value"),
             key=k["key"],
         )
         kpis.append(kpi)

@@ -192,12 +192,31 @@ def test_a_member_defines_a_kpi_for_their_team_then_changes_it(page: Page, demo:
     assert demo.scalar("SELECT count(*) FROM kpi WHERE name = 'Newsletter subscribers'") == 0
 
 
-def test_a_member_cannot_define_a_kpi_for_another_team(page: Page, demo: DemoSite) -> None:
+def _new_kpi_as_chen(page: Page, demo: DemoSite, name: str, team: str, target: str) -> None:
+    """Chen (a Marketing member) on the new KPI form, its name, team and target filled in."""
     sign_in(page, demo.base_url, "chen@northwind.example")
     page.goto(demo.base_url + "/kpis/new")
-    page.get_by_label("Name").fill("Deals won")
-    page.get_by_label("Owning team").select_option(label="· Sales")
-    page.get_by_label("Target").fill("10")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Owning team").select_option(label=f"· {team}")
+    page.get_by_label("Target").fill(target)
+
+
+def test_a_kpi_form_takes_a_plausible_range_and_checks_it(page: Page, demo: DemoSite) -> None:
+    _new_kpi_as_chen(page, demo, "Open rate", "Marketing", "40")
+    page.get_by_label("Lowest plausible value").fill("100")
+    page.get_by_label("Highest plausible value").fill("0")
+    page.get_by_role("button", name="Create KPI").click()
+    expect(page.locator("#kpi-max-value-error")).to_have_text("must not be below min_value (100)")
+    page.get_by_label("Lowest plausible value").fill("0")
+    page.get_by_label("Highest plausible value").fill("100")
+    page.get_by_role("button", name="Create KPI").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open rate")
+    query = "SELECT min_value || '-' || max_value FROM kpi WHERE name = 'Open rate'"
+    assert demo.scalar(query) == "0.0-100.0"
+
+
+def test_a_member_cannot_define_a_kpi_for_another_team(page: Page, demo: DemoSite) -> None:
+    _new_kpi_as_chen(page, demo, "Deals won", "Sales", "10")
     page.get_by_role("button", name="Create KPI").click()
     expect(page.get_by_role("alert")).to_contain_text("may not create a KPI")
     kpi_id = _id(demo, "SELECT id FROM kpi WHERE name = 'Qualified pipeline'")

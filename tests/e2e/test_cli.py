@@ -25,13 +25,17 @@ def _write(tmp_path: Path, name: str, document: dict[str, Any]) -> Path:
     return path
 
 
-def _count(database_url: str, table: str) -> int:
+def _scalar(database_url: str, query: str) -> Any:
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
+            return conn.execute(sa.text(query)).scalar_one()
     finally:
         engine.dispose()
+
+
+def _count(database_url: str, table: str) -> int:
+    return int(_scalar(database_url, f"SELECT count(*) FROM {table}"))  # noqa: S608
 
 
 def test_import_with_three_mistakes_reports_three_paths_and_stores_nothing(
@@ -185,6 +189,39 @@ def test_kpi_record_moves_the_latest_value(headway: Any, database_url: str) -> N
     churn_after = next(k for k in after["kpis"] if k["key"] == "churn")
     assert churn_after["latest_value"] == 3.5
     assert churn_after["health"] == "critical"
+
+
+def test_kpi_record_outside_the_plausible_range_is_refused_and_the_range_round_trips(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    doc = _seeds()
+    doc["kpis"][1] |= {"min_value": 0, "max_value": 100}  # churn, a percentage
+    imported = headway("import", str(_write(tmp_path, "d.yaml", doc)), database=database_url)
+    assert imported.returncode == 0, imported.stderr
+    exported = yaml.safe_load(headway("export", database=database_url).stdout)
+    assert (exported["kpis"][1]["min_value"], exported["kpis"][1]["max_value"]) == (0, 100)
+    churn_id = _scalar(database_url, "SELECT id FROM kpi WHERE key = 'churn'")
+    refused = headway("kpi", "record", str(churn_id), "100.84", database=database_url)
+    assert refused.returncode != 0
+    assert refused.stderr.strip() == "error: value: must be between 0 and 100", refused.stderr
+    assert _count(database_url, "measurement") == sum(len(k["measurements"]) for k in doc["kpis"])
+
+
+def test_import_reports_shape_and_meaning_problems_in_one_run(
+    headway: Any, database_url: str, tmp_path: Path
+) -> None:
+    doc = _seeds()
+    doc["kpis"][3]["direction"] = "sideways"  # shape
+    doc["objectives"][2]["key_results"][1]["target"] = 8  # meaning: the same as its start
+    result = headway("import", str(_write(tmp_path, "bad.yaml", doc)), database=database_url)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        "error: kpis[3].direction: must be one of 'higher_is_better', 'lower_is_better' or "
+        "'in_range'",
+        "error: objectives[2].key_results[1].target: must differ from start",
+    ], result.stderr
+    assert _count(database_url, "workspace") == 0
 
 
 def test_report_as_html_is_one_page_with_the_figures_and_user_text_escaped(

@@ -99,6 +99,25 @@ def test_an_import_with_mistakes_reports_every_path_and_changes_nothing(live: An
     assert _export(live) == before
 
 
+def test_shape_and_meaning_problems_come_in_one_run_with_a_range_named(live: Any) -> None:
+    before = _export(live)
+    document = copy.deepcopy(before)
+    k = next(i for i, kpi in enumerate(document["kpis"]) if len(kpi["measurements"]) > 1)
+    values = [m["value"] for m in document["kpis"][k]["measurements"]]
+    low, high = min(values), max(values)
+    document["kpis"][k] |= {"min_value": low, "max_value": high}
+    document["kpis"][k]["measurements"][1]["value"] = high + 1  # meaning
+    document["units"][1]["kind"] = "division"  # shape
+    with live.client("admin") as http:
+        refused = http.post("/import", params=REPLACE, json=document)
+        assert refused.status_code == 422, refused.text
+        assert {e["field"]: e["message"] for e in refused.json()["errors"]} == {
+            "units[1].kind": "must be one of 'company', 'department' or 'team'",
+            f"kpis[{k}].measurements[1].value": f"must be between {low:.10g} and {high:.10g}",
+        }
+    assert _export(live) == before
+
+
 def test_bad_documents_are_422_naming_the_field(live: Any) -> None:
     before = _export(live)
     nan = copy.deepcopy(before)

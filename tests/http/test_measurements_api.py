@@ -14,7 +14,7 @@ from headway.store import tables as t
 _names = itertools.count()
 
 
-def _fresh_kpi(http: httpx.Client, live: Any) -> int:
+def _fresh_kpi(http: httpx.Client, live: Any, **fields: Any) -> int:
     """A KPI of Support with no measurements, so each test sees only its own."""
     made = http.post(
         "/kpis",
@@ -26,6 +26,7 @@ def _fresh_kpi(http: httpx.Client, live: Any) -> int:
             "warning": 150,
             "cadence": "daily",
             "aggregation": "last",
+            **fields,
         },
     )
     assert made.status_code == 201, made.text
@@ -218,3 +219,54 @@ def test_only_the_kpis_unit_records_measurements(live: Any) -> None:
         assert http.get(f"/kpis/{reply}/measurements").status_code == 404
     with live.client("admin") as http:
         assert len(http.get(f"/kpis/{reply}/measurements").json()["items"]) == 5
+
+
+# --- the plausible range ---------------------------------------------------------------------
+
+
+def _ranged_kpi(http: httpx.Client, live: Any) -> int:
+    """A fresh KPI whose values lie from 0 to 100 (a percentage)."""
+    kpi_id = _fresh_kpi(http, live, min_value=0, max_value=100)
+    read = http.get(f"/kpis/{kpi_id}").json()
+    assert (read["min_value"], read["max_value"]) == (0, 100)
+    return kpi_id
+
+
+def _errors(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    return {e["field"]: e["message"] for e in response.json()["errors"]}
+
+
+def test_a_measurement_outside_the_range_is_refused_one_or_in_a_batch(live: Any) -> None:
+    with live.client("support_member") as http:
+        kpi_id = _ranged_kpi(http, live)
+        path = f"/kpis/{kpi_id}/measurements"
+        one = http.post(path, json={"at": "2026-11-02", "value": 100.84})
+        assert _errors(one) == {"value": "must be between 0 and 100"}
+        batch = [{"at": "2026-11-02", "value": 99.5}, {"at": "2026-11-03", "value": -1}]
+        assert _errors(http.post(path, json=batch)) == {"[1].value": "must be between 0 and 100"}
+        text = "at,value\n2026-11-02,99.2\n2026-11-03,100.84\n"
+        headers = {"content-type": "text/csv"}
+        from_file = http.post(f"{path}/import", content=text.encode(), headers=headers)
+        assert _errors(from_file) == {"row 3.value": "must be between 0 and 100"}
+        assert _stored(http, kpi_id) == []
+        assert http.post(path, json={"at": "2026-11-02", "value": 100}).status_code == 201
+        assert _stored(http, kpi_id) == [("2026-11-02", 100, "manual", "")]
+
+
+def test_the_range_is_checked_and_cannot_leave_recorded_measurements_outside(live: Any) -> None:
+    with live.client("support_member") as http:
+        kpi_id = _ranged_kpi(http, live)
+        upside_down = http.patch(f"/kpis/{kpi_id}", json={"min_value": 100, "max_value": 0})
+        assert _errors(upside_down) == {"max_value": "must not be below min_value (100)"}
+        batch = [{"at": f"2026-11-0{d}", "value": v} for d, v in ((2, 97), (3, 99), (4, 98))]
+        assert http.post(f"/kpis/{kpi_id}/measurements", json=batch).status_code == 201
+        narrower = http.patch(f"/kpis/{kpi_id}", json={"min_value": 98.5})
+        assert _errors(narrower) == {
+            "min_value": "2 recorded measurements are not between 98.5 and 100 "
+            "(the first dated 2026-11-02): correct them first"
+        }
+        assert http.get(f"/kpis/{kpi_id}").json()["min_value"] == 0
+        cleared = http.patch(f"/kpis/{kpi_id}", json={"min_value": None, "max_value": 99})
+        assert cleared.status_code == 200, cleared.text
+        assert (cleared.json()["min_value"], cleared.json()["max_value"]) == (None, 99)

@@ -97,6 +97,9 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     }
     if measurements:
         kpi["measurements"] = measurements
+    if draw(st.booleans()):  # a plausible range around the values drawn
+        values = [m["value"] for m in measurements] or [0.0]
+        kpi |= {"min_value": min(values), "max_value": max(values)}
     return {
         "workspace": draw(titles),
         "fiscal_year_start_month": draw(st.integers(1, 12)),

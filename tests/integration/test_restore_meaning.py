@@ -103,6 +103,19 @@ def test_a_role_headway_does_not_have_is_refused(
     ]
 
 
+def test_a_measurement_outside_its_kpis_plausible_range_is_refused(
+    backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    measurement = _records(backup, "measurement")[0]
+    kpi_id = measurement["kpi_id"]
+    highest = max(m["value"] for m in _records(backup, "measurement") if m["kpi_id"] == kpi_id)
+    _set(backup, "kpi", kpi_id, "max_value", highest)
+    _set(backup, "measurement", measurement["id"], "value", highest + 1)
+    assert _refused(backup, database_url, uows) == [
+        (f"tables.measurement[id={measurement['id']}].value", f"must be at most {highest:.10g}")
+    ]
+
+
 def test_a_key_result_under_another_workspaces_objective_is_refused(
     backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:

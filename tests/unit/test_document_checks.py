@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examples import SEEDS as SEEDS_FILE
-from headway.domain.errors import ValidationFailed
+from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.services.documents.document import parse_document, unknown_fields
-from headway.services.documents.imports import check_document
+from headway.services.documents.imports import check_document, checked_document
 
 SEEDS = yaml.safe_load(SEEDS_FILE.read_text())
 TODAY = date(2026, 11, 15)
@@ -140,3 +140,67 @@ def test_every_bad_section_is_reported_at_once(sections: list[str]) -> None:
         doc[section][0]["key"] = ""
     reported = {field.split("[")[0] for field in _problems(doc)}
     assert set(sections) <= reported
+
+
+def _every_problem(doc: dict[str, Any]) -> list[FieldProblem]:
+    try:
+        checked_document(doc, datetime(2026, 11, 15, 12, tzinfo=UTC))
+    except ValidationFailed as exc:
+        return exc.problems
+    return []
+
+
+def test_shape_and_meaning_problems_are_reported_in_one_run() -> None:
+    doc = _seeds()
+    doc["kpis"][3]["direction"] = "sideways"  # shape: reply-time cannot be checked
+    doc["kpis"][1]["measurements"][0]["at"] = 12  # shape: this measurement is left out
+    doc["kpis"][1] |= {"min_value": 0, "max_value": 0.5}  # meaning: 0.9 of measurements[1]
+    doc["objectives"][2]["key_results"][1]["target"] = 8  # meaning: same as start
+    problems = {p.field: p.message for p in _every_problem(doc)}
+    assert problems == {
+        "kpis[3].direction": "must be one of 'higher_is_better', 'lower_is_better' or 'in_range'",
+        "kpis[1].measurements[0].at": "must be an ISO 8601 date (YYYY-MM-DD)",
+        "kpis[1].measurements[1].value": "must be between 0 and 0.5",
+        "objectives[2].key_results[1].target": "must differ from start",
+    }  # and objectives[1].key_results[0].kpi, which names the broken KPI, is not reported
+
+
+def test_a_broken_list_leaves_references_to_it_unchecked() -> None:
+    doc = _seeds()
+    doc["units"] = "everyone"
+    doc["objectives"][1]["period"] = "1999-Q1"
+    problems = {p.field: p.message for p in _every_problem(doc)}
+    assert problems == {
+        "units": "must be a list",
+        "objectives[1].period": "no period is named '1999-Q1'",
+    }
+
+
+def test_a_broken_company_unit_is_not_also_reported_missing() -> None:
+    doc = _seeds()
+    doc["units"][0]["kind"] = "empire"
+    assert {p.field for p in _every_problem(doc)} == {"units[0].kind"}
+
+
+def test_five_hundred_problems_report_the_first_hundred_and_count_the_rest() -> None:
+    doc = _seeds()
+    doc["kpis"][0]["max_value"] = 10
+    broken = {"at": "2026-01-01", "value": "x"}  # shape
+    too_big = {"at": "2026-01-01", "value": 11}  # meaning
+    doc["kpis"][0]["measurements"] = [broken, too_big] * 250
+    problems = _every_problem(doc)
+    assert len(problems) == 101
+    assert problems[0] == FieldProblem("kpis[0].measurements[0].value", "must be a number")
+    assert (problems[-1].field, problems[-1].message) == ("", "and 400 more problems not listed")
+
+
+def test_a_measurement_outside_its_kpis_plausible_range_names_the_range() -> None:
+    doc = _seeds()
+    doc["kpis"][2] |= {"min_value": 0, "max_value": 62}  # NPS 60, 64
+    doc["kpis"][5]["min_value"] = 20000  # CLV 12500
+    doc["kpis"][6] |= {"min_value": 5, "max_value": 1}
+    assert {p.field: p.message for p in _every_problem(doc)} == {
+        "kpis[2].measurements[1].value": "must be between 0 and 62",
+        "kpis[5].measurements[0].value": "must be at least 20000",
+        "kpis[6].max_value": "must not be below min_value (5)",
+    }

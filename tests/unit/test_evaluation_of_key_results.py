@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
+import pytest
 from evaluation_rows import AS_OF, WEEKLY_MEAN
 from evaluation_rows import check_in as _check_in
 from evaluation_rows import data as _data
@@ -13,7 +15,14 @@ from evaluation_rows import milestone as _milestone
 from evaluation_rows import objective as _objective
 
 from headway.domain.evaluation import evaluate
-from headway.domain.model import Period, PeriodKind, PeriodState, Status
+from headway.domain.model import (
+    Aggregation,
+    Measurement,
+    Period,
+    PeriodKind,
+    PeriodState,
+    Status,
+)
 
 # --- key results from check-ins --------------------------------------------------------------
 
@@ -117,6 +126,25 @@ def test_linked_key_result_aggregates_the_latest_bucket() -> None:
     figures = evaluate(_data([_objective(1)], [kr], [], [WEEKLY_MEAN], measurements), AS_OF)
     assert figures.key_results[10].current_value == 35
     assert figures.key_results[10].last_update == date(2026, 11, 10)
+
+
+def test_linked_key_result_on_a_last_kpi_takes_the_latest_dated_measurement() -> None:
+    # Issue 11: 156.65 for Oct 16 recorded after 136.28 for Oct 17, one ISO week.
+    weekly_last = replace(WEEKLY_MEAN, aggregation=Aggregation.LAST)
+    measurements = [
+        Measurement(
+            id=2, kpi_id=5, at=date(2026, 10, 16), value=156.65, recorded_at=datetime(2026, 10, 18)
+        ),
+        Measurement(
+            id=1, kpi_id=5, at=date(2026, 10, 17), value=136.28, recorded_at=datetime(2026, 10, 17)
+        ),
+    ]
+    kr = _metric(10, 1, start=160, target=120, kpi_id=5)
+    figures = evaluate(_data([_objective(1)], [kr], [], [weekly_last], measurements), AS_OF)
+    got = figures.key_results[10]
+    # (136.28 - 160) / (120 - 160) = 23.72 / 40 = 0.593
+    assert (got.current_value, got.last_update) == (136.28, date(2026, 10, 17))
+    assert got.progress == pytest.approx(0.593)
 
 
 def test_linked_key_result_without_measurements_in_its_period_stands_at_start() -> None:

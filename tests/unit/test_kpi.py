@@ -129,12 +129,13 @@ def test_last_takes_the_measurement_recorded_last_on_a_shared_date() -> None:
     assert bucket_series(kpi, [tie_b, tie_a], 1, day) == [(day, 40)]
 
 
-def test_last_in_a_wider_bucket_follows_recording_order_not_dates() -> None:
-    kpi = _kpi(aggregation=Aggregation.LAST, cadence=M)
-    backfilled = _m(1, date(2026, 11, 2), 7, recorded=datetime(2026, 11, 20))
-    recent = _m(2, date(2026, 11, 18), 9, recorded=datetime(2026, 11, 18))
-    assert bucket_series(kpi, [backfilled, recent], 1, date(2026, 11, 30)) == [
-        (date(2026, 11, 1), 7)
+def test_last_in_a_weekly_bucket_takes_the_latest_dated_not_the_latest_recorded() -> None:
+    # Issue 11: 156.65 for Fri Oct 16 was recorded after 136.28 for Sat Oct 17 (one ISO week).
+    kpi = _kpi(aggregation=Aggregation.LAST, cadence=Cadence.WEEKLY)
+    late_for_friday = _m(2, date(2026, 10, 16), 156.65, recorded=datetime(2026, 10, 18, 9))
+    saturday = _m(1, date(2026, 10, 17), 136.28, recorded=datetime(2026, 10, 17, 9))
+    assert bucket_series(kpi, [saturday, late_for_friday], 1, date(2026, 10, 18)) == [
+        (date(2026, 10, 12), 136.28)
     ]
 
 

@@ -62,7 +62,7 @@ def previous_bucket_start(d: date, cadence: Cadence, fiscal_start_month: int) ->
 
 
 def aggregate(values: Sequence[float], aggregation: Aggregation) -> float:
-    """Combine one bucket's values, given in recording order (`last` takes the final one)."""
+    """Combine one bucket's values, given in `recording_order` (`last` takes the final one)."""
     if not values:
         raise ValueError("cannot aggregate an empty bucket")
     if aggregation is Aggregation.LAST:
@@ -76,9 +76,13 @@ def aggregate(values: Sequence[float], aggregation: Aggregation) -> float:
     return max(values)
 
 
-def recording_order(measurement: Measurement) -> tuple[datetime, int]:
-    """Sort key of the order measurements were recorded in."""
-    return (measurement.recorded_at, measurement.id)
+def recording_order(measurement: Measurement) -> tuple[date, datetime, int]:
+    """Sort key of a bucket's measurements: by date, then, on one date, as they were recorded.
+
+    So `last` takes the latest-dated measurement: one recorded late for an earlier day never
+    overrides a later day.
+    """
+    return (measurement.at, measurement.recorded_at, measurement.id)
 
 
 def bucket_series(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 
 class Role(StrEnum):
@@ -286,6 +286,19 @@ class Kpi:
     warning: float | None = None
     source: KpiSource = KpiSource.MANUAL
     key: str | None = None
+    min_value: float | None = None  # the plausible range: a measurement outside is refused
+    max_value: float | None = None
+
+
+class Targeted(Protocol):
+    """Anything with a KPI's target: a number, or a low and a high for in-range KPIs."""
+
+    @property
+    def target(self) -> float | None: ...
+    @property
+    def target_low(self) -> float | None: ...
+    @property
+    def target_high(self) -> float | None: ...
 
 
 @dataclass(slots=True, kw_only=True)

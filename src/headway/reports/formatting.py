@@ -11,20 +11,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
-from headway.domain.model import KeyResultKind, Status, Trend
+from headway.domain.model import KeyResultKind, Status, Targeted, Trend
 
 NOTHING = "—"  # a figure that does not exist yet (no check-in, no measurement, no score)
-
-
-class Targeted(Protocol):
-    """Anything with a KPI's target: a number, or a low and a high for in-range KPIs."""
-
-    @property
-    def target(self) -> float | None: ...
-    @property
-    def target_low(self) -> float | None: ...
-    @property
-    def target_high(self) -> float | None: ...
 
 
 class Spanned(Protocol):

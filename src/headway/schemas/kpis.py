@@ -36,6 +36,8 @@ class KpiOut(Answer):
     target_low: float | None
     target_high: float | None
     warning: float | None
+    min_value: float | None
+    max_value: float | None
     cadence: Cadence
     aggregation: Aggregation
     source: KpiSource

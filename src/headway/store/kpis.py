@@ -104,6 +104,22 @@ def measurements_on(conn: sa.Connection, kpi_id: int, days: Collection[date]) ->
     return [to_measurement(r) for r in conn.execute(q)]
 
 
+def measurements_outside(
+    conn: sa.Connection, kpi_id: int, min_value: float | None, max_value: float | None
+) -> tuple[int, date | None]:
+    """How many of a KPI's measurements lie outside [min_value, max_value], and the first date."""
+    m = t.measurement.c
+    outside = [
+        *([m.value < min_value] if min_value is not None else []),
+        *([m.value > max_value] if max_value is not None else []),
+    ]
+    if not outside:
+        return 0, None
+    q = sa.select(sa.func.count(), sa.func.min(m.at)).where(m.kpi_id == kpi_id, sa.or_(*outside))
+    count, first = conn.execute(q).one()
+    return int(count), first
+
+
 def delete_measurements(conn: sa.Connection, measurement_ids: Sequence[int]) -> None:
     """Delete these measurements, a chunk of ids per statement."""
     for start in range(0, len(measurement_ids), _DELETE_CHUNK):

@@ -145,6 +145,8 @@ def to_kpi(r: Any) -> Kpi:
         warning=r.warning,
         source=KpiSource(r.source),
         key=r.key,
+        min_value=r.min_value,
+        max_value=r.max_value,
     )
 
 

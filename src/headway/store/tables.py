@@ -209,6 +209,9 @@ kpi = sa.Table(
     sa.Column("aggregation", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("source", sa.String(MAX_CHOICE), nullable=False),
     *_stamps(),
+    # added by migration 0007, so after the stamps
+    sa.Column("min_value", Number, nullable=True),
+    sa.Column("max_value", Number, nullable=True),
     sa.UniqueConstraint("workspace_id", "key"),
     **NEVER_REUSE_IDS,
 )

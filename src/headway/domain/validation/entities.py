@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from headway.domain.errors import FieldProblem
-from headway.domain.model import Direction, KeyResultKind, PeriodKind, Role
+from headway.domain.model import Direction, KeyResultKind, PeriodKind, Role, Targeted
 from headway.domain.periods import fiscal_quarter_bounds, fiscal_year_bounds
 from headway.domain.validation.fields import (
     finite,
@@ -85,17 +86,47 @@ def validate_kpi_text(
     return problems + validate_line("unit_label", unit_label, MAX_UNIT_LABEL)
 
 
+class KpiTargets(Targeted, Protocol):
+    """What `validate_kpi_targets` reads of a KPI: a stored one, or one of a document."""
+
+    @property
+    def direction(self) -> Direction: ...
+    @property
+    def warning(self) -> float | None: ...
+    @property
+    def min_value(self) -> float | None: ...
+    @property
+    def max_value(self) -> float | None: ...
+
+
+def validate_kpi_targets(kpi: KpiTargets) -> list[FieldProblem]:
+    """`validate_kpi` of a KPI's own fields."""
+    return validate_kpi(
+        kpi.direction,
+        kpi.target,
+        kpi.target_low,
+        kpi.target_high,
+        kpi.warning,
+        min_value=kpi.min_value,
+        max_value=kpi.max_value,
+    )
+
+
 def validate_kpi(
     direction: Direction | str,
     target: float | None,
     target_low: float | None,
     target_high: float | None,
     warning: float | None,
+    *,
+    min_value: float | None = None,
+    max_value: float | None = None,
 ) -> list[FieldProblem]:
-    """A KPI's target (or range) and warning threshold, as its direction wants them."""
+    """A KPI's target (or range), warning threshold and plausible range, as its direction wants."""
     problems = _finite_all(
         target=target, target_low=target_low, target_high=target_high, warning=warning
     )
+    problems += validate_plausible_range(min_value, max_value)
     if problems:
         return problems
     if direction in (Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER):
@@ -137,6 +168,45 @@ def validate_kpi(
     else:
         problems += validate_choice("direction", direction, Direction)
     return problems
+
+
+def validate_plausible_range(
+    min_value: float | None, max_value: float | None
+) -> list[FieldProblem]:
+    """A KPI's optional plausible range: finite bounds, min_value not above max_value."""
+    problems = _finite_all(min_value=min_value, max_value=max_value)
+    if not problems and min_value is not None and max_value is not None and min_value > max_value:
+        below = f"must not be below min_value ({min_value:.10g})"
+        problems.append(FieldProblem("max_value", below))
+    return problems
+
+
+def plausible_range_text(min_value: float | None, max_value: float | None) -> str:
+    """How a measurement must lie in a plausible range: "between 0 and 100", "at least 0"…"""
+    if min_value is not None and max_value is not None:
+        return f"between {min_value:.10g} and {max_value:.10g}"
+    if min_value is not None:
+        return f"at least {min_value:.10g}"
+    return f"at most {max_value:.10g}"
+
+
+def validate_measurement_value(
+    value: float, min_value: float | None, max_value: float | None, field: str = "value"
+) -> list[FieldProblem]:
+    """A measurement's value: finite, and inside its KPI's plausible range when it has one.
+
+    A bound that is itself no finite number is the KPI's problem, reported there; it bounds
+    nothing here.
+    """
+    problems = finite(field, value)
+    if problems or value is None:
+        return problems
+    min_value, max_value = (b if not finite("", b) else None for b in (min_value, max_value))
+    if (min_value is not None and value < min_value) or (
+        max_value is not None and value > max_value
+    ):
+        return [FieldProblem(field, f"must be {plausible_range_text(min_value, max_value)}")]
+    return []
 
 
 def validate_key_result_text(title: str, unit_label: str) -> list[FieldProblem]:

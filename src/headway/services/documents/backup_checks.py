@@ -46,6 +46,7 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
     workspaces = {row.values.get("id"): row for row in backup_rows(tables, "workspace")}
     today = _todays(workspaces.values(), now)
     key_results = {row.values.get("id"): row for row in backup_rows(tables, "key_result")}
+    kpis = {row.values.get("id"): row for row in backup_rows(tables, "kpi")}
 
     def check_in(row: BackupRow) -> list[FieldProblem]:
         kr = key_results.get(row.values.get("key_result_id"))
@@ -77,7 +78,11 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
         return problems
 
     def measurement(row: BackupRow) -> list[FieldProblem]:
-        problems = validation.finite("value", row.values["value"])
+        kpi = kpis.get(row.values.get("kpi_id"))
+        bounds = {} if kpi is None else kpi.values  # a backup of before 0007 has no range
+        problems = validation.validate_measurement_value(
+            row.values["value"], bounds.get("min_value"), bounds.get("max_value")
+        )
         problems += validation.validate_past_day("at", row.values["at"], today(row))
         return (
             problems
@@ -209,6 +214,8 @@ def _kpi(row: BackupRow) -> list[FieldProblem]:
         values["target_low"],
         values["target_high"],
         values["warning"],
+        min_value=values.get("min_value"),
+        max_value=values.get("max_value"),
     )
     problems += _choices(row, cadence=Cadence, aggregation=Aggregation, source=KpiSource)
     return problems + _key(row)

@@ -148,6 +148,8 @@ class KpiDoc(_Part):
     target_low: Number | None = None
     target_high: Number | None = None
     warning: Number | None = None
+    min_value: Number | None = None
+    max_value: Number | None = None
     cadence: Cadence
     aggregation: Aggregation
     source: KpiSource = KpiSource.MANUAL

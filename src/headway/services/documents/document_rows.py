@@ -98,6 +98,8 @@ def write_contents(
                 "target_low": k.target_low,
                 "target_high": k.target_high,
                 "warning": k.warning,
+                "min_value": k.min_value,
+                "max_value": k.max_value,
                 "cadence": k.cadence.value,
                 "aggregation": k.aggregation.value,
                 "source": k.source.value,

@@ -192,6 +192,8 @@ def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
                     "target_low": opt(k.target_low),
                     "target_high": opt(k.target_high),
                     "warning": opt(k.warning),
+                    "min_value": opt(k.min_value),
+                    "max_value": opt(k.max_value),
                     "cadence": k.cadence.value,
                     "aggregation": k.aggregation.value,
                     "source": None if k.source is KpiSource.MANUAL else k.source.value,

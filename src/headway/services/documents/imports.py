@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from headway.domain import validation
-from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
+from headway.domain.errors import Conflict, FieldProblem, ProblemList, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, ObjectiveType
-from headway.services.documents.document import (
-    KeyResultDoc,
-    WorkspaceDoc,
-    parse_document,
-    unknown_fields,
-)
+from headway.services.documents.document import KeyResultDoc, WorkspaceDoc, unknown_fields
 from headway.services.documents.document_rows import write_contents
+from headway.services.documents.sound_parts import AnyKey, sound_parts
 from headway.store import workspaces as workspace_store
 from headway.store.audit import add_audit_event
 from headway.store.uow import Connection, UnitOfWork
@@ -59,26 +56,38 @@ def _duplicates(path: str, keys: Sequence[tuple[int, str | None]], what: str) ->
 
 
 def _ref(
-    path: str, value: str | None, known: set[str] | dict[str, object], what: str
+    path: str, value: str | None, known: AbstractSet[str] | dict[str, object], what: str
 ) -> list[FieldProblem]:
     if value is None or value in known:
         return []
     return [FieldProblem(path, f"no {what} has the key {value!r}")]
 
 
-def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
-    """Every problem with the document's meaning, each with its path; empty when it can load."""
+def check_document(
+    doc: WorkspaceDoc, today: date, unchecked: Mapping[str, set[str]] | None = None
+) -> list[FieldProblem]:
+    """Every problem with the document's meaning, each with its path; empty when it can load.
+
+    `unchecked` holds, by kind, keys of parts whose shape was broken (`sound_parts.py`):
+    a reference to one is not reported again.
+    """
     problems: list[FieldProblem] = []
     problems += _at("", validation.validate_fiscal_month(doc.fiscal_year_start_month))
     problems += [
         FieldProblem("timezone", p.message) for p in validation.validate_timezone(doc.timezone)
     ]
-    unit_keys = {u.key for u in doc.units}
-    person_keys = {p.key for p in doc.people}
-    kpi_keys = {k.key for k in doc.kpis}
-    period_names = {p.name for p in doc.periods}
-    objective_keys = {o.key for o in doc.objectives}
-    kr_keys = {kr.key for o in doc.objectives for kr in o.key_results}
+    also = unchecked or {}
+
+    def known(kind: str, keys: Iterable[str]) -> AbstractSet[str]:
+        extra = also.get(kind, set())
+        return extra if isinstance(extra, AnyKey) else frozenset(extra).union(keys)
+
+    unit_keys = known("unit", (u.key for u in doc.units))
+    person_keys = known("person", (p.key for p in doc.people))
+    kpi_keys = known("kpi", (k.key for k in doc.kpis))
+    period_names = known("period", (p.name for p in doc.periods))
+    objective_keys = known("objective", (o.key for o in doc.objectives))
+    kr_keys = known("key_result", (kr.key for o in doc.objectives for kr in o.key_results))
 
     problems += _duplicates("units", [(i, u.key) for i, u in enumerate(doc.units)], "key")
     index = {u.key: i for i, u in enumerate(doc.units)}
@@ -91,10 +100,11 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
         for i, u in enumerate(doc.units)
         if u.parent is None or u.parent in index
     ]
-    problems += [
-        p if p.field else FieldProblem("units", p.message)
-        for p in validation.validate_unit_tree(tree, field_of=lambda i: f"units[{i}].parent")
-    ]
+    if "unit" not in also:  # with a unit left out (its shape broken), the tree is incomplete
+        problems += [
+            p if p.field else FieldProblem("units", p.message)
+            for p in validation.validate_unit_tree(tree, field_of=lambda i: f"units[{i}].parent")
+        ]
 
     problems += _duplicates("people", [(i, p.key) for i, p in enumerate(doc.people)], "key")
     emails = [(i, validation.normalise_email(p.email)) for i, p in enumerate(doc.people)]
@@ -121,15 +131,16 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
         )
         problems += _ref(f"{here}.owner_unit", k.owner_unit, unit_keys, "unit")
         problems += _ref(f"{here}.owner", k.owner, person_keys, "person")
-        problems += _at(
-            here,
-            validation.validate_kpi(k.direction, k.target, k.target_low, k.target_high, k.warning),
-        )
+        problems += _at(here, validation.validate_kpi_targets(k))
+        sound_range = not validation.validate_plausible_range(k.min_value, k.max_value)
         for j, m in enumerate(k.measurements):
-            problems += _at(f"{here}.measurements[{j}]", validation.validate_note("note", m.note))
-            problems += _at(
-                f"{here}.measurements[{j}]", validation.validate_past_day("at", m.at, today)
-            )
+            path = f"{here}.measurements[{j}]"
+            problems += _at(path, validation.validate_note("note", m.note))
+            problems += _at(path, validation.validate_past_day("at", m.at, today))
+            if sound_range:
+                problems += _at(
+                    path, validation.validate_measurement_value(m.value, k.min_value, k.max_value)
+                )
 
     problems += _duplicates("objectives", [(i, o.key) for i, o in enumerate(doc.objectives)], "key")
     all_krs = [(o, kr) for o in doc.objectives for kr in o.key_results]
@@ -170,7 +181,11 @@ def check_document(doc: WorkspaceDoc, today: date) -> list[FieldProblem]:
 
 
 def _check_key_result(
-    here: str, kr: KeyResultDoc, person_keys: set[str], kpi_keys: set[str], today: date
+    here: str,
+    kr: KeyResultDoc,
+    person_keys: AbstractSet[str],
+    kpi_keys: AbstractSet[str],
+    today: date,
 ) -> list[FieldProblem]:
     problems = _at(here, validation.validate_key_result_text(kr.title, kr.unit_label))
     problems += _at(
@@ -254,6 +269,28 @@ def document_today(doc: WorkspaceDoc, now: datetime) -> date:
         return now.date()  # the bad timezone is reported by check_document
 
 
+def checked_document(
+    data: object,
+    now: datetime,
+    *,
+    own_rules: Callable[[WorkspaceDoc], list[FieldProblem]] | None = None,
+) -> WorkspaceDoc:
+    """The document, or ValidationFailed with every problem of its shape and of its meaning in
+    one list: the meaning of every part whose own shape is sound is checked. `own_rules` (the
+    caller's) run on a document of sound shape."""
+    parts = sound_parts(data)
+    problems = ProblemList(parts.problems)
+    doc = parts.doc
+    if doc is not None:
+        if own_rules is not None and not parts.problems:
+            problems.extend(own_rules(doc))
+        meaning = check_document(doc, document_today(doc, now), parts.unchecked)
+        problems.extend(parts.original(p) for p in meaning)
+    if problems or doc is None:
+        raise ValidationFailed(problems.as_list())
+    return doc
+
+
 def import_workspace(
     uow: UnitOfWork,
     data: object,
@@ -263,11 +300,8 @@ def import_workspace(
     replace: bool = False,
 ) -> ImportResult:
     """Load a whole workspace document, all or nothing; ValidationFailed lists every problem."""
-    doc = parse_document(data)
     now = clock()
-    problems = check_document(doc, document_today(doc, now))
-    if problems:
-        raise ValidationFailed(problems)
+    doc = checked_document(data, now)
     with uow:
         existing = workspace_store.workspace_id_named(uow.conn, doc.workspace)
         if existing is not None:

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from headway.domain import validation
-from headway.domain.errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
+from headway.domain.errors import Conflict, FieldProblem, PermissionDenied
 from headway.domain.model import Role, Workspace
 from headway.services.access.actors import Caller, admins_only, audit, require
-from headway.services.documents.document import WorkspaceDoc, parse_document, unknown_fields
+from headway.services.documents.document import WorkspaceDoc, unknown_fields
 from headway.services.documents.document_rows import write_contents
-from headway.services.documents.imports import ImportResult, check_document, document_today
+from headway.services.documents.imports import ImportResult, checked_document
 from headway.store import workspaces as workspace_store
 from headway.store.uow import UnitOfWork
 
@@ -77,11 +77,9 @@ def replace_workspace(
         with uow:
             conn = uow.conn
             require(caller, conn, workspace, "import a workspace document", admins_only)
-            doc = parse_document(document())
-            problems = _own_problems(doc, workspace, email)
-            problems += check_document(doc, document_today(doc, now))
-            if problems:
-                raise ValidationFailed(problems)
+            doc = checked_document(
+                document(), now, own_rules=lambda doc: _own_problems(doc, workspace, email)
+            )
             if not replace:
                 raise Conflict(
                     f"workspace {workspace.name!r} exists: send replace=true to replace "

@@ -71,6 +71,8 @@ KPI_FIELDS = (
     "target_low",
     "target_high",
     "warning",
+    "min_value",
+    "max_value",
     "cadence",
     "aggregation",
     "source",
@@ -216,9 +218,7 @@ def _values(kpi: Kpi) -> dict[str, Any]:
 
 def _problems(conn: Connection, workspace: Workspace, kpi: Kpi) -> list[FieldProblem]:
     problems = validation.validate_kpi_text(kpi.name, kpi.description, kpi.category, kpi.unit_label)
-    problems += validation.validate_kpi(
-        kpi.direction, kpi.target, kpi.target_low, kpi.target_high, kpi.warning
-    )
+    problems += validation.validate_kpi_targets(kpi)
     if not unit_store.unit_exists(conn, workspace.id, kpi.owner_unit_id):
         problems.append(FieldProblem("owner_unit_id", f"unit {kpi.owner_unit_id} does not exist"))
     if kpi.owner_id is not None and not people_store.person_exists(
@@ -226,6 +226,22 @@ def _problems(conn: Connection, workspace: Workspace, kpi: Kpi) -> list[FieldPro
     ):
         problems.append(FieldProblem("owner_id", f"person {kpi.owner_id} does not exist"))
     return problems
+
+
+def _range_leaves_out(conn: Connection, kpi: Kpi) -> list[FieldProblem]:
+    """A new plausible range is refused while measurements already recorded lie outside it."""
+    count, first = kpi_store.measurements_outside(conn, kpi.id, kpi.min_value, kpi.max_value)
+    if not count or first is None:
+        return []
+    field = "min_value" if kpi.min_value is not None else "max_value"
+    text = validation.plausible_range_text(kpi.min_value, kpi.max_value)
+    some = "1 recorded measurement is" if count == 1 else f"{count} recorded measurements are"
+    return [
+        FieldProblem(
+            field,
+            f"{some} not {text} (the first dated {first.isoformat()}): correct them first",
+        )
+    ]
 
 
 def _writable_kpi(
@@ -310,6 +326,11 @@ def update_kpi(
                 lambda actor, tree: permissions.can_create_kpi(actor, updated.owner_unit_id, tree),
             )
         problems += _problems(conn, workspace, updated)
+        if not problems and (updated.min_value, updated.max_value) != (
+            kpi.min_value,
+            kpi.max_value,
+        ):
+            problems += _range_leaves_out(conn, updated)
         if problems:
             raise ValidationFailed(list(dict.fromkeys(problems)))
         after = _values(updated)

@@ -171,7 +171,7 @@ def _rows(
             continue
         item = MeasurementInput(value=value, at=at, note=_text(cell("note")), source=KpiSource.CSV)
         problems.extend(
-            FieldProblem(field(p.field), p.message) for p in measurement_problems(item, today)
+            FieldProblem(field(p.field), p.message) for p in measurement_problems(item, kpi, today)
         )
         by_kpi.setdefault(kpi.id, []).append(item)
     if not sheet.rows:

@@ -59,16 +59,17 @@ def list_measurements(
         )
 
 
-def measurement_problems(item: MeasurementInput, today: date) -> list[FieldProblem]:
-    """What is wrong with one measurement to record: its value, date and note."""
-    problems = validation.finite("value", item.value) + validation.validate_note("note", item.note)
+def measurement_problems(item: MeasurementInput, kpi: Kpi, today: date) -> list[FieldProblem]:
+    """What is wrong with one measurement of `kpi` to record: its value, date and note."""
+    problems = validation.validate_measurement_value(item.value, kpi.min_value, kpi.max_value)
+    problems += validation.validate_note("note", item.note)
     if item.at is not None:
         problems += validation.validate_past_day("at", item.at, today)
     return problems
 
 
 def _item_problems(
-    items: Sequence[MeasurementInput], today: date, *, indexed: bool
+    items: Sequence[MeasurementInput], kpi: Kpi, today: date, *, indexed: bool
 ) -> list[FieldProblem]:
     def at(i: int, name: str) -> str:
         return f"[{i}].{name}" if indexed else name
@@ -79,7 +80,7 @@ def _item_problems(
     if len(items) > MAX_BATCH:
         problems.append(FieldProblem("body", f"must hold at most {MAX_BATCH} measurements"))
     for i, item in enumerate(items):
-        own = measurement_problems(item, today)
+        own = measurement_problems(item, kpi, today)
         problems += [FieldProblem(at(i, p.field), p.message) for p in own]
     return problems
 
@@ -158,7 +159,7 @@ def record_measurements(
         # Locked: two recordings for one KPI replace what they cover one after the other.
         kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id, for_update=True)
         require_recording(caller, conn, workspace, kpi)
-        problems = _item_problems(items, today, indexed=indexed)
+        problems = _item_problems(items, kpi, today, indexed=indexed)
         if problems:
             raise ValidationFailed(problems)
         return store_batch(

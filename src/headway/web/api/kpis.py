@@ -41,6 +41,8 @@ class KpiIn(Body):
     target_low: Number | None = None
     target_high: Number | None = None
     warning: Number | None = None
+    min_value: Number | None = None
+    max_value: Number | None = None
     cadence: Cadence
     aggregation: Aggregation
     source: KpiSource = KpiSource.MANUAL
@@ -58,6 +60,8 @@ class KpiPatch(Body):
     target_low: Number | None = None
     target_high: Number | None = None
     warning: Number | None = None
+    min_value: Number | None = None
+    max_value: Number | None = None
     cadence: Cadence | None = None
     aggregation: Aggregation | None = None
     source: KpiSource | None = None

@@ -28,7 +28,7 @@ def _fields(read: FormReader) -> dict[str, Any]:
         "owner_unit_id": read.integer("owner_unit_id"),
         "owner_id": read.integer("owner_id"),
     }
-    for name in ("target", "target_low", "target_high", "warning"):
+    for name in ("target", "target_low", "target_high", "warning", "min_value", "max_value"):
         values[name] = read.number(name, required=False)
     for name, allowed in CHOICES.items():
         values[name] = read.choice(name, allowed)
