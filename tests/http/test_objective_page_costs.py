@@ -2,9 +2,10 @@
 
 The period report is the page's whole cost on a large company, so a form that computed it to
 check its input and again for its answer paid twice; and the page shows no coaching findings,
-so it skips the coaching. The services' own tally (`reports.TALLY`, a count, not a timing)
-says how many reports were made, so the server runs in this process: `create_app` on the
-seeded database, served by uvicorn on a socket of its own, as `headway serve` does.
+so it skips the coaching. The server's cache of period reports counts what it did (reports
+computed, coached, served warm: counts, not timings), so the server runs in this process:
+`create_app` on the seeded database, served by uvicorn on a socket of its own, as `headway
+serve` does, and the tests read the statistics of the cache the app holds.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,7 +22,7 @@ import pytest
 import uvicorn
 
 from headway.config import load_settings
-from headway.services.reads.reports import TALLY
+from headway.services.reads.warm_reports import CacheStats, WarmReports
 from headway.web.app import create_app
 from headway.web.ui.context import FRAGMENT_HEADER
 
@@ -30,7 +31,7 @@ _n = itertools.count()
 
 
 @contextmanager
-def _served_here(database_url: str) -> Iterator[str]:
+def _served_here(database_url: str) -> Iterator[tuple[str, WarmReports]]:
     """The app on the database, served over a socket by a thread of this process."""
     app = create_app(load_settings(database_url=database_url))
     config = uvicorn.Config(
@@ -49,7 +50,7 @@ def _served_here(database_url: str) -> Iterator[str]:
                 break
             threading.Event().wait(0.01)
         assert server.started, "the in-process server did not start"
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app.state.warm_reports
     finally:
         server.should_exit = True
         thread.join(timeout=30)
@@ -58,9 +59,37 @@ def _served_here(database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def here(live: Any) -> Iterator[str]:
-    with _served_here(live.database_url) as base_url:
-        yield base_url
+def served(live: Any) -> Iterator[tuple[str, WarmReports]]:
+    with _served_here(live.database_url) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def here(served: tuple[str, WarmReports]) -> str:
+    return served[0]
+
+
+@pytest.fixture
+def counted(
+    served: tuple[str, WarmReports],
+) -> Callable[[Callable[[], httpx.Response]], tuple[httpx.Response, CacheStats]]:
+    """The answer of an action, and what the server's report cache did while it was made."""
+    warm = served[1]
+
+    def count(action: Callable[[], httpx.Response]) -> tuple[httpx.Response, CacheStats]:
+        before = warm.stats
+        answer = action()
+        after = warm.stats
+        return answer, CacheStats(
+            computed=after.computed - before.computed,
+            coached=after.coached - before.coached,
+            served_warm=after.served_warm - before.served_warm,
+        )
+
+    return count
+
+
+Counted = Callable[[Callable[[], httpx.Response]], tuple[httpx.Response, CacheStats]]
 
 
 def _csrf(page: httpx.Response) -> str:
@@ -103,70 +132,77 @@ def form_page(live: Any, signed_in: httpx.Client) -> tuple[int, int, str]:
     return objective_id, kr_id, _csrf(signed_in.get(f"/objectives/{objective_id}"))
 
 
-def _counted(action: Any) -> tuple[httpx.Response, int, int]:
-    """The answer, and how many reports were evaluated and coached while it was made."""
-    evaluated, coached = TALLY.snapshot()
-    answer = action()
-    after = TALLY.snapshot()
-    return answer, after[0] - evaluated, after[1] - coached
-
-
-def test_the_objective_page_evaluates_its_period_once_without_coaching(
-    live: Any, signed_in: httpx.Client
+def test_the_objective_page_computes_its_period_once_without_coaching_then_serves_it_warm(
+    live: Any, signed_in: httpx.Client, counted: Counted
 ) -> None:
     objective_id, _ = _objective(live)
-    page, evaluated, coached = _counted(lambda: signed_in.get(f"/objectives/{objective_id}"))
+    # Signing in a new person was a write: the period is computed again, once, uncoached.
+    page, did = counted(lambda: signed_in.get(f"/objectives/{objective_id}"))
     assert page.status_code == 200
-    assert (evaluated, coached) == (1, 0)
+    assert did == CacheStats(computed=1, coached=0, served_warm=0)
+
+    # Nothing written since: the same report, served as kept.
+    again, did = counted(lambda: signed_in.get(f"/objectives/{objective_id}"))
+    assert again.status_code == 200
+    assert did == CacheStats(computed=0, coached=0, served_warm=1)
 
 
 def test_adding_and_changing_an_initiative_evaluates_the_period_once(
-    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str]
+    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str], counted: Counted
 ) -> None:
     objective_id, kr_id, csrf = form_page
     fragment = {FRAGMENT_HEADER: "1"}
     title = f"Initiative {next(_n)}"
     add = f"/objectives/{objective_id}/key-results/{kr_id}/initiatives"
 
-    # The page's script asks for the changed part: one report, for the answer.
-    added, evaluated, coached = _counted(
+    # The page's script asks for the changed part: one report, for the answer, computed
+    # since the write moved the workspace's revision on.
+    added, did = counted(
         lambda: signed_in.post(add, data={"csrf_token": csrf, "title": title}, headers=fragment)
     )
     assert added.status_code == 200, added.text
     assert title in added.text
-    assert (evaluated, coached) == (1, 0)
+    assert did == CacheStats(computed=1, coached=0, served_warm=0)
 
     # Without a script the answer is a redirect: no report at all.
-    redirected, evaluated, _ = _counted(
+    redirected, did = counted(
         lambda: signed_in.post(add, data={"csrf_token": csrf, "title": title + " again"})
     )
     assert redirected.status_code == 303
-    assert evaluated == 0
+    assert did.requested == 0
 
-    # A refused form shows the page again with its errors: one report.
-    refused, evaluated, _ = _counted(
+    # A refused form shows the page again with its errors: one report (the next after a
+    # write: computed).
+    refused, did = counted(
         lambda: signed_in.post(
             add, data={"csrf_token": csrf, "title": "", "due_date": "not a day"}, headers=fragment
         )
     )
     assert refused.status_code == 422
-    assert evaluated == 1
+    assert did == CacheStats(computed=1, coached=0, served_warm=0)
+
+    # Refused again, nothing written in between: served warm.
+    refused, did = counted(
+        lambda: signed_in.post(add, data={"csrf_token": csrf, "title": ""}, headers=fragment)
+    )
+    assert refused.status_code == 422
+    assert did == CacheStats(computed=0, coached=0, served_warm=1)
 
     with live.client("admin") as admin:
         listed = admin.get(f"/key-results/{kr_id}/initiatives")
         initiative_id = next(i["id"] for i in listed.json()["items"] if i["title"] == title)
     change = f"/objectives/{objective_id}/initiatives/{initiative_id}"
-    changed, evaluated, coached = _counted(
+    changed, did = counted(
         lambda: signed_in.post(
             change, data={"csrf_token": csrf, "status": "in_progress"}, headers=fragment
         )
     )
     assert changed.status_code == 200, changed.text
-    assert (evaluated, coached) == (1, 0)
+    assert did == CacheStats(computed=1, coached=0, served_warm=0)
 
 
 def test_an_initiative_form_of_another_objective_is_not_found_and_computes_nothing(
-    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str]
+    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str], counted: Counted
 ) -> None:
     objective_id, kr_id, csrf = form_page
     other = _other_objective(live, objective_id)
@@ -175,15 +211,15 @@ def test_an_initiative_form_of_another_objective_is_not_found_and_computes_nothi
         f"/objectives/{other}/initiatives/999999": {"status": "done"},
     }
     for path, fields in forms.items():
-        missing, evaluated, _ = _counted(
+        missing, did = counted(
             lambda: signed_in.post(path, data={"csrf_token": csrf} | fields)  # noqa: B023
         )
         assert missing.status_code == 404, path
-        assert evaluated == 0, path
+        assert did.requested == 0, path
 
 
 def test_editing_a_key_result_computes_the_period_only_to_show_a_refusal(
-    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str]
+    live: Any, signed_in: httpx.Client, form_page: tuple[int, int, str], counted: Counted
 ) -> None:
     objective_id, kr_id, csrf = form_page
     with live.client("admin") as admin:
@@ -198,19 +234,19 @@ def test_editing_a_key_result_computes_the_period_only_to_show_a_refusal(
         "owner_id": "" if kr.get("owner_id") is None else str(kr["owner_id"]),
     }
     edit = f"/objectives/{objective_id}/key-results/{kr_id}/edit"
-    saved, evaluated, _ = _counted(lambda: signed_in.post(edit, data=fields))
+    saved, did = counted(lambda: signed_in.post(edit, data=fields))
     assert saved.status_code == 303, saved.text
-    assert evaluated == 0
+    assert did.requested == 0
     with live.client("admin") as admin:
         assert admin.get(f"/key-results/{kr_id}").json()["title"] == fields["title"]
 
-    refused, evaluated, _ = _counted(lambda: signed_in.post(edit, data=fields | {"title": ""}))
+    refused, did = counted(lambda: signed_in.post(edit, data=fields | {"title": ""}))
     assert refused.status_code == 422
-    assert evaluated == 1
+    assert did.requested == 1
 
     other = _other_objective(live, objective_id)
-    missing, evaluated, _ = _counted(
+    missing, did = counted(
         lambda: signed_in.post(f"/objectives/{other}/key-results/{kr_id}/edit", data=fields)
     )
     assert missing.status_code == 404
-    assert evaluated == 0
+    assert did.requested == 0

@@ -25,6 +25,7 @@ from headway.domain.periods import today_in
 from headway.domain.scoring import check_in_order, objective_score
 from headway.domain.units import depth_first
 from headway.services.reads.reports import PeriodReport, period_report
+from headway.services.reads.warm_reports import WarmReports
 from headway.store.uow import UnitOfWork
 
 RECENT_CHECK_INS = 10
@@ -79,11 +80,18 @@ def report_of(
     as_of: date | None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
+    warm: WarmReports | None = None,
 ) -> PeriodReport:
     """The period report of the period with this id, else of the current period."""
     try:
         return period_report(
-            uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
+            uow,
+            workspace,
+            period_id=period_id,
+            as_of=as_of,
+            thresholds=thresholds,
+            clock=clock,
+            warm=warm,
         )
     except NotFound:
         if period_id is not None:
@@ -100,10 +108,17 @@ def dashboard(
     as_of: date | None = None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
+    warm: WarmReports | None = None,
 ) -> Dashboard:
     """Overall score, status counts, what needs attention, KPI health and recent check-ins."""
     report = report_of(
-        uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
+        uow,
+        workspace,
+        period_id=period_id,
+        as_of=as_of,
+        thresholds=thresholds,
+        clock=clock,
+        warm=warm,
     )
     f = report.figures
     objectives = report.objectives()

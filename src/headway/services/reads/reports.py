@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from headway.domain.errors import NotFound
@@ -24,33 +24,10 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.periods import current_period, expected_progress, today_in
+from headway.services.reads.warm_reports import ReportKey, WarmReports
 from headway.store import periods as period_store
+from headway.store import revisions as revision_store
 from headway.store.uow import UnitOfWork
-
-
-@dataclass(slots=True)
-class ReportTally:
-    """How many period reports this process has computed (`evaluate`) and coached (`coach`).
-
-    A counter, not a timing: tests read it to check that a page or form computes the period
-    once, and pages that show no findings skip the coaching."""
-
-    evaluated: int = 0
-    coached: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def count(self, *, coached: bool) -> None:
-        with self._lock:
-            self.evaluated += 1
-            self.coached += int(coached)
-
-    def snapshot(self) -> tuple[int, int]:
-        """(evaluated, coached) so far."""
-        with self._lock:
-            return self.evaluated, self.coached
-
-
-TALLY = ReportTally()
 
 
 @dataclass(slots=True)
@@ -62,6 +39,30 @@ class PeriodReport:
     data: PeriodData
     figures: Figures
     findings: list[Finding]  # empty when the report was made without coaching
+
+    def copy(self) -> PeriodReport:
+        """The same report in containers of its own: what a caller adds to or takes from its
+        lists and dicts never reaches a kept report (the rows themselves are shared: read them,
+        never change them)."""
+        d, f = self.data, self.figures
+        return replace(
+            self,
+            data=replace(
+                d,
+                periods=dict(d.periods),
+                objectives=list(d.objectives),
+                key_results=list(d.key_results),
+                check_ins=list(d.check_ins),
+                kpis=list(d.kpis),
+                measurements=list(d.measurements),
+                units=dict(d.units),
+                people=dict(d.people),
+            ),
+            figures=replace(
+                f, key_results=dict(f.key_results), objectives=dict(f.objectives), kpis=dict(f.kpis)
+            ),
+            findings=list(self.findings),
+        )
 
     def objectives(self) -> list[Objective]:
         """The period's own objectives, in their order."""
@@ -129,33 +130,69 @@ def period_report(
     as_of: date | None = None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
-    coaching: bool = True,
-    linked_kpis_only: bool = False,
+    complete: bool = True,
+    warm: WarmReports | None = None,
 ) -> PeriodReport:
     """Load a period's rows set-based, then score, grade and coach them in the domain.
 
     The period is the one with `period_id`, else the one named `period`, else the current one.
-    `coaching=False` leaves the findings empty, for pages that do not show them (the figures
-    are the same either way: coaching only reads them). `linked_kpis_only=True` computes KPI
-    figures only for the KPIs the loaded key results follow (`data` still holds every KPI);
+    `complete=False` is what a page that shows no findings needs: the findings are left empty
+    (the figures are the same either way: coaching only reads them) and KPI figures are
+    computed only for the KPIs the loaded key results follow (`data` still holds every KPI;
     every key result's and objective's figure is the same, since a key result reads only its
-    own KPI's measurements.
+    own KPI's measurements).
+
+    With `warm` (the server's cache) a report kept at the workspace revision of this read's
+    snapshot is served as it is (a copy of its containers; a complete one serves any caller),
+    and a report computed afresh is kept for the next request.
     """
     day = as_of or today_in(workspace, clock)
-    with uow.reading():
-        periods = period_store.load_periods(uow.conn, workspace.id)
-        if period_id is not None:
-            chosen = period_by_id(periods, period_id)
-        else:
-            chosen = find_period(periods, period, day)
-        data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
-    figures = evaluate(linked_only(data) if linked_kpis_only else data, day, thresholds)
+    if warm is None:
+        with uow.reading():
+            chosen = _chosen_period(uow, workspace, period, period_id, day)
+            data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
+        return _computed(workspace, chosen, data, day, thresholds, complete)
+    with ExitStack() as held:
+        with uow.reading():
+            chosen = _chosen_period(uow, workspace, period, period_id, day)
+            key = ReportKey(workspace.id, chosen.id, day, thresholds)
+            # One request computes a key's report while the others for it wait, then are
+            # served what it kept (their snapshots began before its revision could move on).
+            held.enter_context(warm.building(key))
+            revision = revision_store.workspace_revision(uow.conn, workspace.id)
+            kept = warm.kept(key, revision, complete=complete)
+            if kept is not None:
+                return kept.copy()
+            data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
+        report = _computed(workspace, chosen, data, day, thresholds, complete)
+        warm.keep(key, revision, report, complete=complete)
+    return report.copy()
+
+
+def _chosen_period(
+    uow: UnitOfWork, workspace: Workspace, name: str | None, period_id: int | None, day: date
+) -> Period:
+    periods = period_store.load_periods(uow.conn, workspace.id)
+    if period_id is not None:
+        return period_by_id(periods, period_id)
+    return find_period(periods, name, day)
+
+
+def _computed(
+    workspace: Workspace,
+    chosen: Period,
+    data: PeriodData,
+    day: date,
+    thresholds: StatusThresholds,
+    complete: bool,
+) -> PeriodReport:
+    """The report of rows loaded: complete (coached, every KPI), or only what a page shows."""
+    figures = evaluate(data if complete else linked_only(data), day, thresholds)
     findings = (
         coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))
-        if coaching
+        if complete
         else []
     )
-    TALLY.count(coached=coaching)
     return PeriodReport(
         workspace=workspace,
         period=chosen,

@@ -33,6 +33,7 @@ def dashboard_page(
         as_of=as_of,
         thresholds=page.thresholds,
         clock=page.clock,
+        warm=page.warm,
     )
     report = board.report
     kr_objective = {kr.id: kr.objective_id for kr in report.data.key_results}
