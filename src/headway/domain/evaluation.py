@@ -68,7 +68,11 @@ def reevaluate(
     """
     as_of = previous.as_of
     changed_kpis = set(kpis)
-    changed = set(key_results) | {kr.id for kr in data.key_results if kr.kpi_id in changed_kpis}
+    changed = set(key_results) | {
+        kr.id
+        for kr in data.key_results
+        if kr.kpi_id in changed_kpis or kr.id not in previous.key_results
+    }
     by_id = {kr.id: kr for kr in data.key_results}
     objective_of = {o.id: o for o in data.objectives}
     rollups_under: dict[int, list[int]] = defaultdict(list)  # objective -> rollups it feeds
@@ -79,6 +83,7 @@ def reevaluate(
     # Everything above what changed: objectives through their parent and the rollup key
     # result they are aligned under, rollups through their objective.
     dirty: set[_Node] = {("objective", o) for o in objectives}
+    dirty |= {("objective", o.id) for o in data.objectives if o.id not in previous.objectives}
     dirty |= {("objective", by_id[k].objective_id) for k in changed if k in by_id}
     dirty |= {("rollup", k) for k in changed if k in by_id and by_id[k].kind is _ROLLUP}
     waiting = list(dirty)
@@ -101,7 +106,7 @@ def reevaluate(
 
     check_ins_of = set(changed)
     check_ins_of |= {kr.id for kr in data.key_results if kr.objective_id in dirty_objectives}
-    measurements_of = set(changed_kpis)
+    measurements_of = changed_kpis | {k.id for k in data.kpis if k.id not in previous.kpis}
     for k in changed:
         kpi_id = by_id[k].kpi_id if k in by_id else None
         if kpi_id is not None:
@@ -130,7 +135,10 @@ def reevaluate(
         for o in data.objectives
     }
     kpi_figures_now = {
-        k.id: ev.kpi_figures(k) if k.id in changed_kpis else previous.kpis[k.id] for k in data.kpis
+        k.id: previous.kpis[k.id]
+        if k.id not in changed_kpis and k.id in previous.kpis
+        else ev.kpi_figures(k)
+        for k in data.kpis
     }
     key_result_figures = {kr.id: ev.kr_figures[kr.id] for kr in data.key_results}
     return Figures(

@@ -7,15 +7,17 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from heapq import merge
 
 from headway.domain.errors import NotFound
-from headway.domain.evaluation import evaluate
+from headway.domain.evaluation import evaluate, reevaluate
 from headway.domain.kpi import bucket_series
 from headway.domain.lint import coach
 from headway.domain.model import (
     Figures,
     Finding,
     KeyResult,
+    KeyResultKind,
     Measurement,
     Objective,
     Period,
@@ -24,10 +26,11 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.periods import current_period, expected_progress, today_in
-from headway.services.reads.warm_reports import ReportKey, WarmReports
+from headway.services.reads.warm_reports import How, Kept, ReportKey, WarmReports
 from headway.store import periods as period_store
 from headway.store import revisions as revision_store
-from headway.store.uow import UnitOfWork
+from headway.store.revisions import Change
+from headway.store.uow import Connection, UnitOfWork
 
 
 @dataclass(slots=True)
@@ -151,22 +154,35 @@ def period_report(
         with uow.reading():
             chosen = _chosen_period(uow, workspace, period, period_id, day)
             data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
-        return _computed(workspace, chosen, data, day, thresholds, complete)
+        return _computed(workspace, chosen, data, day, thresholds, complete).report
     with ExitStack() as held:
         with uow.reading():
             chosen = _chosen_period(uow, workspace, period, period_id, day)
             key = ReportKey(workspace.id, chosen.id, day, thresholds)
-            # One request computes a key's report while the others for it wait, then are
-            # served what it kept (their snapshots began before its revision could move on).
+            # One request brings a key's report up to date while the others for it wait,
+            # then are served what it kept.
             held.enter_context(warm.building(key))
-            revision = revision_store.workspace_revision(uow.conn, workspace.id)
-            kept = warm.kept(key, revision, complete=complete)
-            if kept is not None:
-                return kept.copy()
-            data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
-        report = _computed(workspace, chosen, data, day, thresholds, complete)
-        warm.keep(key, revision, report, complete=complete)
-    return report.copy()
+            conn = uow.conn
+            revision = revision_store.workspace_revision(conn, workspace.id)
+            kept = warm.kept(key)
+            usable = kept is not None and kept.revision <= revision
+            if kept is not None and usable and (kept.complete or not complete):
+                fresh: Kept | None = kept
+                if kept.revision < revision:
+                    changes = revision_store.changes_since(conn, workspace.id, kept.revision)
+                    fresh = _patched(conn, workspace, chosen, kept, changes, revision, thresholds)
+                if fresh is not None:
+                    how: How = "served_warm" if fresh.report is kept.report else "patched"
+                    warm.keep(key, fresh, how)
+                    return fresh.report.copy()
+            if kept is None or usable:
+                # The old copy goes before the new one is made. (A kept report newer than
+                # this snapshot stays: this request's is computed, and not kept.)
+                warm.forget(key)
+            data = period_store.load_period_data(conn, workspace, chosen, as_of=day)
+        kept = _computed(workspace, chosen, data, day, thresholds, complete, revision)
+        warm.keep(key, kept, "computed")
+    return kept.report.copy()
 
 
 def _chosen_period(
@@ -185,20 +201,128 @@ def _computed(
     day: date,
     thresholds: StatusThresholds,
     complete: bool,
-) -> PeriodReport:
+    revision: int = 0,
+) -> Kept:
     """The report of rows loaded: complete (coached, every KPI), or only what a page shows."""
     figures = evaluate(data if complete else linked_only(data), day, thresholds)
-    findings = (
-        coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))
-        if complete
-        else []
-    )
-    return PeriodReport(
+    before = kpi_values_before(data, chosen) if complete else {}
+    return _made(workspace, chosen, data, figures, before, complete, revision)
+
+
+def _made(
+    workspace: Workspace,
+    chosen: Period,
+    data: PeriodData,
+    figures: Figures,
+    before: dict[int, float | None],
+    complete: bool,
+    revision: int,
+) -> Kept:
+    day = figures.as_of
+    report = PeriodReport(
         workspace=workspace,
         period=chosen,
         as_of=day,
         expected=expected_progress(chosen.start_date, chosen.end_date, day),
         data=data,
         figures=figures,
-        findings=findings,
+        findings=coach(data, chosen, figures, day, kpi_value_before=before) if complete else [],
     )
+    return Kept(revision=revision, complete=complete, report=report, kpi_values_before=before)
+
+
+# Rows no figure reads: a change to them leaves every figure as it was.
+_UNREAD = frozenset({"initiative", "web_session", "api_token"})
+# More changed key results and KPIs than this, and computing afresh is no dearer.
+_MOST_PATCHED = 200
+
+
+def _patched(
+    conn: Connection,
+    workspace: Workspace,
+    chosen: Period,
+    kept: Kept,
+    changes: list[Change] | None,
+    revision: int,
+    thresholds: StatusThresholds,
+) -> Kept | None:
+    """The kept report brought to `revision` from what changed since, or None when it cannot
+    be (the log does not reach back, or a change is not of a kind patched: only key results
+    that are no rollup and stay with their objective, their check-ins, KPIs that still exist
+    and their measurements are; rows no figure reads are passed over)."""
+    if changes is None:
+        return None
+    key_result_ids: set[int] = set()
+    kpi_ids: set[int] = set()
+    for change in changes:
+        if change.subject_type in _UNREAD:
+            continue
+        if change.subject_id is None:
+            return None
+        if change.subject_type == "key_result":
+            key_result_ids.add(change.subject_id)
+        elif change.subject_type == "kpi":
+            kpi_ids.add(change.subject_id)
+        else:
+            return None
+    if len(key_result_ids) + len(kpi_ids) > _MOST_PATCHED:
+        return None
+    if not key_result_ids and not kpi_ids:
+        return replace(kept, revision=revision)
+    old = kept.report.data
+    day = kept.report.as_of
+    rows = period_store.load_changed_rows(conn, workspace.id, key_result_ids, kpi_ids, as_of=day)
+    if {k.id for k in rows.kpis} != kpi_ids:
+        return None  # a KPI deleted: key results may have let go of it
+    objective_ids = {o.id for o in old.objectives}
+    was = {kr.id: kr for kr in old.key_results if kr.id in key_result_ids}
+    now = {kr.id: kr for kr in rows.key_results if kr.objective_id in objective_ids}
+    emptied: set[int] = set()
+    for kr_id in key_result_ids:
+        old_kr, new_kr = was.get(kr_id), now.get(kr_id)
+        if any(kr is not None and kr.kind is KeyResultKind.ROLLUP for kr in (old_kr, new_kr)):
+            return None
+        if old_kr is not None and new_kr is not None and old_kr.objective_id != new_kr.objective_id:
+            return None
+        if old_kr is not None and new_kr is None:
+            if any(o.parent_key_result_id == kr_id for o in old.objectives):
+                return None
+            emptied.add(old_kr.objective_id)
+    data = replace(
+        old,
+        key_results=sorted(
+            [kr for kr in old.key_results if kr.id not in key_result_ids] + list(now.values()),
+            key=lambda kr: (kr.objective_id, kr.position, kr.id),
+        ),
+        check_ins=list(
+            merge(
+                [c for c in old.check_ins if c.key_result_id not in key_result_ids],
+                [c for c in rows.check_ins if c.key_result_id in now],
+                key=lambda c: c.id,
+            )
+        ),
+        kpis=list(
+            merge([k for k in old.kpis if k.id not in kpi_ids], rows.kpis, key=lambda k: k.id)
+        ),
+        measurements=list(
+            merge(
+                [m for m in old.measurements if m.kpi_id not in kpi_ids],
+                rows.measurements,
+                key=lambda m: m.id,
+            )
+        ),
+    )
+    figures = reevaluate(
+        data if kept.complete else linked_only(data),
+        kept.report.figures,
+        thresholds,
+        key_results=key_result_ids,
+        kpis=kpi_ids,
+        objectives=emptied,
+    )
+    before = kept.kpi_values_before
+    if kept.complete and kpi_ids:
+        changed = replace(data, kpis=rows.kpis, measurements=rows.measurements)
+        before = {k: v for k, v in before.items() if k not in kpi_ids}
+        before |= kpi_values_before(changed, chosen)
+    return _made(workspace, chosen, data, figures, before, kept.complete, revision)
