@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+import uvicorn
+from fastapi import FastAPI
 
 from headway.config import load_settings
 from headway.services.access.actors import Caller
@@ -30,6 +33,7 @@ from headway.services.access.people import update_person
 from headway.services.access.workspaces import resolve_workspace
 from headway.store import tables as t
 from headway.store.uow import make_uow
+from headway.web.app import create_app
 
 # The process serving each base URL, for tests that measure it (memory, CPU).
 SERVER_PIDS: dict[str, int] = {}
@@ -97,6 +101,31 @@ def headway_server(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 kill_group(process)
+
+
+@contextmanager
+def served_here(database_url: str, **settings: object) -> Iterator[tuple[str, FastAPI]]:
+    """The app on the database (settings override), served over a socket by a thread of this
+    process, as `headway serve` serves it: for tests that read what the app holds (the
+    statistics of its report cache). Its base URL and the app."""
+    app = create_app(load_settings(database_url=database_url, **settings))
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    sock = config.bind_socket()
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            threading.Event().wait(0.01)
+        assert server.started, "the in-process server did not start"
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+        app.state.engine.dispose()
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -12,56 +12,24 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from headway.config import load_settings
 from headway.services.reads.warm_reports import CacheStats, WarmReports
-from headway.web.app import create_app
 from headway.web.ui.context import FRAGMENT_HEADER
+from live_server import served_here
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
 _n = itertools.count()
 
 
-@contextmanager
-def _served_here(database_url: str) -> Iterator[tuple[str, WarmReports]]:
-    """The app on the database, served over a socket by a thread of this process."""
-    app = create_app(load_settings(database_url=database_url))
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-    )
-    sock = config.bind_socket()
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            threading.Event().wait(0.01)
-        assert server.started, "the in-process server did not start"
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app.state.warm_reports
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-        app.state.engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def served(live: Any) -> Iterator[tuple[str, WarmReports]]:
-    with _served_here(live.database_url) as server:
-        yield server
+    with served_here(live.database_url) as (base_url, app):
+        yield base_url, app.state.warm_reports
 
 
 @pytest.fixture(scope="module")
