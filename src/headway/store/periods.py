@@ -110,7 +110,7 @@ class ChangedRows(NamedTuple):
     key_results: list[KeyResult]  # those that still exist
     check_ins: list[CheckIn]  # theirs, effective by "as of", by id
     kpis: list[Kpi]  # those that still exist
-    measurements: list[Measurement]  # theirs, taken by "as of", by id
+    measurements: list[Measurement]  # of those KPIs and the ones these key results follow
 
 
 def load_changed_rows(
@@ -121,8 +121,9 @@ def load_changed_rows(
     *,
     as_of: date,
 ) -> ChangedRows:
-    """These key results with their check-ins, these KPIs with their measurements, filtered
-    and ordered as `load_period_data` loads them."""
+    """These key results with their check-ins, these KPIs with their measurements (and those
+    of the KPIs these key results follow), filtered and ordered as `load_period_data` loads
+    them."""
     kr, ci = t.key_result, t.check_in
     kr_q = sa.select(kr).where(kr.c.workspace_id == workspace_id, kr.c.id.in_(key_result_ids))
     key_results = [to_key_result(r) for r in conn.execute(kr_q)]
@@ -132,7 +133,8 @@ def load_changed_rows(
     check_ins = [to_check_in(r) for r in conn.execute(ci_q.order_by(ci.c.id))]
     kpi_q = sa.select(t.kpi).where(t.kpi.c.workspace_id == workspace_id, t.kpi.c.id.in_(kpi_ids))
     kpis = [to_kpi(r) for r in conn.execute(kpi_q.order_by(t.kpi.c.id))]
-    measurements = load_measurements_of(conn, workspace_id, [k.id for k in kpis], until=as_of)
+    measured = {k.id for k in kpis} | {k.kpi_id for k in key_results if k.kpi_id is not None}
+    measurements = load_measurements_of(conn, workspace_id, sorted(measured), until=as_of)
     return ChangedRows(key_results, check_ins, kpis, measurements)
 
 

@@ -39,6 +39,8 @@ class PeriodReport:
     period: Period
     as_of: date
     expected: float
+    # The rows the figures were made from, but for the measurements (no caller reads them:
+    # the KPI figures hold what is shown of them, and they are most of the rows' memory).
     data: PeriodData
     figures: Figures
     findings: list[Finding]  # empty when the report was made without coaching
@@ -224,7 +226,7 @@ def _made(
         period=chosen,
         as_of=day,
         expected=expected_progress(chosen.start_date, chosen.end_date, day),
-        data=data,
+        data=replace(data, measurements=[]),
         figures=figures,
         findings=coach(data, chosen, figures, day, kpi_value_before=before) if complete else [],
     )
@@ -304,13 +306,8 @@ def _patched(
         kpis=list(
             merge([k for k in old.kpis if k.id not in kpi_ids], rows.kpis, key=lambda k: k.id)
         ),
-        measurements=list(
-            merge(
-                [m for m in old.measurements if m.kpi_id not in kpi_ids],
-                rows.measurements,
-                key=lambda m: m.id,
-            )
-        ),
+        # What the re-evaluation reads: the changed KPIs' and those changed key results follow.
+        measurements=rows.measurements,
     )
     figures = reevaluate(
         data if kept.complete else linked_only(data),
