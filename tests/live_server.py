@@ -104,27 +104,34 @@ def headway_server(
 
 
 @contextmanager
-def served_here(database_url: str, **settings: object) -> Iterator[tuple[str, FastAPI]]:
-    """The app on the database (settings override), served over a socket by a thread of this
-    process, as `headway serve` serves it: for tests that read what the app holds (the
-    statistics of its report cache). Its base URL and the app."""
-    app = create_app(load_settings(database_url=database_url, **settings))
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+def served_app(app: Any) -> Iterator[str]:
+    """Serve an app with uvicorn on a free port of 127.0.0.1, in a thread of this process,
+    as `headway serve` serves it; its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical")
     sock = config.bind_socket()
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        for _ in range(500):
-            if server.started:
-                break
-            threading.Event().wait(0.01)
-        assert server.started, "the in-process server did not start"
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
+        while not server.started:
+            assert thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+@contextmanager
+def served_here(database_url: str, **settings: object) -> Iterator[tuple[str, FastAPI]]:
+    """The app on the database (settings override) served by `served_app`, for tests that
+    read what the app holds (the statistics of its report cache): its base URL and the app."""
+    app = create_app(load_settings(database_url=database_url, **settings))
+    try:
+        with served_app(app) as base_url:
+            yield base_url, app
+    finally:
         app.state.engine.dispose()
 
 

@@ -47,8 +47,8 @@ class PeriodReport:
 
     def copy(self) -> PeriodReport:
         """The same report in containers of its own: what a caller adds to or takes from its
-        lists and dicts never reaches a kept report (the rows themselves are shared: read them,
-        never change them)."""
+        lists and dicts never reaches a kept report (the rows in them are the kept report's
+        own objects: read them, never change them)."""
         d, f = self.data, self.figures
         return replace(
             self,
