@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+import uvicorn
+from fastapi import FastAPI
 
 from headway.config import load_settings
 from headway.services.access.actors import Caller
@@ -30,6 +33,7 @@ from headway.services.access.people import update_person
 from headway.services.access.workspaces import resolve_workspace
 from headway.store import tables as t
 from headway.store.uow import make_uow
+from headway.web.app import create_app
 from headway.web.ui.auth import LOGIN_CSRF_COOKIE
 
 # The process serving each base URL, for tests that measure it (memory, CPU).
@@ -98,6 +102,38 @@ def headway_server(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 kill_group(process)
+
+
+@contextmanager
+def served_app(app: Any) -> Iterator[str]:
+    """Serve an app with uvicorn on a free port of 127.0.0.1, in a thread of this process,
+    as `headway serve` serves it; its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical")
+    sock = config.bind_socket()
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@contextmanager
+def served_here(database_url: str, **settings: object) -> Iterator[tuple[str, FastAPI]]:
+    """The app on the database (settings override) served by `served_app`, for tests that
+    read what the app holds (the statistics of its report cache): its base URL and the app."""
+    app = create_app(load_settings(database_url=database_url, **settings))
+    try:
+        with served_app(app) as base_url:
+            yield base_url, app
+    finally:
+        app.state.engine.dispose()
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -103,6 +103,13 @@ class Settings(BaseSettings):
         ge=1000,
         description="Most values (scalars, lists, mappings) a workspace document may hold.",
     )
+    warm_reports: int = Field(
+        2,
+        ge=0,
+        le=64,
+        description="Period reports each server process keeps computed, served until a write "
+        "to their workspace (each holds a copy of its period's rows; 0 keeps none).",
+    )
     on_track_gap: float = Field(
         0.10, ge=0, le=1, description="Largest gap (expected - score) still on track."
     )

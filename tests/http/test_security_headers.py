@@ -10,18 +10,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from headway.config import load_settings
 from headway.web.app import create_app
+from live_server import served_app
 
 SAME_EVERYWHERE = {
     "x-frame-options": "DENY",
@@ -141,25 +137,6 @@ def test_the_api_docs_allow_exactly_their_inline_script_by_hash(
     assert policy["connect-src"] == ["'self'"]
 
 
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """Serve an app with uvicorn on a free port of 127.0.0.1, in a thread; its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical")
-    sock = config.bind_socket()
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            assert thread.is_alive(), "uvicorn did not start"
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 def test_an_unexpected_error_carries_the_headers_too(tmp_path: Any) -> None:
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}")
     app = create_app(settings)
@@ -172,7 +149,7 @@ def test_an_unexpected_error_carries_the_headers_too(tmp_path: Any) -> None:
     def broken_page() -> None:
         raise RuntimeError("a bug")
 
-    with served(app) as base_url:
+    with served_app(app) as base_url:
         for path in ("/api/v1/broken", "/broken"):
             response = httpx.get(base_url + path, timeout=30)
             assert response.status_code == 500
@@ -184,7 +161,7 @@ def test_https_deployments_get_strict_transport_security(tmp_path: Any) -> None:
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path / 'unused.db'}", secure_cookies=True
     )
-    with served(create_app(settings)) as base_url:
+    with served_app(create_app(settings)) as base_url:
         response = httpx.get(base_url + "/healthz", timeout=30)
     assert response.headers["strict-transport-security"] == "max-age=31536000"
     assert_secured(response)

@@ -117,6 +117,15 @@ def test_deleting_an_objective_removes_its_key_results_check_ins_initiatives_and
         for when, rows in (("before", before), ("after", after))
     }
     assert revisions["after"][seeds.id] > revisions["before"][seeds.id]
+    # ...and logged what it changed with that revision: the objective (the rows that went with
+    # it are its own business).
+    (logged,) = [c for c in after.pop("workspace_change") if c not in before["workspace_change"]]
+    before.pop("workspace_change")
+    assert (logged["revision"], logged["subject_type"], logged["subject_id"]) == (
+        revisions["after"][seeds.id],
+        "objective",
+        revenue,
+    )
     assert _same(after, _without(before, going))
     assert (event["action"], event["subject_type"], event["subject_id"]) == (
         "delete",

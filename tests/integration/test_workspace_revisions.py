@@ -23,6 +23,7 @@ from headway.services.documents.imports import import_workspace
 from headway.services.kpis.measurements import MeasurementInput, record_measurements
 from headway.services.okrs.checkins import record_check_in
 from headway.services.reads.reports import period_report
+from headway.store import revisions as revision_store
 from headway.store import tables as t
 from headway.store.audit import add_audit_event
 from headway.store.uow import UnitOfWork
@@ -54,6 +55,20 @@ def _a_key_result(uow: UnitOfWork, workspace: Workspace) -> int:
             )
         ).scalar_one()
     return key_result_id
+
+
+def _note_update(uow: UnitOfWork, workspace: Workspace, key_result: int) -> None:
+    """Inside `with uow:`, what a write to the key result records: its audit event."""
+    add_audit_event(
+        uow.conn,
+        workspace_id=workspace.id,
+        actor_id=None,
+        actor_label="test",
+        action="update",
+        subject_type="key_result",
+        subject_id=key_result,
+        at=clock(),
+    )
 
 
 def _check_in(uow: UnitOfWork, workspace: Workspace, value: float) -> None:
@@ -114,9 +129,11 @@ def test_a_write_through_one_engine_is_seen_through_another_at_once(
 def test_a_failed_transaction_moves_no_revision(
     seeded: tuple[UnitOfWork, Workspace],
 ) -> None:
-    """The bump happens in the write's transaction: rolled back with it."""
+    """The bump happens in the write's transaction: rolled back with it, and so is the change
+    it would have logged."""
     uow, workspace = seeded
     before = workspace_revision(uow, workspace.id)
+    logged = _changes(uow, workspace)
     key_result = _a_key_result(uow, workspace)
 
     class Stop(Exception):
@@ -124,20 +141,14 @@ def test_a_failed_transaction_moves_no_revision(
 
     with pytest.raises(Stop), uow:
         # A write that records its audit event and then fails before the commit.
-        add_audit_event(
-            uow.conn,
-            workspace_id=workspace.id,
-            actor_id=None,
-            actor_label="test",
-            action="update",
-            subject_type="key_result",
-            subject_id=key_result,
-            at=clock(),
-        )
+        _note_update(uow, workspace, key_result)
         raise Stop
     assert workspace_revision(uow, workspace.id) == before
+    assert _changes(uow, workspace) == logged
     _check_in(uow, workspace, 50)  # and the next transaction on that connection is unaffected
     assert workspace_revision(uow, workspace.id) > before
+    now = workspace_revision(uow, workspace.id)
+    assert _changes(uow, workspace) == [*logged, (now, "key_result", key_result)]
 
 
 def test_a_restored_backup_never_brings_back_a_revision_already_handed_out(
@@ -158,3 +169,86 @@ def test_a_restored_backup_never_brings_back_a_revision_already_handed_out(
     assert workspace_revision(restored, workspace.id) == backed_up  # the backup's state
     _check_in(restored, workspace, 70)  # a different write from the one after the backup
     assert workspace_revision(restored, workspace.id) > handed_out
+
+
+def _changes(uow: UnitOfWork, workspace: Workspace) -> list[tuple[int, str, int | None]]:
+    """The workspace's change log, in commit order."""
+    c = t.workspace_change.c
+    with uow.reading():
+        rows = uow.conn.execute(
+            sa.select(c.revision, c.subject_type, c.subject_id)
+            .where(c.workspace_id == workspace.id)
+            .order_by(c.revision, c.id)
+        )
+        return [(r.revision, r.subject_type, r.subject_id) for r in rows]
+
+
+def test_each_write_logs_what_it_changed_with_the_revision_it_committed_at(
+    seeded: tuple[UnitOfWork, Workspace],
+) -> None:
+    uow, workspace = seeded
+    key_result = _a_key_result(uow, workspace)
+    with uow.reading():
+        kpi_id: int = uow.conn.execute(
+            sa.select(t.kpi.c.id).where(t.kpi.c.workspace_id == workspace.id).limit(1)
+        ).scalar_one()
+    logged = _changes(uow, workspace)
+    assert logged  # the import's
+
+    # A check-in is logged as its key result; a batch of measurements once, as their KPI.
+    _check_in(uow, workspace, 12)
+    after_check_in = workspace_revision(uow, workspace.id)
+    items = [MeasurementInput(value=float(v), at=date(2026, 10, v)) for v in (1, 2, 3)]
+    record_measurements(uow, workspace, kpi_id, items, caller=OPERATOR, clock=clock)
+    after_batch = workspace_revision(uow, workspace.id)
+    assert _changes(uow, workspace)[len(logged) :] == [
+        (after_check_in, "key_result", key_result),
+        (after_batch, "kpi", kpi_id),
+    ]
+    with uow.reading():
+        assert revision_store.changes_since(uow.conn, workspace.id, logged[-1][0]) == [
+            (after_check_in, "key_result", key_result),
+            (after_batch, "kpi", kpi_id),
+        ]
+        assert revision_store.changes_since(uow.conn, workspace.id, after_batch) == []
+        # A revision the log does not reach back to (or ahead of the workspace's): no answer.
+        assert revision_store.changes_since(uow.conn, workspace.id, after_batch + 1) is None
+        too_old = after_batch - revision_store.KEPT_FOR - 1
+        assert revision_store.changes_since(uow.conn, workspace.id, too_old) is None
+
+
+@pytest.mark.parametrize(
+    "new_database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_the_log_follows_commit_order_not_the_order_writes_began(
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    """Two writers at once (PostgreSQL lets them overlap): the one that began first but
+    commits last logs the later revision, so a reader that saw the first commit misses
+    nothing when it asks for what changed since."""
+    first, second = uows(migrated_url), uows(migrated_url)
+    workspace = _seed(first)
+    key_result = _a_key_result(first, workspace)
+    with first:
+        _note_update(first, workspace, key_result)
+        _check_in(second, workspace, 5)  # begins later, commits first
+        committed_first = workspace_revision(second, workspace.id)
+    committed_last = workspace_revision(second, workspace.id)
+    assert committed_last > committed_first
+    with second.reading():
+        since = revision_store.changes_since(second.conn, workspace.id, committed_first)
+    assert since == [(committed_last, "key_result", key_result)]
+
+
+def test_old_changes_are_pruned_by_a_later_write(seeded: tuple[UnitOfWork, Workspace]) -> None:
+    uow, workspace = seeded
+    with uow:
+        # A change logged more than a day of revisions ago.
+        uow.conn.execute(
+            t.workspace_change.insert().values(
+                workspace_id=workspace.id, revision=1, subject_type="kpi", subject_id=1
+            )
+        )
+    assert (1, "kpi", 1) in _changes(uow, workspace)
+    _check_in(uow, workspace, 7)
+    assert (1, "kpi", 1) not in _changes(uow, workspace)

@@ -327,6 +327,7 @@ FILLED_BY_HEADWAY = {
     "audit_event.actor_label",
     "audit_event.action",
     "audit_event.subject_type",
+    "workspace_change.subject_type",
     "api_token.token_hash",
     "web_session.token_hash",
     "web_session.csrf_token",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 from typing import Literal
 
@@ -13,6 +14,8 @@ from headway.domain.model import (
     KeyResult,
     KeyResultFigures,
     KeyResultKind,
+    Kpi,
+    KpiFigures,
     Measurement,
     ObjectiveFigures,
     PeriodData,
@@ -42,10 +45,127 @@ def evaluate(
     return _Evaluation(data, as_of, thresholds).run()
 
 
+def reevaluate(
+    data: PeriodData,
+    previous: Figures,
+    thresholds: StatusThresholds = DEFAULT_THRESHOLDS,
+    *,
+    key_results: Collection[int] = (),
+    kpis: Collection[int] = (),
+    objectives: Collection[int] = (),
+) -> Figures:
+    """What `evaluate(data, previous.as_of, thresholds)` returns, computing only what changed.
+
+    `previous` are the figures of the rows before a change, as of the same date with the same
+    thresholds; `data` differs from those rows only in the key results `key_results` (their own
+    fields or their check-ins; added or removed too, but neither a rollup nor moved to another
+    objective), the KPIs `kpis` (their own fields or measurements) and the objectives whose
+    key results were removed or moved away (`objectives`). Recomputed: those key results and
+    the ones following those KPIs, their objectives, every objective and rollup key result
+    above them through alignment, and those KPIs' figures; every other figure is the previous
+    one. Objectives and rollups in a cycle depend on each other, so they are recomputed
+    together, in the order `evaluate` meets them, and come out the same.
+    """
+    as_of = previous.as_of
+    changed_kpis = set(kpis)
+    changed = set(key_results) | {
+        kr.id
+        for kr in data.key_results
+        if kr.kpi_id in changed_kpis or kr.id not in previous.key_results
+    }
+    by_id = {kr.id: kr for kr in data.key_results}
+    objective_of = {o.id: o for o in data.objectives}
+    rollups_under: dict[int, list[int]] = defaultdict(list)  # objective -> rollups it feeds
+    for o in data.objectives:
+        if o.parent_key_result_id is not None:
+            rollups_under[o.id].append(o.parent_key_result_id)
+
+    # Everything above what changed: objectives through their parent and the rollup key
+    # result they are aligned under, rollups through their objective.
+    dirty: set[_Node] = {("objective", o) for o in objectives}
+    dirty |= {("objective", o.id) for o in data.objectives if o.id not in previous.objectives}
+    dirty |= {("objective", by_id[k].objective_id) for k in changed if k in by_id}
+    dirty |= {("rollup", k) for k in changed if k in by_id and by_id[k].kind is _ROLLUP}
+    waiting = list(dirty)
+    while waiting:
+        kind, node_id = waiting.pop()
+        above: list[_Node] = []
+        if kind == "rollup":
+            above.append(("objective", by_id[node_id].objective_id))
+        elif node_id in objective_of:
+            parent = objective_of[node_id].parent_id
+            if parent is not None:
+                above.append(("objective", parent))
+            above += [("rollup", r) for r in rollups_under[node_id] if r in by_id]
+        for node in above:
+            if node not in dirty and (node[0] == "rollup" or node[1] in objective_of):
+                dirty.add(node)
+                waiting.append(node)
+    dirty_objectives = {i for kind, i in dirty if kind == "objective" and i in objective_of}
+    dirty_rollups = {i for kind, i in dirty if kind == "rollup" and by_id[i].kind is _ROLLUP}
+
+    check_ins_of = set(changed)
+    check_ins_of |= {kr.id for kr in data.key_results if kr.objective_id in dirty_objectives}
+    measurements_of = changed_kpis | {k.id for k in data.kpis if k.id not in previous.kpis}
+    for k in changed:
+        kpi_id = by_id[k].kpi_id if k in by_id else None
+        if kpi_id is not None:
+            measurements_of.add(kpi_id)
+    ev = _Evaluation(
+        data, as_of, thresholds, check_ins_of=check_ins_of, measurements_of=measurements_of
+    )
+    for kr in data.key_results:
+        if kr.id in changed or kr.id in dirty_rollups or kr.id not in previous.key_results:
+            continue
+        ev.kr_figures[kr.id] = previous.key_results[kr.id]
+    for o in data.objectives:
+        if o.id not in dirty_objectives and o.id in previous.objectives:
+            ev.objective_scores[o.id] = previous.objectives[o.id].score
+    for kr in data.key_results:
+        if kr.id in changed and kr.kind is not KeyResultKind.ROLLUP:
+            ev.kr_figures[kr.id] = ev.leaf_figures(kr)
+    for o in data.objectives:
+        if o.id in dirty_objectives:
+            ev.resolve(("objective", o.id))
+    for kr in data.key_results:
+        if kr.id in dirty_rollups:
+            ev.resolve(("rollup", kr.id))
+    objective_figures = {
+        o.id: ev.objective_figures(o.id) if o.id in dirty_objectives else previous.objectives[o.id]
+        for o in data.objectives
+    }
+    kpi_figures_now = {
+        k.id: previous.kpis[k.id]
+        if k.id not in changed_kpis and k.id in previous.kpis
+        else ev.kpi_figures(k)
+        for k in data.kpis
+    }
+    key_result_figures = {kr.id: ev.kr_figures[kr.id] for kr in data.key_results}
+    return Figures(
+        as_of=as_of,
+        key_results=key_result_figures,
+        objectives=objective_figures,
+        kpis=kpi_figures_now,
+    )
+
+
+_ROLLUP = KeyResultKind.ROLLUP
+
+
 class _Evaluation:
     """The indexes of one `evaluate` call and the figures memoised so far."""
 
-    def __init__(self, data: PeriodData, as_of: date, thresholds: StatusThresholds) -> None:
+    def __init__(
+        self,
+        data: PeriodData,
+        as_of: date,
+        thresholds: StatusThresholds,
+        *,
+        check_ins_of: Collection[int] | None = None,
+        measurements_of: Collection[int] | None = None,
+    ) -> None:
+        """Index the rows; only the check-ins of the key results `check_ins_of` and the
+        measurements of the KPIs `measurements_of` when given (a re-evaluation reads no more)."""
         self.data = data
         self.as_of = as_of
         self.thresholds = thresholds
@@ -54,13 +174,15 @@ class _Evaluation:
         for c in data.check_ins:
             if c.effective_date > as_of:
                 continue
+            if check_ins_of is not None and c.key_result_id not in check_ins_of:
+                continue
             seen = self.latest_check_in.get(c.key_result_id)
             if seen is None or check_in_order(c) > check_in_order(seen):
                 self.latest_check_in[c.key_result_id] = c
 
         self.measurements: dict[int, list[Measurement]] = defaultdict(list)
         for m in data.measurements:
-            if m.at <= as_of:
+            if m.at <= as_of and (measurements_of is None or m.kpi_id in measurements_of):
                 self.measurements[m.kpi_id].append(m)
 
         self.kpis = {k.id: k for k in data.kpis}
@@ -99,26 +221,27 @@ class _Evaluation:
             if kr.kind is KeyResultKind.ROLLUP:
                 self.resolve(("rollup", kr.id))
 
-        objectives = {}
-        for o in self.data.objectives:
-            score = self.objective_scores.get(o.id)
-            expected = self.expected[o.id]
-            objectives[o.id] = ObjectiveFigures(
-                objective_id=o.id,
-                score=score,
-                expected=expected,
-                status=None
-                if score is None
-                else status(score, expected, self.latest_confidence(o.id), self.thresholds),
-            )
-        kpis = {
-            k.id: kpi_figures(
-                k, self.measurements.get(k.id, []), self.data.fiscal_year_start_month, self.as_of
-            )
-            for k in self.data.kpis
-        }
+        objectives = {o.id: self.objective_figures(o.id) for o in self.data.objectives}
+        kpis = {k.id: self.kpi_figures(k) for k in self.data.kpis}
         return Figures(
             as_of=self.as_of, key_results=self.kr_figures, objectives=objectives, kpis=kpis
+        )
+
+    def objective_figures(self, objective_id: int) -> ObjectiveFigures:
+        score = self.objective_scores.get(objective_id)
+        expected = self.expected[objective_id]
+        return ObjectiveFigures(
+            objective_id=objective_id,
+            score=score,
+            expected=expected,
+            status=None
+            if score is None
+            else status(score, expected, self.latest_confidence(objective_id), self.thresholds),
+        )
+
+    def kpi_figures(self, kpi: Kpi) -> KpiFigures:
+        return kpi_figures(
+            kpi, self.measurements.get(kpi.id, []), self.data.fiscal_year_start_month, self.as_of
         )
 
     def latest_confidence(self, objective_id: int) -> int | None:

@@ -30,7 +30,7 @@ def add_audit_event(
     """Append one audit event: who did what to which row, with the values before and after.
 
     Every write leaves one, so this is where the workspace's revision is told to move on."""
-    note_write(conn, workspace_id)
+    note_write(conn, workspace_id, subject_type, subject_id, after or before)
     conn.execute(
         t.audit_event.insert().values(
             workspace_id=workspace_id,
@@ -62,8 +62,8 @@ class AuditRow(NamedTuple):
 
 def add_audit_events(conn: sa.Connection, events: Sequence[AuditRow]) -> None:
     """Append many audit events in bulk, in the order given (each as `add_audit_event` would)."""
-    for workspace_id in {e.workspace_id for e in events}:
-        note_write(conn, workspace_id)
+    for e in events:
+        note_write(conn, e.workspace_id, e.subject_type, e.subject_id, e.after or e.before)
     if events:
         conn.execute(
             t.audit_event.insert(),

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from headway.domain.model import Period, PeriodData, PeriodState, Workspace
+from headway.domain.model import (
+    CheckIn,
+    KeyResult,
+    Kpi,
+    Measurement,
+    Period,
+    PeriodData,
+    PeriodState,
+    Workspace,
+)
 from headway.store import tables as t
-from headway.store.kpis import load_kpis, load_measurements
-from headway.store.mappers import to_check_in, to_key_result, to_period
+from headway.store.kpis import load_kpis, load_measurements, load_measurements_of
+from headway.store.mappers import (
+    to_check_in,
+    to_key_result,
+    to_kpi,
+    to_period,
+)
 from headway.store.okrs import objectives_in
 from headway.store.paging import page_of
 from headway.store.people import load_people
@@ -88,6 +102,40 @@ def load_periods_data(
         units={u.id: u for u in load_units(conn, ws)},
         people={p.id: p for p in load_people(conn, ws)},
     )
+
+
+class ChangedRows(NamedTuple):
+    """The rows of some key results and KPIs as they are now (what a write may have changed)."""
+
+    key_results: list[KeyResult]  # those that still exist
+    check_ins: list[CheckIn]  # theirs, effective by "as of", by id
+    kpis: list[Kpi]  # those that still exist
+    measurements: list[Measurement]  # of those KPIs and the ones these key results follow
+
+
+def load_changed_rows(
+    conn: sa.Connection,
+    workspace_id: int,
+    key_result_ids: Collection[int],
+    kpi_ids: Collection[int],
+    *,
+    as_of: date,
+) -> ChangedRows:
+    """These key results with their check-ins, these KPIs with their measurements (and those
+    of the KPIs these key results follow), filtered and ordered as `load_period_data` loads
+    them."""
+    kr, ci = t.key_result, t.check_in
+    kr_q = sa.select(kr).where(kr.c.workspace_id == workspace_id, kr.c.id.in_(key_result_ids))
+    key_results = [to_key_result(r) for r in conn.execute(kr_q)]
+    ci_q = sa.select(ci).where(
+        ci.c.key_result_id.in_([k.id for k in key_results]), ci.c.effective_date <= as_of
+    )
+    check_ins = [to_check_in(r) for r in conn.execute(ci_q.order_by(ci.c.id))]
+    kpi_q = sa.select(t.kpi).where(t.kpi.c.workspace_id == workspace_id, t.kpi.c.id.in_(kpi_ids))
+    kpis = [to_kpi(r) for r in conn.execute(kpi_q.order_by(t.kpi.c.id))]
+    measured = {k.id for k in kpis} | {k.kpi_id for k in key_results if k.kpi_id is not None}
+    measurements = load_measurements_of(conn, workspace_id, sorted(measured), until=as_of)
+    return ChangedRows(key_results, check_ins, kpis, measurements)
 
 
 def get_period(

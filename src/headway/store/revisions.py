@@ -9,37 +9,113 @@ database's revision (`workspace_revision`) differs, whichever process wrote.
 A revision is never handed out twice, even across a restore of an older backup: a bump sets
 it to the larger of the revision + 1 and the microseconds since the epoch, so the first write
 after a restore moves past every revision issued before it.
+
+The bump also writes what the transaction changed to the change log (`workspace_change`),
+with the new revision, under the revision row's lock: so the log's revisions follow commit
+order (audit-event ids do not, on PostgreSQL: they are handed out before commit), and a
+process keeping figures at revision R reads `changes_since(R)` to learn which rows moved.
+Rows are named as figures depend on them: a check-in as ("key_result", its key result), a
+measurement as ("kpi", its KPI), any other row as its table and id; a transaction that
+touched more than `MAX_CHANGES` rows logs one ("*", None). Rows older than a day of
+revisions are pruned by the next write.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from headway.store import tables as t
 
-_WRITTEN = "headway_written_workspaces"  # connection.info key: the workspaces written to
+_WRITTEN = "headway_written_workspaces"  # connection.info key: what was written, by workspace
+
+EVERYTHING = "*"  # the subject type of a change too large to name row by row
+MAX_CHANGES = 500  # rows a transaction may name in the log; beyond, one EVERYTHING change
+KEPT_FOR = 24 * 3600 * 1_000_000  # a day of revisions (microseconds): older changes are pruned
+
+# The row that a figure reads, for rows that belong to one: (subject type, its field).
+_OWNER = {"check_in": ("key_result", "key_result_id"), "measurement": ("kpi", "kpi_id")}
+
+Subject = tuple[str, int | None]
 
 
-def note_write(conn: sa.Connection, workspace_id: int) -> None:
-    """Remember that this transaction wrote to the workspace (its revision moves at commit)."""
-    conn.info.setdefault(_WRITTEN, set()).add(workspace_id)
+class Change(NamedTuple):
+    """A row some write changed, and the revision that write's commit got."""
+
+    revision: int
+    subject_type: str
+    subject_id: int | None
 
 
-def forget_writes(conn: sa.Connection) -> set[int]:
-    """The workspaces noted since the last call, forgotten (a transaction begins or ends)."""
-    written: set[int] = conn.info.pop(_WRITTEN, set())
+def note_write(
+    conn: sa.Connection,
+    workspace_id: int,
+    subject_type: str = EVERYTHING,
+    subject_id: int | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> None:
+    """Remember that this transaction wrote this row of the workspace (`values`: what the
+    audit log holds of it); the revision moves on and the change is logged at commit."""
+    owner = _OWNER.get(subject_type)
+    if owner is not None and values is not None and values.get(owner[1]) is not None:
+        subject_type, subject_id = owner[0], int(values[owner[1]])
+    written: dict[int, set[Subject]] = conn.info.setdefault(_WRITTEN, {})
+    subjects = written.setdefault(workspace_id, set())
+    if len(subjects) < MAX_CHANGES:
+        subjects.add((subject_type, subject_id))
+    else:
+        subjects.clear()
+        subjects.add((EVERYTHING, None))
+
+
+def forget_writes(conn: sa.Connection) -> dict[int, set[Subject]]:
+    """What was noted since the last call, forgotten (a transaction begins or ends)."""
+    written: dict[int, set[Subject]] = conn.info.pop(_WRITTEN, {})
     return written
 
 
 def bump_noted(conn: sa.Connection) -> None:
-    """Bump the revision of every workspace this transaction wrote to (that still exists)."""
+    """Bump the revision of every workspace this transaction wrote to (that still exists), and
+    log what it changed with the new revision."""
     written = forget_writes(conn)
-    if written:
-        bump(conn, written)
+    if not written:
+        return
+    bump(conn, written)
+    ids = sorted(written)
+    r = t.workspace_revision
+    now = conn.execute(
+        sa.select(r.c.workspace_id, r.c.revision).where(r.c.workspace_id.in_(ids))
+    ).all()
+    rows = [
+        {"workspace_id": ws, "revision": revision, "subject_type": kind, "subject_id": row_id}
+        for ws, revision in now
+        for kind, row_id in sorted(written[ws], key=lambda s: (s[0], s[1] or 0))
+    ]
+    c = t.workspace_change
+    if rows:
+        conn.execute(c.insert(), rows)
+    for ws, revision in now:
+        conn.execute(c.delete().where(c.c.workspace_id == ws, c.c.revision < revision - KEPT_FOR))
+
+
+def changes_since(conn: sa.Connection, workspace_id: int, revision: int) -> list[Change] | None:
+    """What writes committed after `revision` changed, in commit order; None when the log no
+    longer reaches back that far (its changes are pruned, or the revision is not this
+    workspace's: a restore moved it back)."""
+    now = workspace_revision(conn, workspace_id)
+    if now < revision or revision < now - KEPT_FOR:
+        return None
+    c = t.workspace_change.c
+    q = (
+        sa.select(c.revision, c.subject_type, c.subject_id)
+        .where(c.workspace_id == workspace_id, c.revision > revision, c.revision <= now)
+        .order_by(c.revision, c.id)
+    )
+    return [Change(*row) for row in conn.execute(q)]
 
 
 def bump(conn: sa.Connection, workspace_ids: Iterable[int]) -> None:

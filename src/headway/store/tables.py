@@ -98,6 +98,26 @@ workspace_revision = sa.Table(
     sa.Column("revision", sa.BigInteger, nullable=False),
 )
 
+# What each revision changed (store/revisions.py): the rows a write touched, named as the
+# figures depend on them (a check-in as its key result, a measurement as its KPI), so that a
+# process keeping figures at an older revision recomputes only what those rows reach. Kept a
+# day (older rows are pruned by later writes).
+workspace_change = sa.Table(
+    "workspace_change",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "workspace_id",
+        sa.Integer,
+        sa.ForeignKey("workspace.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("revision", sa.BigInteger, nullable=False),
+    sa.Column("subject_type", sa.String(AUDIT_NAME_WIDTH), nullable=False),
+    sa.Column("subject_id", sa.Integer, nullable=True),
+    sa.Index("ix_workspace_change_workspace_id_revision", "workspace_id", "revision"),
+)
+
 unit = sa.Table(
     "unit",
     metadata,
@@ -209,7 +229,7 @@ kpi = sa.Table(
     sa.Column("aggregation", sa.String(MAX_CHOICE), nullable=False),
     sa.Column("source", sa.String(MAX_CHOICE), nullable=False),
     *_stamps(),
-    # added by migration 0007, so after the stamps
+    # added by migration 0006, so after the stamps
     sa.Column("min_value", Number, nullable=True),
     sa.Column("max_value", Number, nullable=True),
     sa.UniqueConstraint("workspace_id", "key"),

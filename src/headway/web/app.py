@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 import headway
 from headway.config import SUPERVISOR_PID, Settings, load_settings
+from headway.services.reads.warm_reports import WarmReports
 from headway.store.engine import make_engine
 from headway.web.api import (
     audit,
@@ -93,6 +94,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = _utc_now) 
         settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
     app.state.clock = clock
+    app.state.warm_reports = WarmReports(capacity=settings.warm_reports)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, settings=settings)
 

@@ -16,6 +16,7 @@ from headway.domain.model import StatusThresholds, Workspace
 from headway.domain.periods import today_in
 from headway.services.access.actors import Caller
 from headway.services.access.tokens import caller_for_token
+from headway.services.reads.warm_reports import WarmReports
 from headway.store.uow import UnitOfWork
 from headway.web.errors import Unauthenticated
 from headway.web.inputs import Day
@@ -32,6 +33,7 @@ class Api:
     workspace: Workspace
     clock: Callable[[], datetime]
     settings: Settings
+    warm: WarmReports  # the server's period reports, kept warm
 
     @property
     def thresholds(self) -> StatusThresholds:
@@ -70,6 +72,7 @@ def api_context(
         workspace=workspace,
         clock=clock,
         settings=request.app.state.settings,
+        warm=request.app.state.warm_reports,
     )
 
 

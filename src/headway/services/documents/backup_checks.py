@@ -79,7 +79,7 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
 
     def measurement(row: BackupRow) -> list[FieldProblem]:
         kpi = kpis.get(row.values.get("kpi_id"))
-        bounds = {} if kpi is None else kpi.values  # a backup of before 0007 has no range
+        bounds = {} if kpi is None else kpi.values  # a backup of before 0006 has no range
         problems = validation.validate_measurement_value(
             row.values["value"], bounds.get("min_value"), bounds.get("max_value")
         )

@@ -32,6 +32,7 @@ from headway.domain.periods import today_in
 from headway.domain.scoring import check_in_order, objective_score
 from headway.domain.units import depth_first
 from headway.services.reads.reports import PeriodReport, period_report
+from headway.services.reads.warm_reports import WarmReports
 from headway.store.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -162,11 +163,18 @@ def report_of(
     as_of: date | None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
+    warm: WarmReports | None = None,
 ) -> PeriodReport:
     """The period report of the period with this id, else of the current period."""
     try:
         return period_report(
-            uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
+            uow,
+            workspace,
+            period_id=period_id,
+            as_of=as_of,
+            thresholds=thresholds,
+            clock=clock,
+            warm=warm,
         )
     except NotFound:
         if period_id is not None:
@@ -183,6 +191,7 @@ def dashboard(
     as_of: date | None = None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
+    warm: WarmReports | None = None,
 ) -> Dashboard:
     """Overall score, status counts, what needs attention, KPI health and recent check-ins.
 
@@ -191,7 +200,13 @@ def dashboard(
     """
     return dashboard_of(
         report_of(
-            uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
+            uow,
+            workspace,
+            period_id=period_id,
+            as_of=as_of,
+            thresholds=thresholds,
+            clock=clock,
+            warm=warm,
         )
     )
 

@@ -28,6 +28,7 @@ from headway.domain.model import (
 )
 from headway.domain.scoring import check_in_order
 from headway.services.reads.reports import PeriodReport, period_report
+from headway.services.reads.warm_reports import WarmReports
 from headway.store import okrs as okr_store
 from headway.store.uow import UnitOfWork
 
@@ -99,6 +100,7 @@ def objective_view(
     as_of: date | None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
+    warm: WarmReports | None = None,
 ) -> ObjectiveView:
     """Everything the objective's page shows, figures as of a date."""
     with uow.reading():
@@ -118,8 +120,8 @@ def objective_view(
         as_of=as_of,
         thresholds=thresholds,
         clock=clock,
-        coaching=False,
-        linked_kpis_only=True,
+        complete=False,
+        warm=warm,
     )
     data = report.data
     key_results = [kr for kr in data.key_results if kr.objective_id == objective.id]

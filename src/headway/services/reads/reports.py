@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from heapq import merge
 
 from headway.domain.errors import NotFound
-from headway.domain.evaluation import evaluate
+from headway.domain.evaluation import evaluate, reevaluate
 from headway.domain.kpi import bucket_series
 from headway.domain.lint import coach
 from headway.domain.model import (
     Figures,
     Finding,
     KeyResult,
+    KeyResultKind,
     Measurement,
     Objective,
     Period,
@@ -24,33 +26,11 @@ from headway.domain.model import (
     Workspace,
 )
 from headway.domain.periods import current_period, expected_progress, today_in
+from headway.services.reads.warm_reports import How, Kept, ReportKey, WarmReports
 from headway.store import periods as period_store
-from headway.store.uow import UnitOfWork
-
-
-@dataclass(slots=True)
-class ReportTally:
-    """How many period reports this process has computed (`evaluate`) and coached (`coach`).
-
-    A counter, not a timing: tests read it to check that a page or form computes the period
-    once, and pages that show no findings skip the coaching."""
-
-    evaluated: int = 0
-    coached: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def count(self, *, coached: bool) -> None:
-        with self._lock:
-            self.evaluated += 1
-            self.coached += int(coached)
-
-    def snapshot(self) -> tuple[int, int]:
-        """(evaluated, coached) so far."""
-        with self._lock:
-            return self.evaluated, self.coached
-
-
-TALLY = ReportTally()
+from headway.store import revisions as revision_store
+from headway.store.revisions import Change
+from headway.store.uow import Connection, UnitOfWork
 
 
 @dataclass(slots=True)
@@ -59,9 +39,35 @@ class PeriodReport:
     period: Period
     as_of: date
     expected: float
+    # The rows the figures were made from, but for the measurements (no caller reads them:
+    # the KPI figures hold what is shown of them, and they are most of the rows' memory).
     data: PeriodData
     figures: Figures
     findings: list[Finding]  # empty when the report was made without coaching
+
+    def copy(self) -> PeriodReport:
+        """The same report in containers of its own: what a caller adds to or takes from its
+        lists and dicts never reaches a kept report (the rows in them are the kept report's
+        own objects: read them, never change them)."""
+        d, f = self.data, self.figures
+        return replace(
+            self,
+            data=replace(
+                d,
+                periods=dict(d.periods),
+                objectives=list(d.objectives),
+                key_results=list(d.key_results),
+                check_ins=list(d.check_ins),
+                kpis=list(d.kpis),
+                measurements=list(d.measurements),
+                units=dict(d.units),
+                people=dict(d.people),
+            ),
+            figures=replace(
+                f, key_results=dict(f.key_results), objectives=dict(f.objectives), kpis=dict(f.kpis)
+            ),
+            findings=list(self.findings),
+        )
 
     def objectives(self) -> list[Objective]:
         """The period's own objectives, in their order."""
@@ -129,39 +135,191 @@ def period_report(
     as_of: date | None = None,
     thresholds: StatusThresholds,
     clock: Callable[[], datetime],
-    coaching: bool = True,
-    linked_kpis_only: bool = False,
+    complete: bool = True,
+    warm: WarmReports | None = None,
 ) -> PeriodReport:
     """Load a period's rows set-based, then score, grade and coach them in the domain.
 
     The period is the one with `period_id`, else the one named `period`, else the current one.
-    `coaching=False` leaves the findings empty, for pages that do not show them (the figures
-    are the same either way: coaching only reads them). `linked_kpis_only=True` computes KPI
-    figures only for the KPIs the loaded key results follow (`data` still holds every KPI);
+    `complete=False` is what a page that shows no findings needs: the findings are left empty
+    (the figures are the same either way: coaching only reads them) and KPI figures are
+    computed only for the KPIs the loaded key results follow (`data` still holds every KPI;
     every key result's and objective's figure is the same, since a key result reads only its
-    own KPI's measurements.
+    own KPI's measurements).
+
+    With `warm` (the server's cache) a report kept at the workspace revision of this read's
+    snapshot is served as it is (a copy of its containers; a complete one serves any caller),
+    and a report computed afresh is kept for the next request.
     """
     day = as_of or today_in(workspace, clock)
-    with uow.reading():
-        periods = period_store.load_periods(uow.conn, workspace.id)
-        if period_id is not None:
-            chosen = period_by_id(periods, period_id)
-        else:
-            chosen = find_period(periods, period, day)
-        data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
-    figures = evaluate(linked_only(data) if linked_kpis_only else data, day, thresholds)
-    findings = (
-        coach(data, chosen, figures, day, kpi_value_before=kpi_values_before(data, chosen))
-        if coaching
-        else []
-    )
-    TALLY.count(coached=coaching)
-    return PeriodReport(
+    if warm is None:
+        with uow.reading():
+            chosen = _chosen_period(uow, workspace, period, period_id, day)
+            data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
+        return _computed(workspace, chosen, data, day, thresholds, complete).report
+    with ExitStack() as held:
+        with uow.reading():
+            chosen = _chosen_period(uow, workspace, period, period_id, day)
+            key = ReportKey(workspace.id, chosen.id, day, thresholds)
+            # One request brings a key's report up to date while the others for it wait,
+            # then are served what it kept.
+            held.enter_context(warm.building(key))
+            conn = uow.conn
+            revision = revision_store.workspace_revision(conn, workspace.id)
+            kept = warm.kept(key)
+            usable = kept is not None and kept.revision <= revision
+            if kept is not None and usable and (kept.complete or not complete):
+                fresh: Kept | None = kept
+                if kept.revision < revision:
+                    changes = revision_store.changes_since(conn, workspace.id, kept.revision)
+                    fresh = _patched(conn, workspace, chosen, kept, changes, revision, thresholds)
+                if fresh is not None:
+                    how: How = "served_warm" if fresh.report is kept.report else "patched"
+                    warm.keep(key, fresh, how)
+                    return fresh.report.copy()
+            if kept is None or usable:
+                # The old copy goes before the new one is made. (A kept report newer than
+                # this snapshot stays: this request's is computed, and not kept.)
+                warm.forget(key)
+            data = period_store.load_period_data(conn, workspace, chosen, as_of=day)
+        kept = _computed(workspace, chosen, data, day, thresholds, complete, revision)
+        warm.keep(key, kept, "computed")
+    return kept.report.copy()
+
+
+def _chosen_period(
+    uow: UnitOfWork, workspace: Workspace, name: str | None, period_id: int | None, day: date
+) -> Period:
+    periods = period_store.load_periods(uow.conn, workspace.id)
+    if period_id is not None:
+        return period_by_id(periods, period_id)
+    return find_period(periods, name, day)
+
+
+def _computed(
+    workspace: Workspace,
+    chosen: Period,
+    data: PeriodData,
+    day: date,
+    thresholds: StatusThresholds,
+    complete: bool,
+    revision: int = 0,
+) -> Kept:
+    """The report of rows loaded: complete (coached, every KPI), or only what a page shows."""
+    figures = evaluate(data if complete else linked_only(data), day, thresholds)
+    before = kpi_values_before(data, chosen) if complete else {}
+    return _made(workspace, chosen, data, figures, before, complete, revision)
+
+
+def _made(
+    workspace: Workspace,
+    chosen: Period,
+    data: PeriodData,
+    figures: Figures,
+    before: dict[int, float | None],
+    complete: bool,
+    revision: int,
+) -> Kept:
+    day = figures.as_of
+    report = PeriodReport(
         workspace=workspace,
         period=chosen,
         as_of=day,
         expected=expected_progress(chosen.start_date, chosen.end_date, day),
-        data=data,
+        data=replace(data, measurements=[]),
         figures=figures,
-        findings=findings,
+        findings=coach(data, chosen, figures, day, kpi_value_before=before) if complete else [],
     )
+    return Kept(revision=revision, complete=complete, report=report, kpi_values_before=before)
+
+
+# Rows no figure reads: a change to them leaves every figure as it was.
+_UNREAD = frozenset({"initiative", "web_session", "api_token"})
+# More changed key results and KPIs than this, and computing afresh is no dearer.
+_MOST_PATCHED = 200
+
+
+def _patched(
+    conn: Connection,
+    workspace: Workspace,
+    chosen: Period,
+    kept: Kept,
+    changes: list[Change] | None,
+    revision: int,
+    thresholds: StatusThresholds,
+) -> Kept | None:
+    """The kept report brought to `revision` from what changed since, or None when it cannot
+    be (the log does not reach back, or a change is not of a kind patched: only key results
+    that are no rollup and stay with their objective, their check-ins, KPIs that still exist
+    and their measurements are; rows no figure reads are passed over)."""
+    if changes is None:
+        return None
+    key_result_ids: set[int] = set()
+    kpi_ids: set[int] = set()
+    for change in changes:
+        if change.subject_type in _UNREAD:
+            continue
+        if change.subject_id is None:
+            return None
+        if change.subject_type == "key_result":
+            key_result_ids.add(change.subject_id)
+        elif change.subject_type == "kpi":
+            kpi_ids.add(change.subject_id)
+        else:
+            return None
+    if len(key_result_ids) + len(kpi_ids) > _MOST_PATCHED:
+        return None
+    if not key_result_ids and not kpi_ids:
+        return replace(kept, revision=revision)
+    old = kept.report.data
+    day = kept.report.as_of
+    rows = period_store.load_changed_rows(conn, workspace.id, key_result_ids, kpi_ids, as_of=day)
+    if {k.id for k in rows.kpis} != kpi_ids:
+        return None  # a KPI deleted: key results may have let go of it
+    objective_ids = {o.id for o in old.objectives}
+    was = {kr.id: kr for kr in old.key_results if kr.id in key_result_ids}
+    now = {kr.id: kr for kr in rows.key_results if kr.objective_id in objective_ids}
+    emptied: set[int] = set()
+    for kr_id in key_result_ids:
+        old_kr, new_kr = was.get(kr_id), now.get(kr_id)
+        if any(kr is not None and kr.kind is KeyResultKind.ROLLUP for kr in (old_kr, new_kr)):
+            return None
+        if old_kr is not None and new_kr is not None and old_kr.objective_id != new_kr.objective_id:
+            return None
+        if old_kr is not None and new_kr is None:
+            if any(o.parent_key_result_id == kr_id for o in old.objectives):
+                return None
+            emptied.add(old_kr.objective_id)
+    data = replace(
+        old,
+        key_results=sorted(
+            [kr for kr in old.key_results if kr.id not in key_result_ids] + list(now.values()),
+            key=lambda kr: (kr.objective_id, kr.position, kr.id),
+        ),
+        check_ins=list(
+            merge(
+                [c for c in old.check_ins if c.key_result_id not in key_result_ids],
+                [c for c in rows.check_ins if c.key_result_id in now],
+                key=lambda c: c.id,
+            )
+        ),
+        kpis=list(
+            merge([k for k in old.kpis if k.id not in kpi_ids], rows.kpis, key=lambda k: k.id)
+        ),
+        # What the re-evaluation reads: the changed KPIs' and those changed key results follow.
+        measurements=rows.measurements,
+    )
+    figures = reevaluate(
+        data if kept.complete else linked_only(data),
+        kept.report.figures,
+        thresholds,
+        key_results=key_result_ids,
+        kpis=kpi_ids,
+        objectives=emptied,
+    )
+    before = kept.kpi_values_before
+    if kept.complete and kpi_ids:
+        changed = replace(data, kpis=rows.kpis, measurements=rows.measurements)
+        before = {k: v for k, v in before.items() if k not in kpi_ids}
+        before |= kpi_values_before(changed, chosen)
+    return _made(workspace, chosen, data, figures, before, kept.complete, revision)

@@ -45,6 +45,7 @@ def get_dashboard(
         as_of=as_of,
         thresholds=api.thresholds,
         clock=api.clock,
+        warm=api.warm,
     )
     return DashboardOut.of(result)
 
@@ -59,6 +60,7 @@ def get_lint(api: ApiContext, period: PeriodQuery = None, as_of: AsOfQuery = Non
         as_of=as_of,
         thresholds=api.thresholds,
         clock=api.clock,
+        warm=api.warm,
     )
     return LintOut.of(report)
 
@@ -92,6 +94,7 @@ def get_period_report(
         as_of=as_of,
         thresholds=api.thresholds,
         clock=api.clock,
+        warm=api.warm,
     )
     if fmt is ReportFormat.MD:
         return MarkdownResponse(render(report_view(report), fmt.value))

@@ -93,6 +93,7 @@ class Page(Api):
             as_of=as_of,
             thresholds=self.thresholds,
             clock=self.clock,
+            warm=self.warm,
         )
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -124,6 +125,7 @@ def page_context(request: Request) -> Page:
         workspace=session.workspace,
         clock=clock,
         settings=request.app.state.settings,
+        warm=request.app.state.warm_reports,
         request=request,
         csrf_token=session.csrf_token,
     )

@@ -41,6 +41,7 @@ def dashboard_page(
         as_of=as_of,
         thresholds=page.thresholds,
         clock=page.clock,
+        warm=page.warm,
     )
     report = board.report
     return page.render(

@@ -41,6 +41,7 @@ def view_of(page: Page, objective_id: int, as_of: date | None = None) -> Objecti
         as_of=as_of,
         thresholds=page.thresholds,
         clock=page.clock,
+        warm=page.warm,
     )
 
 
