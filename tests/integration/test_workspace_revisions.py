@@ -22,7 +22,8 @@ from headway.services.documents.backups import backup_database, read_backup, res
 from headway.services.documents.imports import import_workspace
 from headway.services.kpis.measurements import MeasurementInput, record_measurements
 from headway.services.okrs.checkins import record_check_in
-from headway.services.reads.reports import period_report
+from headway.services.reads.reports import PeriodReport, period_report
+from headway.services.reads.warm_reports import WarmReports
 from headway.store import revisions as revision_store
 from headway.store import tables as t
 from headway.store.audit import add_audit_event
@@ -47,11 +48,11 @@ def seeded(migrated_url: str, uows: Callable[[str], UnitOfWork]) -> tuple[UnitOf
     return uow, _seed(uow)
 
 
-def _a_key_result(uow: UnitOfWork, workspace: Workspace) -> int:
+def _a_key_result(uow: UnitOfWork, workspace: Workspace, key: str = "deals") -> int:
     with uow.reading():
         key_result_id: int = uow.conn.execute(
             sa.select(t.key_result.c.id).where(
-                t.key_result.c.workspace_id == workspace.id, t.key_result.c.key == "deals"
+                t.key_result.c.workspace_id == workspace.id, t.key_result.c.key == key
             )
         ).scalar_one()
     return key_result_id
@@ -71,8 +72,8 @@ def _note_update(uow: UnitOfWork, workspace: Workspace, key_result: int) -> None
     )
 
 
-def _check_in(uow: UnitOfWork, workspace: Workspace, value: float) -> None:
-    key_result = _a_key_result(uow, workspace)
+def _check_in(uow: UnitOfWork, workspace: Workspace, value: float, key: str = "deals") -> None:
+    key_result = _a_key_result(uow, workspace, key)
     record_check_in(uow, workspace, key_result, value=value, caller=OPERATOR, clock=clock)
 
 
@@ -252,3 +253,68 @@ def test_old_changes_are_pruned_by_a_later_write(seeded: tuple[UnitOfWork, Works
     assert (1, "kpi", 1) in _changes(uow, workspace)
     _check_in(uow, workspace, 7)
     assert (1, "kpi", 1) not in _changes(uow, workspace)
+
+
+def _report(uow: UnitOfWork, workspace: Workspace, warm: WarmReports | None) -> PeriodReport:
+    """The 2026-Q4 report, through the cache `warm` (or computed from all its rows)."""
+    return period_report(
+        uow,
+        workspace,
+        period="2026-Q4",
+        as_of=clock().date(),  # the day the tests' check-ins take effect
+        thresholds=StatusThresholds(),
+        clock=clock,
+        warm=warm,
+    )
+
+
+def test_a_kept_report_is_not_patched_across_a_restore(
+    migrated_url: str,
+    make_database: Callable[[str], str],
+    uows: Callable[[str], UnitOfWork],
+    seeded: tuple[UnitOfWork, Workspace],
+    tmp_path: Path,
+) -> None:
+    """A server keeps a report, its database is replaced by a restored backup, and a write
+    follows: the restored log holds none of what the kept report saw after the backup, so
+    the report is computed afresh, not patched from the restored log."""
+    uow, workspace = seeded
+    backup_database(uow, tmp_path / "backup.json", clock=clock)
+    _check_in(uow, workspace, 60)  # after the backup: the kept report holds it
+    warm = WarmReports(capacity=2)
+    _report(uow, workspace, warm)
+
+    restored = uows(make_database(migrated_url.split(":")[0].split("+")[0]))
+    restore_database(restored, read_backup((tmp_path / "backup.json").read_text()), clock=clock)
+    _check_in(restored, workspace, 70, key="pipeline")
+    served = _report(restored, workspace, warm)
+    assert served.figures == _report(restored, workspace, None).figures
+    assert warm.stats.computed == 2
+
+
+def test_a_revision_moved_on_without_a_change_logged_is_computed_afresh(
+    seeded: tuple[UnitOfWork, Workspace],
+) -> None:
+    """A write that moved the revision on but logged nothing (a process of a Headway from
+    before the change log, during an upgrade): the log does not reach the revision, so the
+    kept report is computed again, not served as it was."""
+    uow, workspace = seeded
+    warm = WarmReports(capacity=2)
+    _report(uow, workspace, warm)
+    key_result = _a_key_result(uow, workspace)
+    with uow:
+        uow.conn.execute(
+            t.check_in.insert().values(
+                key_result_id=key_result,
+                value=80,
+                note="",
+                effective_date=date(2026, 11, 14),
+                created_at=clock(),
+                workspace_id=workspace.id,
+            )
+        )
+        revision_store.bump(uow.conn, [workspace.id])
+    served = _report(uow, workspace, warm)
+    assert served.figures == _report(uow, workspace, None).figures
+    assert warm.stats.computed == 2
+

@@ -103,19 +103,27 @@ def bump_noted(conn: sa.Connection) -> None:
 
 
 def changes_since(conn: sa.Connection, workspace_id: int, revision: int) -> list[Change] | None:
-    """What writes committed after `revision` changed, in commit order; None when the log no
-    longer reaches back that far (its changes are pruned, or the revision is not this
-    workspace's: a restore moved it back)."""
+    """What writes committed after `revision` changed, in commit order; None when the log does
+    not tell it: it does not reach back that far (its changes are pruned), or the revision is
+    not in this workspace's history (it holds no change at `revision`: a restored backup
+    replaced the history, moving the revision back or to another one), or it does not reach
+    the revision now (a bump that logged nothing: a process of a Headway from before the log
+    wrote). Every bump here logs at least one change with the revision it sets."""
     now = workspace_revision(conn, workspace_id)
     if now < revision or revision < now - KEPT_FOR:
         return None
+    if revision == now:
+        return []
     c = t.workspace_change.c
     q = (
         sa.select(c.revision, c.subject_type, c.subject_id)
-        .where(c.workspace_id == workspace_id, c.revision > revision, c.revision <= now)
+        .where(c.workspace_id == workspace_id, c.revision >= revision, c.revision <= now)
         .order_by(c.revision, c.id)
     )
-    return [Change(*row) for row in conn.execute(q)]
+    logged = [Change(*row) for row in conn.execute(q)]
+    if not logged or logged[0].revision != revision or logged[-1].revision != now:
+        return None
+    return [change for change in logged if change.revision > revision]
 
 
 def bump(conn: sa.Connection, workspace_ids: Iterable[int]) -> None:
