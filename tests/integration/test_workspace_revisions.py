@@ -318,3 +318,32 @@ def test_a_revision_moved_on_without_a_change_logged_is_computed_afresh(
     assert served.figures == _report(uow, workspace, None).figures
     assert warm.stats.computed == 2
 
+
+def test_a_report_kept_for_another_fiscal_year_is_not_served(
+    seeded: tuple[UnitOfWork, Workspace],
+) -> None:
+    """A request whose workspace was read before the fiscal year's start moved (in another
+    transaction than its rows) keeps a report made with the old month at the new revision:
+    a request that read the new month is not served it."""
+    uow, workspace = seeded
+    with uow:
+        uow.conn.execute(
+            t.workspace.update()
+            .where(t.workspace.c.id == workspace.id)
+            .values(fiscal_year_start_month=4)
+        )
+        add_audit_event(
+            uow.conn,
+            workspace_id=workspace.id,
+            actor_id=None,
+            actor_label="test",
+            action="import",
+            subject_type="workspace",
+            subject_id=workspace.id,
+            at=clock(),
+        )
+    warm = WarmReports(capacity=2)
+    _report(uow, workspace, warm)  # read with the month it had
+    now = resolve_workspace(uow, workspace.name)
+    assert now.fiscal_year_start_month == 4
+    assert _report(uow, now, warm).data.fiscal_year_start_month == 4

@@ -160,7 +160,14 @@ def period_report(
     with ExitStack() as held:
         with uow.reading():
             chosen = _chosen_period(uow, workspace, period, period_id, day)
-            key = ReportKey(workspace.id, chosen.id, day, thresholds)
+            key = ReportKey(
+                workspace.id,
+                chosen.id,
+                day,
+                thresholds,
+                workspace.fiscal_year_start_month,
+                workspace.timezone,
+            )
             # One request brings a key's report up to date while the others for it wait,
             # then are served what it kept.
             held.enter_context(warm.building(key))

@@ -30,12 +30,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ReportKey:
-    """What a period report depends on besides the rows: whose, which period, when, graded how."""
+    """What a period report depends on besides the rows: whose, which period, when, graded how,
+    and the workspace's settings the figures read as the request read them (its workspace
+    is read in another transaction than the rows: a report made with a fiscal month read
+    before it changed is never served to a request that read the new one)."""
 
     workspace_id: int
     period_id: int
     as_of: date
     thresholds: StatusThresholds
+    fiscal_year_start_month: int
+    timezone: str
 
 
 @dataclass(frozen=True, slots=True)
