@@ -90,7 +90,8 @@ class WarmReports:
 
     capacity: int = 2
     _kept: OrderedDict[ReportKey, Kept] = field(default_factory=OrderedDict)
-    _building: dict[ReportKey, threading.Lock] = field(default_factory=dict)
+    # The lock of each key a request is looking up, with how many requests hold or wait for it.
+    _building: dict[ReportKey, tuple[threading.Lock, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stats: CacheStats = field(default_factory=CacheStats)
 
@@ -103,14 +104,21 @@ class WarmReports:
     def building(self, key: ReportKey) -> Iterator[None]:
         """Hold the key while its report is looked up and, if need be, brought up to date."""
         with self._lock:
-            lock = self._building.setdefault(key, threading.Lock())
+            lock, users = self._building.get(key, (threading.Lock(), 0))
+            self._building[key] = (lock, users + 1)
         try:
             with lock:
                 yield
         finally:
+            # The last user drops the key's lock: never while another waits for it (two
+            # locks for one key would let two requests build its report at once), and none
+            # is left behind for the keys of days gone by.
             with self._lock:
-                if key not in self._kept and not lock.locked():
-                    self._building.pop(key, None)
+                lock, users = self._building[key]
+                if users == 1:
+                    del self._building[key]
+                else:
+                    self._building[key] = (lock, users - 1)
 
     def kept(self, key: ReportKey) -> Kept | None:
         """The report kept for the key, at whatever revision."""
