@@ -17,7 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
+from headway.schemas.insights import PeriodReportOut
+from headway.services.reads.reports import PeriodReport
 from headway.services.reads.warm_reports import CacheStats, WarmReports
+from headway.web.api import insights
 from live_server import metric_key_result, served_here
 
 
@@ -34,6 +37,15 @@ class Servers:
             answer = http.get(path)
         assert answer.status_code == 200, answer.text
         return answer.json()
+
+    def answers(self, base_url: str, formats: list[str]) -> list[tuple[str, bytes]]:
+        """The period report in each format as sent: content type and body."""
+        headers = {"Authorization": f"Bearer {self.live.tokens['admin']}"}
+        path = f"/reports/period/{self.period}"
+        with httpx.Client(base_url=base_url + "/api/v1", headers=headers, timeout=60) as http:
+            replies = [http.get(path, params={"format": f}) for f in formats]
+        assert all(r.status_code == 200 for r in replies)
+        return [(r.headers["content-type"], r.content) for r in replies]
 
     def figures(self, base_url: str) -> tuple[Any, Any]:
         return (
@@ -136,3 +148,40 @@ def test_an_initiative_changes_no_figure_and_the_kept_report_is_served(servers: 
     )
     assert did == CacheStats(served_warm=2)
     assert not servers.changed
+
+
+def test_a_kept_report_s_answers_are_encoded_once_and_sent_as_they_are(
+    servers: Servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoded: list[str] = []  # the formats encoded, by either server (both run here)
+    for fmt, encode in list(insights._ENCODERS.items()):
+        monkeypatch.setitem(insights._ENCODERS, fmt, _counted(encode, fmt.value, encoded))
+    formats = ["json", "md", "html"]
+    first = servers.answers(servers.warm, formats)
+    types = [t.split(";")[0] for t, _ in first]
+    assert types == ["application/json", "text/markdown", "text/html"]
+    PeriodReportOut.model_validate_json(first[0][1])  # the declared model, and nothing else
+    encoded.clear()
+    assert servers.answers(servers.warm, formats) == first
+    assert encoded == []  # sent as they were encoded
+    assert servers.answers(servers.cold, formats) == first
+    assert encoded == formats  # the server keeping no report encodes every answer
+    encoded.clear()
+    deals = servers.live.ids["key_result:deals"]
+    with servers.live.client("admin") as http:
+        assert http.post(f"/key-results/{deals}/check-ins", json={"value": 11}).status_code < 300
+    after = servers.answers(servers.warm, formats)
+    assert servers.answers(servers.warm, formats) == after != first
+    # The patched report is a kept report of its own: its answers are encoded afresh, once.
+    assert encoded == formats
+    assert after == servers.answers(servers.cold, formats)
+
+
+def _counted(
+    encode: Callable[[PeriodReport], bytes], name: str, encoded: list[str]
+) -> Callable[[PeriodReport], bytes]:
+    def counted(report: PeriodReport) -> bytes:
+        encoded.append(name)
+        return encode(report)
+
+    return counted

@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from heapq import merge
+from typing import TypeVar
 
 from headway.domain.errors import NotFound
 from headway.domain.evaluation import evaluate, reevaluate
@@ -157,6 +158,62 @@ def period_report(
             chosen = _chosen_period(uow, workspace, period, period_id, day)
             data = period_store.load_period_data(uow.conn, workspace, chosen, as_of=day)
         return _computed(workspace, chosen, data, day, thresholds, complete).report
+    return _served(uow, workspace, period, period_id, day, thresholds, complete, warm, _report_of)
+
+
+def period_answer(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    period_id: int,
+    as_of: date | None = None,
+    thresholds: StatusThresholds,
+    clock: Callable[[], datetime],
+    warm: WarmReports | None = None,
+    answer_format: str,
+    encode: Callable[[PeriodReport], bytes],
+) -> bytes:
+    """The period's complete report as `encode` writes it in `answer_format` (the caller's
+    encoding: JSON, Markdown, HTML). With `warm` the encoded answer is kept beside the kept
+    report, made at most once per kept report and format: a report served warm is sent as
+    it was encoded, and a report patched or computed again is encoded afresh."""
+    if warm is None:
+        report = period_report(
+            uow, workspace, period_id=period_id, as_of=as_of, thresholds=thresholds, clock=clock
+        )
+        return encode(report)
+    day = as_of or today_in(workspace, clock)
+
+    def answer(kept: Kept) -> bytes:
+        found = kept.answers.get(answer_format)
+        if found is None:
+            found = kept.answers[answer_format] = encode(kept.report.copy())
+        return found
+
+    return _served(uow, workspace, None, period_id, day, thresholds, True, warm, answer)
+
+
+_T = TypeVar("_T")
+
+
+def _report_of(kept: Kept) -> PeriodReport:
+    return kept.report.copy()
+
+
+def _served(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    period: str | None,
+    period_id: int | None,
+    day: date,
+    thresholds: StatusThresholds,
+    complete: bool,
+    warm: WarmReports,
+    serve: Callable[[Kept], _T],
+) -> _T:
+    """What `serve` makes of the key's kept report, brought up to date first (served as
+    kept, patched, or computed again and kept); `serve` runs while the key is held, so that
+    the requests waiting for it find what it made."""
     with ExitStack() as held:
         with uow.reading():
             chosen = _chosen_period(uow, workspace, period, period_id, day)
@@ -175,23 +232,30 @@ def period_report(
             revision = revision_store.workspace_revision(conn, workspace.id)
             kept = warm.kept(key)
             usable = kept is not None and kept.revision <= revision
+            fresh: Kept | None = None
+            how: How = "served_warm"
             if kept is not None and usable and (kept.complete or not complete):
-                fresh: Kept | None = kept
+                fresh = kept
                 if kept.revision < revision:
                     changes = revision_store.changes_since(conn, workspace.id, kept.revision)
                     fresh = _patched(conn, workspace, chosen, kept, changes, revision, thresholds)
-                if fresh is not None:
-                    how: How = "served_warm" if fresh.report is kept.report else "patched"
-                    warm.keep(key, fresh, how)
-                    return fresh.report.copy()
-            if kept is None or usable:
-                # The old copy goes before the new one is made. (A kept report newer than
-                # this snapshot stays: this request's is computed, and not kept.)
-                warm.forget(key)
-            data = period_store.load_period_data(conn, workspace, chosen, as_of=day)
+                    how = (
+                        "served_warm"
+                        if fresh is not None and fresh.report is kept.report
+                        else "patched"
+                    )
+            if fresh is None:
+                if kept is None or usable:
+                    # The old copy goes before the new one is made. (A kept report newer than
+                    # this snapshot stays: this request's is computed, and not kept.)
+                    warm.forget(key)
+                data = period_store.load_period_data(conn, workspace, chosen, as_of=day)
+        if fresh is not None:
+            warm.keep(key, fresh, how)
+            return serve(fresh)
         kept = _computed(workspace, chosen, data, day, thresholds, complete, revision)
         warm.keep(key, kept, "computed")
-    return kept.report.copy()
+        return serve(kept)
 
 
 def _chosen_period(

@@ -52,6 +52,10 @@ class Kept:
     complete: bool
     report: PeriodReport
     kpi_values_before: dict[int, float | None]  # what the coaching read (empty if incomplete)
+    # The report's answers as sent, by format ("json", "md", "html"): each encoded once, from
+    # this report only, and dropped with it (a report patched or computed again is a Kept of
+    # its own, made with none; `replace` does not carry them over).
+    answers: dict[str, bytes] = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
