@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 from headway.services.reads.warm_reports import CacheStats, WarmReports
+from headway.web.ui import context
 from headway.web.ui.context import FRAGMENT_HEADER
 from live_server import served_here, signed_in_browser
 
@@ -105,6 +107,32 @@ def test_the_objective_page_computes_its_period_once_without_coaching_then_serve
     again, did = counted(lambda: signed_in.get(f"/objectives/{objective_id}"))
     assert again.status_code == 200
     assert did == CacheStats(served_warm=1)
+
+
+def test_the_objective_page_renders_each_person_s_owner_option_once_for_all_its_pickers(
+    live: Any, signed_in: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every person is an option of each key result's owner picker and of the new key
+    result's: rendered once for them all, not once a picker (a company's people times its
+    key results)."""
+    rendered: Counter[tuple[str, str]] = Counter()
+    option = context._option
+
+    def counted_option(value: object, label: object, selected: str = "") -> str:
+        rendered[str(value), str(label)] += 1
+        return option(value, label, selected)
+
+    monkeypatch.setattr(context, "_option", counted_option)
+    objective_id, _ = _objective(live)
+    with live.client("admin") as admin:
+        people = admin.get("/people", params={"limit": 100}).json()["items"]
+        key_results = admin.get(f"/objectives/{objective_id}").json()["key_results"]
+    page = signed_in.get(f"/objectives/{objective_id}")
+    assert page.status_code == 200
+    pickers = len(key_results) + 1
+    for person in people:
+        assert page.text.count(f'<option value="{person["id"]}"') >= pickers, person["name"]
+        assert rendered[str(person["id"]), person["name"]] == 1, person["name"]
 
 
 def test_adding_and_changing_an_initiative_computes_no_figure_again(

@@ -12,7 +12,7 @@ from headway.domain.kpi import last_buckets
 from headway.domain.model import Health, StatusThresholds
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.imports import import_workspace
-from headway.services.kpis.kpis import get_kpi, list_kpis
+from headway.services.kpis.kpis import KpiListPage, get_kpi, kpi_list_page, list_kpis, list_order
 from headway.services.reads.dashboard import dashboard
 from headway.store.uow import UnitOfWork
 
@@ -215,12 +215,18 @@ def _list_reads(uow: UnitOfWork, name: str, buckets: int) -> tuple[int, int]:
     for kpi in reading.kpis:
         whole = get_kpi(uow, workspace, kpi.id, as_of=AS_OF, clock=_clock).figures.kpis[kpi.id]
         assert reading.figures.kpis[kpi.id] == last_buckets(whole, buckets), kpi.key
+    return len(sent), _measurements_read(uow, sent)
+
+
+def _measurements_read(uow: UnitOfWork, sent: list[tuple[str, Any]]) -> int:
+    """The measurements the answers to these statements hold (each SELECT of measurement
+    values sent again on a connection of its own and its rows counted)."""
     rows = 0
     with uow.engine.connect() as conn:
         for statement, parameters in sent:
             if statement.lstrip().upper().startswith("SELECT") and "measurement.value" in statement:
                 rows += len(conn.exec_driver_sql(statement, parameters).all())
-    return len(sent), rows
+    return rows
 
 
 def test_the_kpi_list_reads_each_kpi_s_window_of_buckets_in_a_fixed_number_of_queries(
@@ -239,3 +245,60 @@ def test_the_kpi_list_reads_each_kpi_s_window_of_buckets_in_a_fixed_number_of_qu
     assert many_rows == 30 * 13 + 12 + gappy
     # The API's list needs the trend's 8 buckets only.
     assert _list_reads(uow, "Many", 8)[1] == 30 * 9 + 8 + (7 + 1) + WEEKS
+
+
+# --- a page of the KPI list measures its own KPIs only ---------------------------------------
+
+
+def _page_reads(
+    uow: UnitOfWork, name: str, page: int, health: Health | None = None
+) -> tuple[KpiListPage, int, int]:
+    """A page of five of the KPI list, the statements it sent, the measurements they read."""
+    workspace = resolve_workspace(uow, name)
+    pages: list[KpiListPage] = []
+
+    def run() -> None:
+        pages.append(
+            kpi_list_page(
+                uow,
+                workspace,
+                health=health,
+                as_of=AS_OF,
+                page=page,
+                size=5,
+                series_buckets=12,
+                clock=_clock,
+            )
+        )
+
+    sent = _sent(uow, run)
+    return pages[0], len(sent), _measurements_read(uow, sent)
+
+
+def test_a_page_of_the_kpi_list_measures_its_five_kpis_whatever_the_company_size(
+    migrated_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    uow = uows(migrated_url)
+    for name, regular in (("Thirty", 30), ("Sixty", 60)):
+        import_workspace(uow, _history(name, regular), actor_label="test", clock=_clock)
+        every = list_kpis(
+            uow, resolve_workspace(uow, name), as_of=AS_OF, after_id=0, limit=500, clock=_clock
+        ).kpis
+        reading, statements, measurements = _page_reads(uow, name, 2)
+        listing = reading.listing
+        # The list's order (by name here, as no KPI has a category), its second page of five.
+        assert listing.rows == sorted(every, key=list_order)[5:10]
+        assert [k.key for k in listing.rows] == ["k12", "k13", "k14", "k15", "k16"]
+        assert (listing.total, listing.page, listing.pages) == (
+            regular + 3,
+            2,
+            -(-(regular + 3) // 5),
+        )
+        # The figures of the page's KPIs only, from their 12 weeks' 13 measurements each.
+        assert set(reading.figures.kpis) == {k.id for k in listing.rows}
+        assert measurements == 5 * 13
+        assert statements <= 4
+        # Filtered by health, the page holds the KPIs of that health only and counts them.
+        stale, _, _ = _page_reads(uow, name, 1, Health.STALE)
+        assert [k.key for k in stale.listing.rows] == ["stale"]
+        assert (stale.listing.total, stale.listing.pages) == (1, 1)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path as PathParam
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from headway.services.documents.document import Day, Number
 
-__all__ = ["Body", "Day", "FilterId", "Id", "Number", "RowId", "changes_of"]
+__all__ = ["Body", "Day", "FilterId", "Id", "Number", "PageNumber", "RowId", "changes_of"]
 
 MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 
@@ -19,6 +20,8 @@ Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="The row's id.")]
 # A row id in a query (?period=12): the same range, so a bad one is a 422 naming the parameter.
 FilterId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Which page (from 1) of a long list a web page shows: ?page=2.
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=MAX_ID)]
 
 
 class Body(BaseModel):

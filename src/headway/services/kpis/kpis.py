@@ -40,6 +40,7 @@ from headway.services.access.actors import (
 )
 from headway.services.kpis.measurements import record_measurement
 from headway.services.okrs.proposals import propose_okr_from_kpi, store_proposal
+from headway.services.paged import Paged, page_of
 from headway.store import kpis as kpi_store
 from headway.store import people as people_store
 from headway.store import units as unit_store
@@ -193,6 +194,52 @@ def list_kpis(
     if health is not None:
         kpis = [k for k in kpis if figures.kpis[k.id].health is health][: limit + 1]
     return KpiReading(kpis=kpis, figures=figures)
+
+
+@dataclass(frozen=True, slots=True)
+class KpiListPage:
+    """A page of the KPI list with the figures of its KPIs (of every KPI the health filter
+    looked at, when there is one)."""
+
+    listing: Paged[Kpi]
+    figures: Figures
+
+
+def list_order(kpi: Kpi) -> tuple[str, str, int]:
+    """The KPI list's order: by category, then name, regardless of case."""
+    return kpi.category.lower(), kpi.name.lower(), kpi.id
+
+
+def kpi_list_page(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    *,
+    category: str | None = None,
+    health: Health | None = None,
+    as_of: date | None = None,
+    page: int,
+    size: int,
+    series_buckets: int = TREND_BUCKETS,
+    clock: Callable[[], datetime],
+) -> KpiListPage:
+    """Page `page` (from 1, `size` a page) of the KPIs matching the filters in list order,
+    with their figures as of the date: the figures of the page's KPIs only, so a page costs
+    the same in a company of any size; with `health` those of every KPI of the category, as
+    health is computed, not stored. The series hold the last `series_buckets` buckets."""
+    day = as_of or today_in(workspace, clock)
+    buckets = max(series_buckets, TREND_BUCKETS)
+    with uow.reading():
+        conn = uow.conn
+        ordered = sorted(kpi_store.kpis_page(conn, workspace.id, category=category), key=list_order)
+        if health is None:
+            rows, pages = page_of(ordered, page, size)
+            figures = recent_figures_of(conn, workspace, rows, day, buckets=buckets)
+        else:
+            figures = recent_figures_of(conn, workspace, ordered, day, buckets=buckets)
+            ordered = [k for k in ordered if figures.kpis[k.id].health is health]
+            rows, pages = page_of(ordered, page, size)
+    listing = Paged(rows=rows, total=len(ordered), page=page, pages=pages)
+    return KpiListPage(listing=listing, figures=figures)
 
 
 def get_kpi(

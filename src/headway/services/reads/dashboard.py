@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
 
 from headway.domain.errors import NotFound
 from headway.domain.model import (
@@ -31,11 +30,11 @@ from headway.domain.model import (
 from headway.domain.periods import today_in
 from headway.domain.scoring import check_in_order, objective_score
 from headway.domain.units import depth_first
+from headway.services.paged import Paged, page_of
 from headway.services.reads.reports import PeriodReport, period_report
 from headway.services.reads.warm_reports import WarmReports
 from headway.store.uow import UnitOfWork
 
-T = TypeVar("T")
 HEALTHS = [h.value for h in Health]
 RECENT_CHECK_INS = 10
 NO_SCORE = "no_score"  # the count of objectives with nothing to score yet
@@ -128,16 +127,6 @@ class LinkedFinding:
 
     finding: Finding
     objective_id: int | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Paged(Generic[T]):
-    """One page of a long list, with the list's length."""
-
-    rows: list[T]
-    total: int
-    page: int
-    pages: int
 
 
 @dataclass(slots=True, kw_only=True)
@@ -369,17 +358,11 @@ def linked_findings(report: PeriodReport, findings: list[Finding]) -> list[Linke
     ]
 
 
-def _page_of(ordered: list[T], page: int, size: int) -> tuple[list[T], int]:
-    """The rows of page `page` (from 1) and the number of pages (at least 1)."""
-    first = (page - 1) * size
-    return ordered[first : first + size], max(1, -(-len(ordered) // size))
-
-
 def attention_page(report: PeriodReport, page: int, size: int = PAGE_SIZE) -> Paged[Attention]:
     """One page of every row needing attention, in the dashboard's order."""
     objectives, key_results = own_rows(report)
     ordered = sorted(_attention_keys(report, objectives, key_results))
-    keys, pages = _page_of(ordered, page, size)
+    keys, pages = page_of(ordered, page, size)
     rows = _attention_of(report, keys, objectives, key_results)
     return Paged(rows=rows, total=len(ordered), page=page, pages=pages)
 
@@ -387,7 +370,7 @@ def attention_page(report: PeriodReport, page: int, size: int = PAGE_SIZE) -> Pa
 def coaching_page(report: PeriodReport, page: int, size: int = PAGE_SIZE) -> Paged[LinkedFinding]:
     """One page of every coaching finding, in the dashboard's order."""
     ordered = list(_findings_in_order(report.findings))
-    rows, pages = _page_of(ordered, page, size)
+    rows, pages = page_of(ordered, page, size)
     return Paged(rows=linked_findings(report, rows), total=len(ordered), page=page, pages=pages)
 
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from starlette.datastructures import FormData
 
 from headway.domain import permissions
@@ -42,6 +43,45 @@ FRAGMENT_HEADER = "X-Headway-Fragment"
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters.update(FILTERS)
+
+
+def _option(value: object, label: object, selected: str = "") -> str:
+    return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
+
+
+class Choices:
+    """A select's options rendered once, for pickers a page shows several times (every
+    person of a large company, in each key result's form): each select then marks its own
+    chosen one in the rendered text instead of rendering thousands of options again."""
+
+    def __init__(self, options: Iterable[tuple[object, object]]) -> None:
+        pairs = list(options)
+        self._values = {str(value) for value, _ in pairs}
+        self._html = "".join(_option(value, label) for value, label in pairs)
+
+    def tags(self, chosen: str) -> Markup:
+        if chosen not in self._values:
+            return Markup(self._html)  # noqa: S704 - every value and label was escaped
+        plain = f'<option value="{escape(chosen)}">'
+        picked = f'<option value="{escape(chosen)}" selected>'
+        return Markup(self._html.replace(plain, picked, 1))  # noqa: S704 - escaped above
+
+
+def option_tags(options: Choices | Iterable[tuple[object, object]], chosen: object) -> Markup:
+    """A select's options, the one whose value is `chosen` selected: one join, not a template
+    loop, as a picker of every person in a large company holds thousands of them."""
+    picked = str(chosen)
+    if isinstance(options, Choices):
+        return options.tags(picked)
+    return Markup(  # noqa: S704 - every value and label is escaped
+        "".join(
+            _option(value, label, " selected" if str(value) == picked else "")
+            for value, label in options
+        )
+    )
+
+
+templates.env.filters["option_tags"] = option_tags
 templates.env.globals["status_label"] = status_label
 
 

@@ -15,15 +15,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from headway.domain.errors import NotFound
 from headway.domain.model import Health
-from headway.services.reads.dashboard import Paged, attention_page, coaching_page, dashboard
+from headway.services.paged import Paged
+from headway.services.reads.dashboard import attention_page, coaching_page, dashboard
 from headway.services.reads.reports import PeriodReport
-from headway.web.inputs import MAX_ID, Day
+from headway.web.inputs import MAX_ID, Day, PageNumber
 from headway.web.ui.context import Page, PageContext, in_calendar_order
 
 router = APIRouter(include_in_schema=False)
 
 PeriodParam = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-PageNumber = Annotated[int, Query(alias="page", ge=1, le=MAX_ID)]
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,10 +18,10 @@ from headway.domain.validation.limits import MAX_CATEGORY
 from headway.reports.formatting import target_text
 from headway.services.access.people import list_people
 from headway.services.access.units import list_units
-from headway.services.kpis.kpis import list_kpis, store_proposal
+from headway.services.kpis.kpis import kpi_list_page, store_proposal
 from headway.services.kpis.measurements import record_measurement
 from headway.services.reads.kpi_view import KpiView, kpi_view
-from headway.web.inputs import Day, RowId
+from headway.web.inputs import Day, PageNumber, RowId
 from headway.web.ui.charts import kpi_chart, sparkline
 from headway.web.ui.context import (
     ALL_ROWS,
@@ -36,6 +37,7 @@ from headway.web.ui.forms import FormReader
 router = APIRouter(include_in_schema=False)
 
 SPARKLINE_POINTS = 12
+KPI_PAGE_SIZE = 100  # rows a page of the KPI list shows, as the API's largest page
 
 
 Count = Annotated[int | None, Query(ge=0, le=10**9)]
@@ -60,9 +62,12 @@ def kpi_list(
     imported: Count = None,
     replaced: Count = None,
     kpis: Count = None,
+    number: PageNumber = 1,
 ) -> Response:
     notice = import_notice(imported, replaced, kpis)
-    return render_kpi_list(page, category=category, health=health, as_of=as_of, notice=notice)
+    return render_kpi_list(
+        page, category=category, health=health, as_of=as_of, notice=notice, number=number
+    )
 
 
 def render_kpi_list(
@@ -71,33 +76,43 @@ def render_kpi_list(
     category: str | None = None,
     health: Health | None = None,
     as_of: Day | None = None,
+    number: int = 1,
     status_code: int = 200,
     notice: str = "",
     import_problems: list[FieldProblem] | None = None,
 ) -> HTMLResponse:
-    reading = list_kpis(
+    reading = kpi_list_page(
         page.uow,
         page.workspace,
         category=category or None,
         health=health,
         as_of=as_of,
-        after_id=0,
-        limit=ALL_ROWS,
+        page=number,
+        size=KPI_PAGE_SIZE,
         series_buckets=SPARKLINE_POINTS,
         clock=page.clock,
     )
     units = {u.id: u for u in list_units(page.uow, page.workspace, after_id=0, limit=ALL_ROWS)}
-    kpis = sorted(reading.kpis, key=lambda k: (k.category.lower(), k.name.lower()))
+    kpis = reading.listing.rows
     sparklines = {
         k.id: sparkline(
             [v for _, v in reading.figures.kpis[k.id].series[-SPARKLINE_POINTS:]], k.name
         )
         for k in kpis
     }
+    # The pager's links keep the filters asked for (no date when none was asked).
+    filters = {
+        "category": category,
+        "health": health.value if health else None,
+        "as_of": as_of.isoformat() if as_of else None,
+    }
+    asked = {name: value for name, value in filters.items() if value}
     return page.render(
         "kpis.html",
         status_code=status_code,
         kpis=kpis,
+        listing=reading.listing,
+        query=urlencode(asked),
         f=reading.figures,
         units=units,
         sparklines=sparklines,

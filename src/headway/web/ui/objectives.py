@@ -25,7 +25,7 @@ from headway.services.reads.objective_view import (
 )
 from headway.web.inputs import Day, RowId
 from headway.web.ui.charts import check_in_series, key_result_chart
-from headway.web.ui.context import Form, Page, PageContext, field_errors, typed_values
+from headway.web.ui.context import Choices, Form, Page, PageContext, field_errors, typed_values
 from headway.web.ui.forms import FormReader
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +65,7 @@ def render_objective(
     """The page, or only its body when a script asked for the changed part."""
     report = view.report
     objective = view.objective
+    people = report.data.people
     charts = {
         kr.id: key_result_chart(kr, report.period, _series(view, kr.id), report.as_of)
         for kr in view.key_results
@@ -75,7 +76,7 @@ def render_objective(
         "o": objective,
         "of": report.figures.objectives[objective.id],
         "f": report.figures,
-        "people": report.data.people,
+        "people": people,
         "units": report.data.units,
         "charts": charts,
         "rights": rights_on(view, page.caller.person, page.workspace.id),
@@ -83,7 +84,10 @@ def render_objective(
         "kr_errors": (errors or {}).get("key-result", {}),
         "kr_typed": (typed or {}).get("key-result", {}),
         "kinds": [k.value for k in KeyResultKind],
-        "all_people": sorted(report.data.people.values(), key=lambda p: p.name.lower()),
+        "owner_options": Choices(
+            [("", "(none)")]
+            + [(p.id, p.name) for p in sorted(people.values(), key=lambda p: p.name.lower())]
+        ),
         "all_kpis": sorted(report.data.kpis, key=lambda k: k.name.lower()),
         "forms": {
             name: forms.get(name, {})
