@@ -48,6 +48,7 @@ def record_check_in(
             workspace,
             "check in on this key result",
             lambda actor, tree: permissions.can_check_in(actor, kr, objective, tree),
+            units=[objective.owner_unit_id],
         )
         problems = validation.validate_check_in(
             kr.kind, value, confidence, day, today, kpi_linked=kr.kpi_id is not None
