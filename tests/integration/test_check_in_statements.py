@@ -5,8 +5,8 @@ decide; not at all for an admin, whose role does). On real SQLite and PostgreSQL
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 import yaml
+from rows_by_key import id_by_key
 from sent_statements import statements
 
 from examples import SEEDS
@@ -47,20 +47,10 @@ def _caller(uow: UnitOfWork, workspace: Workspace, who: str) -> Caller:
     return Caller(label=email, person=person, workspace_id=workspace.id)
 
 
-def _key_result(uow: UnitOfWork, workspace: Workspace, key: str) -> int:
-    with uow.reading():
-        key_result_id: int = uow.conn.execute(
-            sa.select(t.key_result.c.id).where(
-                t.key_result.c.workspace_id == workspace.id, t.key_result.c.key == key
-            )
-        ).scalar_one()
-    return key_result_id
-
-
 def _check_in_sends(uow: UnitOfWork, workspace: Workspace, who: str) -> list[str]:
     """The statements a check-in on Sales' "deals" by `who` sends."""
     caller = _caller(uow, workspace, who)
-    key_result = _key_result(uow, workspace, "deals")
+    key_result = id_by_key(uow, workspace, t.key_result, "deals")
     with statements(uow.engine) as sent:
         record_check_in(uow, workspace, key_result, value=1, caller=caller, clock=clock)
     return sent
@@ -89,7 +79,7 @@ def test_a_member_s_check_in_reads_only_the_units_above_the_owning_one(
     uow, _, large = companies
     (reads_units,) = _reads_units(_check_in_sends(uow, large, "sales-lead"))
     assert "WITH RECURSIVE" in reads_units.upper()
-    sales, co = _unit_id(uow, large, "sales"), _unit_id(uow, large, "co")
+    sales, co = (id_by_key(uow, large, t.unit, key) for key in ("sales", "co"))
     with uow.reading():
         above = unit_store.units_and_above(uow.conn, large.id, [sales])
     assert [u.id for u in above] == sorted([sales, co])
@@ -108,11 +98,3 @@ def test_a_member_of_another_unit_still_may_not_check_in(
     uow, _, large = companies
     with pytest.raises(PermissionDenied):
         _check_in_sends(uow, large, "support-lead")
-
-
-def _unit_id(uow: UnitOfWork, workspace: Workspace, key: str) -> int:
-    with uow.reading():
-        unit_id: int = uow.conn.execute(
-            sa.select(t.unit.c.id).where(t.unit.c.workspace_id == workspace.id, t.unit.c.key == key)
-        ).scalar_one()
-    return unit_id

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
+from rows_by_key import id_by_key
 from sent_statements import statements
 
 from examples import SEEDS
@@ -50,13 +51,7 @@ def seeded(migrated_url: str, uows: Callable[[str], UnitOfWork]) -> tuple[UnitOf
 
 
 def _a_key_result(uow: UnitOfWork, workspace: Workspace, key: str = "deals") -> int:
-    with uow.reading():
-        key_result_id: int = uow.conn.execute(
-            sa.select(t.key_result.c.id).where(
-                t.key_result.c.workspace_id == workspace.id, t.key_result.c.key == key
-            )
-        ).scalar_one()
-    return key_result_id
+    return id_by_key(uow, workspace, t.key_result, key)
 
 
 def _note_update(
