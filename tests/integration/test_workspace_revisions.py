@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
+from rows_by_key import id_by_key
+from sent_statements import statements
 
 from examples import SEEDS
 from fixed_time import clock
@@ -49,13 +51,7 @@ def seeded(migrated_url: str, uows: Callable[[str], UnitOfWork]) -> tuple[UnitOf
 
 
 def _a_key_result(uow: UnitOfWork, workspace: Workspace, key: str = "deals") -> int:
-    with uow.reading():
-        key_result_id: int = uow.conn.execute(
-            sa.select(t.key_result.c.id).where(
-                t.key_result.c.workspace_id == workspace.id, t.key_result.c.key == key
-            )
-        ).scalar_one()
-    return key_result_id
+    return id_by_key(uow, workspace, t.key_result, key)
 
 
 def _note_update(
@@ -250,17 +246,37 @@ def test_the_log_follows_commit_order_not_the_order_writes_began(
     assert since == [(committed_last, "key_result", key_result)]
 
 
-def test_old_changes_are_pruned_by_a_later_write(seeded: tuple[UnitOfWork, Workspace]) -> None:
-    uow, workspace = seeded
+def _log_an_old_change(uow: UnitOfWork, workspace: Workspace) -> None:
+    """A change logged more than a day of revisions ago."""
     with uow:
-        # A change logged more than a day of revisions ago.
         uow.conn.execute(
             t.workspace_change.insert().values(
                 workspace_id=workspace.id, revision=1, subject_type="kpi", subject_id=1
             )
         )
     assert (1, "kpi", 1) in _changes(uow, workspace)
-    _check_in(uow, workspace, 7)
+
+
+def test_old_changes_are_pruned_by_a_later_write(
+    seeded: tuple[UnitOfWork, Workspace], migrated_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    """The first write a connection makes to the workspace prunes the log; its next writes
+    send no DELETE until an hour of revisions has passed, and then one prunes again."""
+    uow, workspace = seeded
+    _log_an_old_change(uow, workspace)
+    _check_in(uows(migrated_url), workspace, 7)  # another process's first write
+    assert (1, "kpi", 1) not in _changes(uow, workspace)
+
+    _log_an_old_change(uow, workspace)
+    with statements(uow.engine) as sent:
+        _check_in(uow, workspace, 8)
+    assert not [s for s in sent if s.startswith("DELETE")]
+    assert (1, "kpi", 1) in _changes(uow, workspace)  # a while longer: no reader needs it
+
+    with uow:  # an hour on (revisions are microseconds)
+        r = t.workspace_revision
+        uow.conn.execute(r.update().values(revision=r.c.revision + revision_store.PRUNE_EVERY))
+    _check_in(uow, workspace, 9)
     assert (1, "kpi", 1) not in _changes(uow, workspace)
 
 

@@ -101,14 +101,18 @@ def can_write_something(actor: Actor) -> bool:
     return actor.active and actor.role != Role.VIEWER
 
 
+def units_decide(actor: Actor) -> bool:
+    """Whether the unit tree can change what the actor may write: only an active member's
+    rights depend on it (an admin writes everything, a viewer or an inactive person nothing)."""
+    return actor.active and actor.role == Role.MEMBER
+
+
 def _gate(actor: Actor, tree: UnitTree) -> bool | None:
     """The answer when role, activity or workspace alone decide it; None when rows must."""
-    if not actor.active or actor.role == Role.VIEWER:
-        return False
     if tree.workspace_id is not None and tree.workspace_id != actor.workspace_id:
         return False
-    if actor.role == Role.ADMIN:
-        return True
+    if not units_decide(actor):
+        return actor.active and actor.role == Role.ADMIN
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -174,18 +175,28 @@ def close_objectives(conn: sa.Connection, objective_ids: Collection[int], now: d
         )
 
 
-def key_result_with_period_state(
+def key_result_with_objective(
     conn: sa.Connection, workspace_id: int, key_result_id: int
-) -> tuple[KeyResult, PeriodState] | None:
-    """A key result of the workspace and the state of its objective's period, in one query."""
-    kr = t.key_result
+) -> tuple[KeyResult, Objective, PeriodState] | None:
+    """A key result of the workspace, its objective and the state of the objective's period,
+    in one query."""
+    kr, o = t.key_result, t.objective
     row = conn.execute(
-        sa.select(kr, t.period.c.state.label("period_state"))
-        .join(t.objective, t.objective.c.id == kr.c.objective_id)
-        .join(t.period, t.period.c.id == t.objective.c.period_id)
+        sa.select(
+            kr,
+            *(column.label(f"objective__{column.name}") for column in o.c),
+            t.period.c.state.label("period_state"),
+        )
+        .join(o, o.c.id == kr.c.objective_id)
+        .join(t.period, t.period.c.id == o.c.period_id)
         .where(kr.c.id == key_result_id, kr.c.workspace_id == workspace_id)
+        .where(o.c.workspace_id == workspace_id)
     ).first()
-    return None if row is None else (to_key_result(row), PeriodState(row.period_state))
+    if row is None:
+        return None
+    fields = row._mapping
+    objective = SimpleNamespace(**{c.name: fields[f"objective__{c.name}"] for c in o.c})
+    return to_key_result(row), to_objective(objective), PeriodState(row.period_state)
 
 
 def check_ins_of(conn: sa.Connection, key_result_id: int) -> list[CheckIn]:

@@ -17,7 +17,8 @@ process keeping figures at revision R reads `changes_since(R)` to learn which ro
 Rows are named as figures depend on them: a check-in as ("key_result", its key result), a
 measurement as ("kpi", its KPI), any other row as its table and id; a transaction that
 touched more than `MAX_CHANGES` rows logs one ("*", None). Rows older than a day of
-revisions are pruned by the next write.
+revisions are pruned by a later write: the first a connection makes to the workspace, and
+then one an hour of revisions (not every write: a check-in pays for no DELETE).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ _WRITTEN = "headway_written_workspaces"  # connection.info key: what was written
 EVERYTHING = "*"  # the subject type of a change too large to name row by row
 MAX_CHANGES = 500  # rows a transaction may name in the log; beyond, one EVERYTHING change
 KEPT_FOR = 24 * 3600 * 1_000_000  # a day of revisions (microseconds): older changes are pruned
+PRUNE_EVERY = 3600 * 1_000_000  # an hour of revisions: how often a connection prunes the log
+_PRUNED = "headway_pruned_change_log"  # connection.info key: revision of the last prune, by ws
 
 # The row that a figure reads, for rows that belong to one: (subject type, its field).
 _OWNER = {"check_in": ("key_result", "key_result_id"), "measurement": ("kpi", "kpi_id")}
@@ -84,22 +87,24 @@ def bump_noted(conn: sa.Connection) -> None:
     written = forget_writes(conn)
     if not written:
         return
-    bump(conn, written)
-    ids = sorted(written)
-    r = t.workspace_revision
-    now = conn.execute(
-        sa.select(r.c.workspace_id, r.c.revision).where(r.c.workspace_id.in_(ids))
-    ).all()
+    now = bump(conn, written)
     rows = [
         {"workspace_id": ws, "revision": revision, "subject_type": kind, "subject_id": row_id}
-        for ws, revision in now
+        for ws, revision in sorted(now.items())
         for kind, row_id in sorted(written[ws], key=lambda s: (s[0], s[1] or 0))
     ]
     c = t.workspace_change
     if rows:
         conn.execute(c.insert(), rows)
-    for ws, revision in now:
+    # Pruning is not every write's business: a connection prunes a workspace's log when it
+    # has not for PRUNE_EVERY revisions (an hour). A change it leaves a while longer is one
+    # no reader asks for (changes_since answers only within the last KEPT_FOR revisions).
+    pruned: dict[int, int] = conn.info.setdefault(_PRUNED, {})
+    for ws, revision in sorted(now.items()):
+        if revision - pruned.get(ws, 0) < PRUNE_EVERY:
+            continue
         conn.execute(c.delete().where(c.c.workspace_id == ws, c.c.revision < revision - KEPT_FOR))
+        pruned[ws] = revision
 
 
 def changes_since(conn: sa.Connection, workspace_id: int, revision: int) -> list[Change] | None:
@@ -126,19 +131,26 @@ def changes_since(conn: sa.Connection, workspace_id: int, revision: int) -> list
     return [change for change in logged if change.revision > revision]
 
 
-def bump(conn: sa.Connection, workspace_ids: Iterable[int]) -> None:
-    """Move these workspaces' revisions on: one UPDATE, and an upsert for a workspace's first
-    write (its row does not exist yet; a deleted workspace gets none)."""
+def bump(conn: sa.Connection, workspace_ids: Iterable[int]) -> dict[int, int]:
+    """Move these workspaces' revisions on; their new revisions, by workspace. One UPDATE
+    that returns them, and an upsert for a workspace's first write (its row does not exist
+    yet; a deleted workspace gets none)."""
     ids = sorted(set(workspace_ids))
     r = t.workspace_revision
     now = time.time_ns() // 1000
     following = r.c.revision + 1
     moved_on = sa.case((following > now, following), else_=now)
-    updated = conn.execute(r.update().where(r.c.workspace_id.in_(ids)).values(revision=moved_on))
-    if updated.rowcount == len(ids):
-        return
+    updated = conn.execute(
+        r.update()
+        .where(r.c.workspace_id.in_(ids))
+        .values(revision=moved_on)
+        .returning(r.c.workspace_id, r.c.revision)
+    )
+    revisions = {int(ws): int(revision) for ws, revision in updated}
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     for workspace_id in ids:
+        if workspace_id in revisions:
+            continue
         existing = sa.select(t.workspace.c.id, sa.literal(now, sa.BigInteger)).where(
             t.workspace.c.id == workspace_id
         )
@@ -146,8 +158,10 @@ def bump(conn: sa.Connection, workspace_ids: Iterable[int]) -> None:
             insert(r)
             .from_select(["workspace_id", "revision"], existing)
             .on_conflict_do_update(index_elements=[r.c.workspace_id], set_={"revision": moved_on})
+            .returning(r.c.workspace_id, r.c.revision)
         )
-        conn.execute(statement)
+        revisions.update({int(ws): int(rev) for ws, rev in conn.execute(statement)})
+    return revisions
 
 
 def workspace_revision(conn: sa.Connection, workspace_id: int) -> int:

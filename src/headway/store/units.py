@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
 from headway.domain.model import Unit
@@ -14,6 +16,25 @@ from headway.store.rows import row_exists, workspace_row
 def load_units(conn: sa.Connection, workspace_id: int) -> list[Unit]:
     q = sa.select(t.unit).where(t.unit.c.workspace_id == workspace_id).order_by(t.unit.c.id)
     return [to_unit(r) for r in conn.execute(q)]
+
+
+def units_and_above(conn: sa.Connection, workspace_id: int, unit_ids: Iterable[int]) -> list[Unit]:
+    """The workspace's units with these ids and every unit above them (one recursive query:
+    as many rows as the tree is deep, however many units it holds)."""
+    u = t.unit
+    above = (
+        sa.select(u)
+        .where(u.c.workspace_id == workspace_id, u.c.id.in_(sorted(set(unit_ids))))
+        .cte("above", recursive=True)
+    )
+    parent = u.alias("parent")
+    # UNION (not UNION ALL) drops a row seen before, so a corrupt tree's cycle still ends.
+    above = above.union(
+        sa.select(parent).where(
+            parent.c.workspace_id == workspace_id, parent.c.id == above.c.parent_id
+        )
+    )
+    return [to_unit(r) for r in conn.execute(sa.select(above).order_by(above.c.id))]
 
 
 def get_unit(

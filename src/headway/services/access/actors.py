@@ -7,14 +7,14 @@ hand, who could change any row anyway and so may do everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from headway.domain import permissions
 from headway.domain.errors import PermissionDenied
-from headway.domain.model import Person, Workspace
+from headway.domain.model import Person, Unit, Workspace
 from headway.store import people as people_store
 from headway.store import units as unit_store
 from headway.store.audit import add_audit_event
@@ -41,7 +41,15 @@ class Caller:
 Rule = Callable[[permissions.Actor, permissions.UnitTree], bool]
 
 
-def require(caller: Caller, conn: Connection, workspace: Workspace, what: str, rule: Rule) -> None:
+def require(
+    caller: Caller,
+    conn: Connection,
+    workspace: Workspace,
+    what: str,
+    rule: Rule,
+    *,
+    units: Iterable[int | None] | None = None,
+) -> None:
     """Raise PermissionDenied unless `rule` (a predicate of domain/permissions.py) allows it.
 
     The one place every write asks: the local operator may do everything; a person acts
@@ -49,6 +57,10 @@ def require(caller: Caller, conn: Connection, workspace: Workspace, what: str, r
     read again inside the write's transaction (and held there: a change to their role waits
     for this write to end), so a role taken away or a deactivation that committed since
     the request was authenticated is what counts, not the role it started with.
+
+    The unit tree is read only when the actor's units can change the answer (an active
+    member's), and then, with `units` (the units the rule asks about), only those units and
+    the units above them: what "this unit or a unit below one of the actor's" needs.
     """
     if caller.person is None:
         return
@@ -58,9 +70,13 @@ def require(caller: Caller, conn: Connection, workspace: Workspace, what: str, r
     if person is None or not person.active:
         raise PermissionDenied(f"{caller.label} may not {what}: no longer an active person here")
     actor = permissions.Actor.of(person, workspace.id)
-    tree = permissions.UnitTree(
-        unit_store.load_units(conn, workspace.id), workspace_id=workspace.id
-    )
+    if not permissions.units_decide(actor):
+        loaded: list[Unit] = []
+    elif units is None:
+        loaded = unit_store.load_units(conn, workspace.id)
+    else:
+        loaded = unit_store.units_and_above(conn, workspace.id, [u for u in units if u is not None])
+    tree = permissions.UnitTree(loaded, workspace_id=workspace.id)
     if not rule(actor, tree):
         raise PermissionDenied(f"{caller.label} may not {what}")
 

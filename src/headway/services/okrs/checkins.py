@@ -37,17 +37,17 @@ def record_check_in(
     day = effective_date or today
     with uow:
         conn = uow.conn
-        found = okr_store.key_result_with_period_state(conn, workspace.id, key_result_id)
+        found = okr_store.key_result_with_objective(conn, workspace.id, key_result_id)
         if found is None or objective_id not in (None, found[0].objective_id):
             raise NotFound(f"key result {key_result_id} does not exist")
-        kr, period_state = found
-        objective = okr_store.get_objective(conn, workspace.id, kr.objective_id)
+        kr, objective, period_state = found
         require(
             caller,
             conn,
             workspace,
             "check in on this key result",
             lambda actor, tree: permissions.can_check_in(actor, kr, objective, tree),
+            units=[objective.owner_unit_id],
         )
         problems = validation.validate_check_in(
             kr.kind, value, confidence, day, today, kpi_linked=kr.kpi_id is not None
