@@ -224,6 +224,14 @@ class Objective:
     continued_from_id: int | None = None
     position: int = 0
     key: str | None = None
+    # Cross-team work: further objectives and key results of the same period it also serves.
+    contributes_to: tuple[int, ...] = ()  # objective ids
+    contributes_to_key_results: tuple[int, ...] = ()  # key result ids
+
+    @property
+    def is_draft(self) -> bool:
+        """A proposal: it has its own figures but counts nowhere else (docs/formulas.md)."""
+        return self.state is ObjectiveState.DRAFT
 
 
 @dataclass(slots=True, kw_only=True)
@@ -240,6 +248,7 @@ class KeyResult:
     kpi_id: int | None = None
     position: int = 0
     key: str | None = None
+    due_date: date | None = None  # inside the period: its own expected progress runs to it
 
 
 @dataclass(slots=True, kw_only=True)
@@ -338,6 +347,8 @@ class KeyResultFigures:
     status: Status
     confidence: int | None = None
     last_update: date | None = None  # latest check-in, or latest KPI measurement when linked
+    forecast_value: float | None = None  # metric key results only (docs/formulas.md, Forecast)
+    forecast_score: float | None = None
 
 
 @dataclass(slots=True, kw_only=True)
