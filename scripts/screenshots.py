@@ -7,7 +7,7 @@ Playwright) and writes PNGs to docs/screenshots/.
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,8 +22,17 @@ CHROMIUM = os.environ.get("HEADWAY_TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
-def headway(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "headway", *args])  # noqa: S603
+def headway(*args: str, stdout: int | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "headway", *args], stdout=stdout, text=True)  # noqa: S603
+
+
+def announced_base(server: subprocess.Popen[str]) -> str:
+    """The address `serve --port 0` prints: the system picked the port, so none can race it."""
+    line = server.stdout.readline() if server.stdout else ""
+    found = re.search(r"http://[\d.]+:\d+", line)
+    if found is None:
+        raise SystemExit(f"headway serve did not say where it listens: {line!r}")
+    return found.group(0)
 
 
 def main() -> None:
@@ -31,12 +40,18 @@ def main() -> None:
         database = f"sqlite:///{scratch}/headway.db"
         for step in (("init",), ("demo",)):
             headway(*step, "--database", database).wait()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = headway("serve", "--port", str(port), "--database", database)
-        base = f"http://127.0.0.1:{port}"
+        server = headway(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--database",
+            database,
+            stdout=subprocess.PIPE,
+        )
         try:
+            base = announced_base(server)
             for _ in range(100):
                 try:
                     httpx.get(base + "/healthz", timeout=1)
