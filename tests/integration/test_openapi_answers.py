@@ -91,3 +91,19 @@ def test_api_errors_are_documented_as_problem_json(spec: dict[str, Any]) -> None
             if content["application/problem+json"]["schema"] != {"$ref": _REF + "Problem"}:
                 wrong.append(f"{method} {path} {status}: not the Problem schema")
     assert wrong == []
+
+
+def test_every_operation_that_takes_a_body_declares_the_413_of_an_oversized_one(
+    spec: dict[str, Any],
+) -> None:
+    writes = [(m, p, o) for m, p, o in _operations(spec) if m in {"POST", "PUT", "PATCH"}]
+    assert writes, "the API has write operations"
+    undeclared = [
+        f"{method} {path}"
+        for method, path, operation in writes
+        if "application/problem+json"
+        not in operation["responses"].get("413", {}).get("content", {})
+    ]
+    assert undeclared == []
+    reads = [o for m, _, o in _operations(spec) if m == "GET"]
+    assert all("413" not in o["responses"] for o in reads)

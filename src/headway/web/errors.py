@@ -47,6 +47,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": TITLES[status], "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}}}
     for status in (401, 403, 404, 409, 422, 503)
 }
+# Any request that sends a body may be refused for its size (web/request_body.py).
+BODY_METHODS = ("post", "put", "patch")
 
 
 class Unauthenticated(DomainError):
@@ -127,7 +129,8 @@ def _request_problems(exc: RequestValidationError) -> list[FieldProblem]:
 
 
 def _describe_problems(app: FastAPI) -> None:
-    """Put the Problem model in the OpenAPI document that PROBLEM_RESPONSES refer to.
+    """Put the Problem model in the OpenAPI document that PROBLEM_RESPONSES refer to, and the
+    413 a body over its limit gets on every API operation that takes one.
 
     FastAPI files a response model only under the route's own media type (application/json);
     errors are application/problem+json, so the schema is added here instead.
@@ -143,6 +146,16 @@ def _describe_problems(app: FastAPI) -> None:
             )
             schemas.update(problem_schema.pop("$defs", {}))
             schemas["Problem"] = problem_schema
+        too_large = {
+            "description": TITLES[413],
+            "content": {PROBLEM: {"schema": _PROBLEM_SCHEMA}},
+        }
+        for path, operations in spec.get("paths", {}).items():
+            if not path.startswith(API_PATHS):
+                continue
+            for method in BODY_METHODS:
+                if method in operations:
+                    operations[method].setdefault("responses", {}).setdefault("413", too_large)
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]
