@@ -67,6 +67,7 @@ def revoke_token(
             workspace,
             f"revoke token {token_id}",
             lambda actor, _tree: actor.person_id == token.person_id or permissions.can_admin(actor),
+            units=(),
         )
         if token.revoked_at is not None:
             return

@@ -344,6 +344,7 @@ def create_token(
             workspace,
             f"create a token for {person.email}",
             lambda actor, _tree: actor.person_id == person.id or permissions.can_admin(actor),
+            units=(),
         )
         token_id = token_store.add_token(
             conn, workspace.id, person.id, name, hash_token(token), now

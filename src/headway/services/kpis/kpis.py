@@ -302,6 +302,7 @@ def _writable_kpi(
         workspace,
         f"{verb} the KPI {kpi.name!r}",
         lambda actor, tree: permissions.can_write_kpi(actor, kpi, tree),
+        units=[kpi.owner_unit_id],
     )
     return kpi
 
@@ -325,6 +326,7 @@ def create_kpi(
             workspace,
             "create a KPI for this unit",
             lambda actor, tree: permissions.can_create_kpi(actor, new.owner_unit_id, tree),
+            units=[new.owner_unit_id],
         )
         problems = _problems(conn, workspace, new)
         if problems:
@@ -371,6 +373,7 @@ def update_kpi(
                 workspace,
                 "move the KPI to this unit",
                 lambda actor, tree: permissions.can_create_kpi(actor, updated.owner_unit_id, tree),
+                units=[updated.owner_unit_id],
             )
         problems += _problems(conn, workspace, updated)
         if not problems and (updated.min_value, updated.max_value) != (

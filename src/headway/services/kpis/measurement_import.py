@@ -198,6 +198,7 @@ def may_import(
                 workspace,
                 "import measurements",
                 lambda actor, _tree: permissions.can_write_something(actor),
+                units=(),
             )
 
 
@@ -214,7 +215,7 @@ def _require_recording_each(
 
     what = f"record measurements of {kpis[0].name!r}" if kpis else "record measurements"
     try:
-        require(caller, conn, workspace, what, each)
+        require(caller, conn, workspace, what, each, units=[k.owner_unit_id for k in kpis])
     except PermissionDenied:
         if refused:
             raise PermissionDenied(

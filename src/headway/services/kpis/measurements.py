@@ -175,6 +175,7 @@ def require_recording(caller: Caller, conn: Connection, workspace: Workspace, kp
         workspace,
         f"record measurements of {kpi.name!r}",
         lambda actor, tree: permissions.can_record_measurement(actor, kpi, tree),
+        units=[kpi.owner_unit_id],
     )
 
 

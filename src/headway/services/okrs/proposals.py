@@ -145,6 +145,7 @@ def _require_okr_rights(conn: Connection, workspace: Workspace, kpi: Kpi, caller
         lambda actor, tree: permissions.can_create_objective(
             actor, kpi.owner_unit_id, kpi.owner_id, tree
         ),
+        units=[kpi.owner_unit_id],
     )
 
 
