@@ -153,7 +153,8 @@ def test_drafts_count_nowhere_on_the_dashboard_but_in_their_own_list() -> None:
     ]
     key_results = [(metric(10, 1), ON, 0.6), (metric(11, 3, "Reply from 45 to 25"), OFF, 0.0)]
     alone = dashboard_of(_report(company, key_results[:1]))
-    board = dashboard_of(_report(company + drafts, key_results))
+    with_drafts = _report(company + drafts, key_results)
+    board = dashboard_of(with_drafts)
 
     assert board.overall == alone.overall
     assert board.overall.score == 0.6  # the company's own objective; the drafts are left out
@@ -162,6 +163,8 @@ def test_drafts_count_nowhere_on_the_dashboard_but_in_their_own_list() -> None:
     assert board.key_results_by_status == alone.key_results_by_status
     assert _keys(board.attention) == _keys(alone.attention) == [("objective", 2)]
     assert board.attention_total == 1
+    listed = attention_page(with_drafts, 1)
+    assert (_keys(listed.rows), listed.total) == ([("objective", 2)], 1)  # the /attention page
     assert [o.title for row in board.tree.rows for o in row.objectives] == [
         "Company bet",
         "Team work",
