@@ -62,6 +62,10 @@ def test_worked_example_reports_every_expected_figure(example_report: dict[str, 
     assert report["as_of"] == AS_OF
     assert report["period"]["name"] == expected["period"]
     assert report["expected"] == pytest.approx(expected["expected"])
+    assert report["overall"] == {
+        "score": pytest.approx(expected["overall"]["score"]),
+        "status": expected["overall"]["status"],
+    }
 
     key_results = {kr["key"]: kr for o in report["objectives"] for kr in o["key_results"]}
     assert set(key_results) == set(expected["key_results"])

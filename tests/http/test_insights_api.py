@@ -32,7 +32,19 @@ def _report(live: Any, **params: Any) -> dict[str, Any]:
 
 def test_the_period_report_computes_the_worked_example(live: Any) -> None:
     report = _report(live)
-    assert set(report) == {"period", "as_of", "expected", "objectives", "kpis", "findings"}
+    assert set(report) == {
+        "period",
+        "as_of",
+        "expected",
+        "overall",
+        "objectives",
+        "kpis",
+        "findings",
+    }
+    assert report["overall"] == {
+        "score": pytest.approx(EXPECTED["overall"]["score"]),
+        "status": EXPECTED["overall"]["status"],
+    }
     assert report["as_of"] == AS_OF
     assert report["period"]["name"] == EXPECTED["period"]
     assert report["expected"] == pytest.approx(EXPECTED["expected"])
@@ -148,9 +160,9 @@ def test_the_dashboard_summarises_the_worked_example(live: Any) -> None:
     board = response.json()
     assert board["period"]["id"] == live.ids["period:2026-Q4"]
     assert (board["as_of"], board["expected"]) == (AS_OF, pytest.approx(0.5))
-    # Top-level objectives: support is aligned under cx's rollup key result, so it is not one.
-    tops = [EXPECTED["objectives"][k]["score"] for k in ("cx", "revenue", "funnel", "reach")]
-    assert board["score"] == pytest.approx(sum(tops) / len(tops), abs=1e-4)
+    # Overall progress: the company's own top-level objective, cx (the departments' are not).
+    assert board["overall"] == {"score": pytest.approx(0.625), "status": "on_track"}
+    assert board["score"] == board["overall"]["score"]
     assert board["objectives_by_status"] == {
         "achieved": 0,
         "on_track": 2,
@@ -241,6 +253,7 @@ def test_a_period_without_objectives_has_no_score(live: Any) -> None:
             "/dashboard", params={"period": live.ids["period:2026"], "as_of": AS_OF}
         ).json()
     assert board["score"] is None
+    assert board["overall"] == {"score": None, "status": None}
     assert set(board["objectives_by_status"].values()) == {0}
     assert board["recent_check_ins"] == []
 

@@ -12,11 +12,13 @@ from headway.domain.model import (
     KeyResult,
     Objective,
     ObjectiveFigures,
+    ObjectiveState,
     Severity,
     Status,
     UnitKind,
     Workspace,
 )
+from headway.domain.overall import overall_progress
 from headway.services.reads.dashboard import (
     SHOWN,
     UNIT_OBJECTIVES,
@@ -51,20 +53,21 @@ def _report(
     key_results: Sequence[tuple[KeyResult, Status, float]] = (),
     findings: Sequence[Finding] = (),
 ) -> PeriodReport:
+    rows = [o for o, _, _ in objectives]
+    made = figures(
+        AS_OF,
+        key_results=[kr_figures(kr.id, status=s, score=v) for kr, s, v in key_results],
+        objectives=[_objective_figures(o.id, s, v) for o, s, v in objectives],
+    )
     return PeriodReport(
         workspace=Workspace(id=1, name="Acme"),
         period=period(),
         as_of=AS_OF,
         expected=0.5,
-        data=period_data(
-            [o for o, _, _ in objectives], [kr for kr, _, _ in key_results], units=UNITS
-        ),
-        figures=figures(
-            AS_OF,
-            key_results=[kr_figures(kr.id, status=s, score=v) for kr, s, v in key_results],
-            objectives=[_objective_figures(o.id, s, v) for o, s, v in objectives],
-        ),
+        data=period_data(rows, [kr for kr, _, _ in key_results], units=UNITS),
+        figures=made,
         findings=list(findings),
+        overall=overall_progress(rows, made.objectives, UNITS, 0.5),
     )
 
 
@@ -132,6 +135,51 @@ def test_the_show_all_list_pages_through_every_row_in_the_dashboards_order() -> 
     assert _keys([row for p in pages for row in p.rows]) == ATTENTION_ORDER
     past_the_end = attention_page(report, 4, size=7)
     assert (past_the_end.rows, past_the_end.total) == ([], 16)
+
+
+DRAFT = ObjectiveState.DRAFT
+
+
+def test_drafts_count_nowhere_on_the_dashboard_but_in_their_own_list() -> None:
+    # The same company objectives twice: once alone, once with two proposals saved as drafts,
+    # one off track at 0.0 with an off-track key result, one at risk, both top level.
+    company = [
+        (objective(1, "Company bet"), ON, 0.6),
+        (objective(2, "Team work", owner_unit_id=2), RISK, 0.3),
+    ]
+    drafts = [
+        (objective(3, "Improve reply time", owner_unit_id=1, state=DRAFT), OFF, 0.0),
+        (objective(4, "Improve churn", owner_unit_id=2, state=DRAFT), RISK, 0.2),
+    ]
+    key_results = [(metric(10, 1), ON, 0.6), (metric(11, 3, "Reply from 45 to 25"), OFF, 0.0)]
+    alone = dashboard_of(_report(company, key_results[:1]))
+    with_drafts = _report(company + drafts, key_results)
+    board = dashboard_of(with_drafts)
+
+    assert board.overall == alone.overall
+    assert board.overall.score == 0.6  # the company's own objective; the drafts are left out
+    assert board.objectives_by_status == alone.objectives_by_status
+    assert board.objectives_by_status["off_track"] == 0
+    assert board.key_results_by_status == alone.key_results_by_status
+    assert _keys(board.attention) == _keys(alone.attention) == [("objective", 2)]
+    assert board.attention_total == 1
+    listed = attention_page(with_drafts, 1)
+    assert (_keys(listed.rows), listed.total) == ([("objective", 2)], 1)  # the /attention page
+    assert [o.title for row in board.tree.rows for o in row.objectives] == [
+        "Company bet",
+        "Team work",
+    ]
+    assert [o.title for o in board.drafts] == ["Improve reply time", "Improve churn"]
+    assert (board.drafts_total, alone.drafts_total) == (2, 0)
+
+
+def test_the_dashboard_lists_the_first_drafts_and_counts_them_all() -> None:
+    many = [(objective(i, f"Draft {i}", state=DRAFT), None, None) for i in range(1, SHOWN + 4)]
+    board = dashboard_of(_report(many))
+    assert [o.id for o in board.drafts] == list(range(1, SHOWN + 1))
+    assert board.drafts_total == SHOWN + 3
+    assert board.overall.score is None and board.overall.status is None
+    assert board.objectives_by_status["no_score"] == 0
 
 
 def _finding(

@@ -30,12 +30,14 @@ from headway.domain.model import (
     Trend,
     Workspace,
 )
+from headway.domain.overall import Overall
 from headway.reports import ReportFormat, ReportView, render, report_view
 from headway.reports.formatting import number, percent, span_text, status_label, target_text
 from headway.services.reads.reports import PeriodReport
 
 AS_OF = date(2026, 11, 15)
 FORMATS = list(ReportFormat)
+ON_TRACK_AT_56 = Overall(score=0.5625, status=Status.ON_TRACK)
 RANGE: dict[str, object] = {
     "direction": Direction.IN_RANGE,
     "target": None,
@@ -61,6 +63,7 @@ def _view(
     kpi_name: str = "Average reply time",
     workspace: str = "Example Co",
     message: str = "only 3 key results",
+    overall: Overall = ON_TRACK_AT_56,
 ) -> ReportView:
     """Two objectives (one without key results), three key results, two KPIs, two findings."""
     data = period_data(
@@ -104,6 +107,7 @@ def _view(
             _finding("OKR002", title, message),
             _finding("KPI001", kpi_name, "critical at 1,234.25 against target 25"),
         ],
+        overall=overall,
     )
     return report_view(report)
 
@@ -148,6 +152,17 @@ def test_the_same_figure_reads_the_same_in_every_format(fmt: ReportFormat) -> No
         "on track",
     ):
         assert text in out, f"{text!r} missing from the {fmt} report"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_heads_the_report_with_overall_progress_and_its_status(
+    fmt: ReportFormat,
+) -> None:
+    out = render(_view(), fmt)
+    assert "Overall progress: 56% (on track)" in out
+    assert out.index("Overall progress") < out.index("Delight our customers")
+    nothing = render(_view(overall=Overall(score=None, status=None)), fmt)
+    assert "Overall progress: — (no score)" in nothing
 
 
 def test_the_one_formatter_rules() -> None:

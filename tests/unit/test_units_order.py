@@ -7,6 +7,7 @@ from datetime import date
 from builders import objective, period, period_data, unit
 
 from headway.domain.model import Unit, UnitKind, Workspace
+from headway.domain.overall import Overall
 from headway.domain.units import depth_first
 from headway.services.reads.dashboard import objectives_by_unit
 from headway.services.reads.reports import PeriodReport
@@ -56,6 +57,7 @@ def test_the_dashboard_tree_keeps_units_with_objectives_and_the_units_above_them
         data=data,
         figures=None,  # type: ignore[arg-type] - the tree reads no figure
         findings=[],
+        overall=Overall(score=None, status=None),  # nor the headline
     )
     rows = objectives_by_unit(report)
     shown = [

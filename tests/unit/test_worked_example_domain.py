@@ -14,6 +14,7 @@ from examples import EXPECTED, SEEDS
 from headway.domain.evaluation import evaluate
 from headway.domain.kpi import kpi_figures, propose_okr
 from headway.domain.model import Figures, PeriodData
+from headway.domain.overall import overall_progress
 from headway.domain.periods import expected_progress
 
 AS_OF = date(2026, 11, 15)
@@ -63,6 +64,18 @@ def test_every_objective_figure_matches(example: Example) -> None:
         assert got.score == pytest.approx(want["score"], abs=1e-4), key
         assert got.status is not None
         assert got.status.value == want["status"], key
+
+
+def test_overall_progress_is_the_companys_own_top_objective(example: Example) -> None:
+    # The company (Example Co) owns one objective, cx, aligned under nothing: its score is the
+    # headline, 0.625, on track against 0.5 expected. The departments' objectives are left out.
+    data, keys, figures, expected = example
+    period_id = keys["period"][expected["period"]]
+    own = [o for o in data.objectives if o.period_id == period_id]
+    overall = overall_progress(own, figures.objectives, data.units.values(), expected["expected"])
+    assert overall.score == pytest.approx(expected["overall"]["score"])
+    assert overall.status is not None
+    assert overall.status.value == expected["overall"]["status"]
 
 
 def test_every_kpi_figure_matches(example: Example) -> None:

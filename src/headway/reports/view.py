@@ -64,6 +64,8 @@ class ReportView:
     period: str
     as_of: date
     expected: float
+    overall_score: float | None  # overall progress of the period (docs/formulas.md)
+    overall_status: Status | None
     objectives: list[ObjectiveSection]
     kpis: list[KpiLine]
     findings: list[Finding]
@@ -117,6 +119,8 @@ def report_view(report: PeriodReport) -> ReportView:
         period=report.period.name,
         as_of=report.as_of,
         expected=report.expected,
+        overall_score=report.overall.score,
+        overall_status=report.overall.status,
         objectives=objectives,
         kpis=kpis,
         findings=list(report.findings),

@@ -12,6 +12,7 @@ from headway.domain.model import (
     Severity,
     Status,
 )
+from headway.domain.overall import Overall
 from headway.schemas.answer import Answer
 from headway.schemas.kpis import KpiOut
 from headway.schemas.okrs import CheckInOut, ObjectiveOut
@@ -54,12 +55,26 @@ class LintOut(Answer):
         )
 
 
+class OverallOut(Answer):
+    """Overall progress of a period: the mean score of its headline objectives (the company's
+    top-level ones, drafts left out) and that score's status; both null with nothing scored."""
+
+    score: float | None
+    status: Status | None
+
+    @classmethod
+    def of(cls, overall: Overall) -> OverallOut:
+        """The headline as the API answers it."""
+        return cls.read(overall)
+
+
 class PeriodReportOut(Answer):
     """Every objective (key results embedded) and KPI of a period with figures, and coaching."""
 
     period: PeriodOut
     as_of: date
     expected: float
+    overall: OverallOut
     objectives: list[ObjectiveOut]
     kpis: list[KpiOut]
     findings: list[FindingOut]
@@ -72,6 +87,7 @@ class PeriodReportOut(Answer):
             period=PeriodOut.of(report.period),
             as_of=report.as_of,
             expected=report.expected,
+            overall=OverallOut.of(report.overall),
             objectives=[
                 ObjectiveOut.of(o, grouped.get(o.id, []), report.figures)
                 for o in report.objectives()
@@ -118,7 +134,8 @@ class DashboardOut(Answer):
     period: PeriodOut
     as_of: date
     expected: float
-    score: float | None
+    overall: OverallOut
+    score: float | None  # overall.score, kept for the clients that read it here
     objectives_by_status: dict[str, int]
     key_results_by_status: dict[str, int]
     at_risk: list[AttentionOut]
@@ -136,7 +153,8 @@ class DashboardOut(Answer):
             period=PeriodOut.of(report.period),
             as_of=report.as_of,
             expected=report.expected,
-            score=board.overall_score,
+            overall=OverallOut.of(board.overall),
+            score=board.overall.score,
             objectives_by_status=board.objectives_by_status,
             key_results_by_status=board.key_results_by_status,
             at_risk=[AttentionOut.of(a) for a in attention if a.status is Status.AT_RISK],

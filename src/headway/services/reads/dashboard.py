@@ -27,8 +27,9 @@ from headway.domain.model import (
     Unit,
     Workspace,
 )
+from headway.domain.overall import Overall
 from headway.domain.periods import today_in
-from headway.domain.scoring import check_in_order, objective_score
+from headway.domain.scoring import check_in_order
 from headway.domain.units import depth_first
 from headway.services.paged import Paged, page_of
 from headway.services.reads.reports import PeriodReport, period_report
@@ -132,7 +133,7 @@ class LinkedFinding:
 @dataclass(slots=True, kw_only=True)
 class Dashboard:
     report: PeriodReport
-    overall_score: float | None
+    overall: Overall  # the headline (the report's: drafts left out)
     objectives_by_status: dict[str, int]
     key_results_by_status: dict[str, int]
     attention: list[Attention]  # the first SHOWN in attention_rank order
@@ -142,6 +143,8 @@ class Dashboard:
     findings: list[LinkedFinding]  # the first SHOWN in finding_rank order
     findings_total: int
     tree: TeamTree
+    drafts: list[Objective]  # the first SHOWN proposals awaiting a decision, in their order
+    drafts_total: int
 
 
 def report_of(
@@ -182,7 +185,8 @@ def dashboard(
     clock: Callable[[], datetime],
     warm: WarmReports | None = None,
 ) -> Dashboard:
-    """Overall score, status counts, what needs attention, KPI health and recent check-ins.
+    """Overall progress, status counts, what needs attention, KPI health, recent check-ins and
+    the drafts.
 
     Everything is counted; the lists are bounded (SHOWN rows, a folded team tree), so what
     follows the report costs counting passes and what is shown, never a sort of the company.
@@ -201,19 +205,11 @@ def dashboard(
 
 
 def dashboard_of(report: PeriodReport) -> Dashboard:
-    """The dashboard of a period report (see `dashboard`)."""
+    """The dashboard of a period report (see `dashboard`): drafts count nowhere on it but in
+    their own list."""
     f = report.figures
     objectives, key_results = own_rows(report)
-    own_ids = {o.id for o in objectives}
-    parent_of_kr = {kr.id: kr.objective_id for kr in report.data.key_results}
-
-    # Top level: aligned under nothing of this period (an objective or a key result's objective).
-    def top_level(parent_id: int | None, parent_kr_id: int | None) -> bool:
-        above = {parent_id, parent_of_kr.get(parent_kr_id) if parent_kr_id else None}
-        return not (above & own_ids)
-
-    tops = [o for o in objectives if top_level(o.parent_id, o.parent_key_result_id)]
-    overall = objective_score((), [f.objectives[o.id].score for o in tops])
+    drafts = [o for o in report.objectives() if o.is_draft]
 
     objective_statuses = Counter(f.objectives[o.id].status for o in objectives)
     kr_statuses = Counter(f.key_results[kr.id].status for kr in key_results)
@@ -244,7 +240,7 @@ def dashboard_of(report: PeriodReport) -> Dashboard:
     findings = list(itertools.islice(_findings_in_order(report.findings), SHOWN))
     return Dashboard(
         report=report,
-        overall_score=overall,
+        overall=report.overall,
         objectives_by_status=objective_counts,
         key_results_by_status=kr_counts,
         attention=_attention_of(report, first, objectives, key_results),
@@ -254,12 +250,15 @@ def dashboard_of(report: PeriodReport) -> Dashboard:
         findings=linked_findings(report, findings),
         findings_total=len(report.findings),
         tree=team_tree(report, objectives),
+        drafts=drafts[:SHOWN],
+        drafts_total=len(drafts),
     )
 
 
 def own_rows(report: PeriodReport) -> tuple[list[Objective], list[KeyResult]]:
-    """The period's own objectives and their key results (not those of rows aligned under)."""
-    objectives = report.objectives()
+    """The period's own objectives and their key results (not those of rows aligned under),
+    drafts left out: a proposal counts nowhere but on its own page (docs/formulas.md)."""
+    objectives = [o for o in report.objectives() if not o.is_draft]
     own_ids = {o.id for o in objectives}
     return objectives, [kr for kr in report.data.key_results if kr.objective_id in own_ids]
 

@@ -26,6 +26,7 @@ from headway.domain.model import (
     StatusThresholds,
     Workspace,
 )
+from headway.domain.overall import Overall, overall_progress
 from headway.domain.periods import current_period, expected_progress, today_in
 from headway.services.reads.warm_reports import How, Kept, ReportKey, WarmReports
 from headway.store import periods as period_store
@@ -45,6 +46,7 @@ class PeriodReport:
     data: PeriodData
     figures: Figures
     findings: list[Finding]  # empty when the report was made without coaching
+    overall: Overall  # the headline: overall progress of the period and its status
 
     def copy(self) -> PeriodReport:
         """The same report in containers of its own: what a caller adds to or takes from its
@@ -279,7 +281,7 @@ def _computed(
     """The report of rows loaded: complete (coached, every KPI), or only what a page shows."""
     figures = evaluate(data if complete else linked_only(data), day, thresholds)
     before = kpi_values_before(data, chosen) if complete else {}
-    return _made(workspace, chosen, data, figures, before, complete, revision)
+    return _made(workspace, chosen, data, figures, before, complete, revision, thresholds)
 
 
 def _made(
@@ -290,16 +292,22 @@ def _made(
     before: dict[int, float | None],
     complete: bool,
     revision: int,
+    thresholds: StatusThresholds,
 ) -> Kept:
     day = figures.as_of
+    expected = expected_progress(chosen.start_date, chosen.end_date, day)
+    own = [o for o in data.objectives if o.period_id == chosen.id]
     report = PeriodReport(
         workspace=workspace,
         period=chosen,
         as_of=day,
-        expected=expected_progress(chosen.start_date, chosen.end_date, day),
+        expected=expected,
         data=replace(data, measurements=[]),
         figures=figures,
         findings=coach(data, chosen, figures, day, kpi_value_before=before) if complete else [],
+        overall=overall_progress(
+            own, figures.objectives, data.units.values(), expected, thresholds
+        ),
     )
     return Kept(revision=revision, complete=complete, report=report, kpi_values_before=before)
 
@@ -393,4 +401,4 @@ def _patched(
         changed = replace(data, kpis=rows.kpis, measurements=rows.measurements)
         before = {k: v for k, v in before.items() if k not in kpi_ids}
         before |= kpi_values_before(changed, chosen)
-    return _made(workspace, chosen, data, figures, before, kept.complete, revision)
+    return _made(workspace, chosen, data, figures, before, kept.complete, revision, thresholds)
