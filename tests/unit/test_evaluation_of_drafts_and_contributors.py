@@ -243,3 +243,27 @@ def test_a_check_in_below_a_contributor_recomputes_what_it_contributes_to() -> N
     assert again == evaluate(later, AS_OF)
     assert again.objectives[6].score == 1.0
     assert again.objectives[1] is after.objectives[1]
+
+
+def test_an_objective_taking_its_first_key_result_moves_the_cut_in_a_cycle_below_it() -> None:
+    # 1 (no key results) is served by 3, which is aligned under rollup 20 of 2, and 2
+    # contributes to 3: the loop 2 -> 20 -> 3 -> 2. 2 also has metric 21 at 60. Met from 1,
+    # the loop is cut at 3 -> ... -> 3: 20 is 0, 2 is (0 + 0.6) / 2 = 0.3, 3 and 1 are 0.3.
+    objectives = [
+        objective(1),
+        objective(2, contributes_to=(3,)),
+        objective(3, parent_key_result_id=20, contributes_to=(1,)),
+    ]
+    krs = [rollup(20, 2), metric(21, 2)]
+    check_ins = [check_in(1, 21, AS_OF, 60)]
+    before = evaluate(data(objectives, krs, check_ins), AS_OF)
+    assert [before.objectives[o].score for o in (1, 2, 3)] == [0.3, 0.3, 0.3]
+    # With a key result of its own 1 no longer leads into the loop: it is met from 2 and cut
+    # at 2 -> ... -> 2, so 3 (below 1, not above the new key result) has no score.
+    now = data(objectives, [*krs, metric(11, 1)], check_ins)
+    after = reevaluate(now, before, key_results={11})
+    assert after == evaluate(now, AS_OF)
+    assert [after.objectives[o].score for o in (1, 2, 3)] == [0.0, 0.3, None]
+    # And back: removing it again.
+    again = reevaluate(data(objectives, krs, check_ins), after, key_results={11}, objectives={1})
+    assert again == before

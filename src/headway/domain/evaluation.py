@@ -65,7 +65,8 @@ def reevaluate(
     the ones following those KPIs, their objectives, every objective and rollup key result
     above them through alignment or contribution, and those KPIs' figures; every other figure
     is the previous one. Objectives and rollups in a cycle depend on each other, so they are
-    recomputed together, in the order `evaluate` meets them, and come out the same.
+    recomputed together, in the order `evaluate` meets them, and come out the same. When an
+    objective takes its first key result or loses its last, everything is computed afresh.
     """
     as_of = previous.as_of
     changed_kpis = set(kpis)
@@ -75,6 +76,15 @@ def reevaluate(
         if kr.kpi_id in changed_kpis or kr.id not in previous.key_results
     }
     by_id = {kr.id: kr for kr in data.key_results}
+    # Where `evaluate` cuts a loop depends on the order it meets the loop's rows in, and so on
+    # what each objective leads to: its rollups while it has key results, else its inputs. An
+    # objective taking its first key result or losing its last may move the cut in a loop
+    # below it, changing figures nothing above the change would recompute: start afresh.
+    had = {kr.objective_id for kr in data.key_results if kr.id in previous.key_results}
+    has = {kr.objective_id for kr in data.key_results}
+    new = {kr.objective_id for kr in data.key_results if kr.id not in previous.key_results}
+    if (new - had - set(objectives)) or (set(objectives) - has):
+        return evaluate(data, as_of, thresholds)
     objective_of = {o.id: o for o in data.objectives}
     # What each objective feeds: the reverse of the inputs `_Evaluation.dependencies` reads.
     objective_inputs, rollup_inputs = _inputs(data.objectives)
