@@ -202,7 +202,9 @@ def _plant(db: sa.Engine, period_id: int, objectives: list[dict[str, Any]]) -> d
                     title=o["key"],
                     description="",
                     type=o["type"],
-                    state="active",
+                    state=o.get("state", "active"),
+                    parent_id=ids.get(o.get("parent", "")),
+                    parent_key_result_id=ids.get(o.get("under", "")),
                     position=position,
                 )
             ).inserted_primary_key[0]
@@ -309,6 +311,83 @@ def test_closing_a_period_grades_and_closes_its_objectives(live: Any, db: sa.Eng
         states = {row.id: row.state for row in conn.execute(q)}
     assert {states[ids[k]] for k in ("delight", "ship", "launch", "stretch", "empty")} == {"closed"}
     assert states[live.ids["objective:cx"]] == "active"  # another period's objective
+
+
+# Drafts count nowhere but on their own page: a draft child and a draft under a rollup.
+WITH_DRAFTS = [
+    {"key": "company", "type": "committed", "key_results": [{"key": "teams", "kind": "rollup"}]},
+    {"key": "team", "type": "committed", "under": "teams"},
+    {
+        "key": "adopted",
+        "type": "committed",
+        "parent": "team",
+        "key_results": [
+            {"key": "signups", "start": 0, "target": 10, "check_ins": [("2025-09-01", 6)]}
+        ],
+    },
+    {
+        "key": "proposal",
+        "type": "committed",
+        "state": "draft",
+        "parent": "team",
+        "key_results": [
+            {"key": "replies", "start": 0, "target": 10, "check_ins": [("2025-09-01", 10)]}
+        ],
+    },
+    {
+        "key": "idea",
+        "type": "aspirational",
+        "state": "draft",
+        "under": "teams",
+        "key_results": [
+            {"key": "visits", "start": 0, "target": 10, "check_ins": [("2025-09-01", 2)]}
+        ],
+    },
+]
+
+
+def test_closing_a_period_grades_no_draft_and_leaves_drafts_drafts(
+    live: Any, db: sa.Engine
+) -> None:
+    with live.client("admin") as http:
+        period = _period(
+            http, name="2025-Q3", kind="quarter", start_date="2025-07-01", end_date="2025-09-30"
+        )
+        ids = _plant(db, period["id"], WITH_DRAFTS)
+        closed = http.post(f"/periods/{period['id']}/close")
+        assert closed.status_code == 200, closed.text
+        grades = {g.get("objective_id") or g["key_result_id"]: g for g in closed.json()["grades"]}
+        # Without the drafts everything above "adopted" is its 0.6; counting them, "team"
+        # would be (0.6 + 1.0) / 2 = 0.8 and the rollup (0.8 + 0.2) / 2 = 0.5.
+        expected = {
+            "company": (0.6, "yellow", True),
+            "teams": (0.6, "yellow", None),
+            "team": (0.6, "yellow", True),
+            "adopted": (0.6, "yellow", True),
+            "signups": (0.6, "yellow", None),
+        }
+        assert set(grades) == {ids[k] for k in expected}
+        for key, (score, band, short) in expected.items():
+            grade = grades[ids[key]]
+            assert (grade["score"], grade["band"]) == (pytest.approx(score), band), key
+            assert grade.get("fell_short") is short, key
+        events = http.get(
+            "/audit", params={"subject_type": "period", "subject_id": period["id"]}
+        ).json()["items"]
+    close = next(e for e in events if e["action"] == "close")
+    assert close["after"]["objectives_closed"] == sorted(
+        ids[k] for k in ("company", "team", "adopted")
+    )
+    with db.connect() as conn:
+        q = sa.select(t.objective.c.id, t.objective.c.state)
+        states = {row.id: row.state for row in conn.execute(q)}
+    assert {k: states[ids[k]] for k in ("company", "team", "adopted", "proposal", "idea")} == {
+        "company": "closed",
+        "team": "closed",
+        "adopted": "closed",
+        "proposal": "draft",
+        "idea": "draft",
+    }
 
 
 def test_a_closed_period_takes_only_retrospective_notes(live: Any, db: sa.Engine) -> None:

@@ -118,6 +118,16 @@ def test_a_closed_objective_is_never_stale() -> None:
     assert only(run([o], krs, kr_figs=figs), "OKR009") == []
 
 
+def test_a_drafts_key_results_are_never_stale() -> None:
+    # No check-in in the 45 days since 2026-10-01, and the KPI-linked one no measurement.
+    krs = [metric(11, 1), metric(12, 1, kpi_id=5), metric(21, 2)]
+    figs = [kr_figures(kr.id) for kr in krs]
+    objectives = [objective(1, state=ObjectiveState.DRAFT), objective(2)]
+    findings = only(run(objectives, krs, [kpi(5)], kr_figs=figs), "OKR009")
+    assert [f.subject_id for f in findings] == [21]
+    assert "in the 45 days since 2026-Q4 began" in findings[0].message
+
+
 def test_achieved_and_rollup_key_results_are_never_stale() -> None:
     krs = [metric(11, 1), milestone(12, 1), rollup(13, 1)]
     figs = [kr_figures(11, status=Status.ACHIEVED, score=1.0), kr_figures(12), kr_figures(13)]
@@ -191,3 +201,25 @@ def test_a_stale_kpi_is_flagged_as_info() -> None:
         ("kpi", 5, Severity.INFO)
     ]
     assert "2026-03-31" in findings[0].message
+
+
+def test_a_drafts_key_result_following_a_critical_kpi_answers_kpi001() -> None:
+    # The proposal made from the KPI is a draft: the KPI is being worked on.
+    proposal = objective(2, "Improve Average reply time", state=ObjectiveState.DRAFT)
+    krs = [*three_krs(1), metric(21, 2, "Average reply time from 45 to 25", kpi_id=5)]
+    figs = [kpi_figures(5, Health.CRITICAL, latest_value=45)]
+    assert only(run([objective(1), proposal], krs, [kpi(5)], kpi_figs=figs), "KPI001") == []
+
+
+def test_a_drafts_key_results_are_not_the_periods_for_okr010() -> None:
+    # Only the draft's key result is linked, and the adopted objective's are not: no OKR010.
+    proposal = objective(2, "Improve Average reply time", state=ObjectiveState.DRAFT)
+    krs = [*three_krs(1), metric(21, 2, kpi_id=5)]
+    assert only(run([objective(1), proposal], krs, [kpi(5)]), "OKR010") == []
+    # A period of drafts alone has no key results of its own: no OKR010 either.
+    assert only(run([proposal], [metric(21, 2, kpi_id=5)], [kpi(5)]), "OKR010") == []
+    # Every adopted key result linked, the draft's not: OKR010.
+    linked = [metric(10 + i, 1, f"Metric {i}", kpi_id=5) for i in range(1, 4)]
+    assert (
+        len(only(run([objective(1), proposal], [*linked, metric(21, 2)], [kpi(5)]), "OKR010")) == 1
+    )

@@ -7,7 +7,7 @@ from builders import metric, milestone, objective, person
 from coaching import only, run, three_krs
 
 from headway.domain.lint import ACTIVITY_VERBS, starts_with_activity_verb
-from headway.domain.model import KeyResult, Objective, Severity
+from headway.domain.model import KeyResult, Objective, ObjectiveState, Severity
 
 
 def test_a_well_formed_period_gets_no_advice() -> None:
@@ -60,6 +60,19 @@ def test_objectives_of_other_periods_are_not_counted() -> None:
     assert only(run(objectives, krs), "OKR001") == []
 
 
+def test_drafts_are_no_owners_load() -> None:
+    # Six objectives for person 7, two of them drafts: four count, below the limit of five.
+    objectives, krs = _objectives_of_owner(6, owner_id=7)
+    for o in objectives[:2]:
+        o.state = ObjectiveState.DRAFT
+    assert only(run(objectives, krs), "OKR001") == []
+    objectives[0].state = ObjectiveState.ACTIVE  # five count: still fine
+    assert only(run(objectives, krs), "OKR001") == []
+    objectives[1].state = ObjectiveState.ACTIVE  # six, for the person and for unit 1
+    findings = only(run(objectives, krs), "OKR001")
+    assert {(f.subject_type, f.subject_id) for f in findings} == {("person", 7), ("unit", 1)}
+
+
 # --- OKR002 / OKR003 / OKR008 ----------------------------------------------------------------
 
 
@@ -92,6 +105,26 @@ def test_an_objective_with_aligned_children_but_no_key_results_is_fine() -> None
 def test_a_child_aligned_from_another_period_also_counts() -> None:
     child = objective(2, "Support delights", parent_id=1, period_id=9)
     assert only(run([objective(1), child], []), "OKR008") == []
+
+
+def test_an_objective_whose_only_child_is_a_draft_cannot_be_scored() -> None:
+    child = objective(2, "Support delights", parent_id=1, state=ObjectiveState.DRAFT)
+    findings = only(run([objective(1), child], three_krs(2)), "OKR008")
+    assert [f.subject_id for f in findings] == [1]
+    assert "no aligned or contributing objectives" in findings[0].message
+
+
+def test_an_objective_with_a_contributor_but_no_key_results_is_fine() -> None:
+    helper = objective(2, "Marketing helps", contributes_to=(1,))
+    assert run([objective(1), helper], three_krs(2)) == []
+    draft = objective(2, "Marketing helps", contributes_to=(1,), state=ObjectiveState.DRAFT)
+    assert [f.subject_id for f in only(run([objective(1), draft], three_krs(2)), "OKR008")] == [1]
+
+
+def test_a_draft_is_coached_on_its_own_shape() -> None:
+    draft = objective(1, "Improve reply time by Q4", state=ObjectiveState.DRAFT)
+    findings = run([draft], [metric(11, 1)])
+    assert [(f.code, f.subject_id) for f in findings] == [("OKR002", 1), ("OKR005", 1)]
 
 
 def test_exactly_half_milestones_is_fine() -> None:

@@ -1,9 +1,10 @@
 """`reevaluate` after any sequence of writes equals a fresh `evaluate`, figure for figure.
 
-Random workspaces (objectives aligned in trees, some in cycles, rollups, milestones, key
-results following KPIs, check-ins and measurements before and after "as of") take a random
-sequence of the writes the warm reports patch: a check-in, a measurement, a key result's own
-fields, a KPI's own fields, a key result added or removed.
+Random workspaces (objectives aligned in trees, some in cycles, drafts, objectives contributing
+to objectives and key results, cycles through those too, rollups, milestones, key results
+following KPIs, check-ins and measurements before and after "as of") take a random sequence of
+the writes the warm reports patch: a check-in, a measurement, a key result's own fields, a
+KPI's own fields, a key result added or removed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from headway.domain.model import (
     Kpi,
     Measurement,
     Objective,
+    ObjectiveState,
     PeriodData,
     StatusThresholds,
 )
@@ -50,6 +52,9 @@ class Rows:
                     title=f"O{oid}",
                     period_id=rng.choice([QUARTER.id, QUARTER.id, YEAR.id]),
                     parent_id=parent if parent != oid else None,
+                    state=ObjectiveState.DRAFT if rng.random() < 0.2 else ObjectiveState.ACTIVE,
+                    # Any objective, itself and those above it too: contribution cycles.
+                    contributes_to=tuple(rng.sample(range(1, 12), rng.choice([0, 0, 1, 2]))),
                 )
             )
         self.kpis = [self.new_kpi(kid) for kid in range(1, rng.randint(2, 5))]
@@ -59,7 +64,13 @@ class Rows:
         rollups = [kr.id for kr in self.key_results if kr.kind is KeyResultKind.ROLLUP]
         for i, o in enumerate(self.objectives):
             if rollups and rng.random() < 0.4:
-                self.objectives[i] = replace(o, parent_key_result_id=rng.choice(rollups))
+                o = replace(o, parent_key_result_id=rng.choice(rollups))
+            if self.key_results and rng.random() < 0.4:
+                # Mostly rollups, but a metric or milestone may be named too: it takes no inputs.
+                pool = rollups * 3 + [kr.id for kr in self.key_results]
+                contributes = {rng.choice(pool) for _ in range(rng.randint(1, 2))}
+                o = replace(o, contributes_to_key_results=tuple(contributes))
+            self.objectives[i] = o
         self.check_ins: list[CheckIn] = []
         self.measurements: list[Measurement] = []
         for _ in range(rng.randint(0, 30)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Literal
 
@@ -17,6 +17,7 @@ from headway.domain.model import (
     Kpi,
     KpiFigures,
     Measurement,
+    Objective,
     ObjectiveFigures,
     PeriodData,
     StatusThresholds,
@@ -62,9 +63,10 @@ def reevaluate(
     objective), the KPIs `kpis` (their own fields or measurements) and the objectives whose
     key results were removed or moved away (`objectives`). Recomputed: those key results and
     the ones following those KPIs, their objectives, every objective and rollup key result
-    above them through alignment, and those KPIs' figures; every other figure is the previous
-    one. Objectives and rollups in a cycle depend on each other, so they are recomputed
-    together, in the order `evaluate` meets them, and come out the same.
+    above them through alignment or contribution, and those KPIs' figures; every other figure
+    is the previous one. Objectives and rollups in a cycle depend on each other, so they are
+    recomputed together, in the order `evaluate` meets them, and come out the same. When an
+    objective takes its first key result or loses its last, everything is computed afresh.
     """
     as_of = previous.as_of
     changed_kpis = set(kpis)
@@ -74,14 +76,31 @@ def reevaluate(
         if kr.kpi_id in changed_kpis or kr.id not in previous.key_results
     }
     by_id = {kr.id: kr for kr in data.key_results}
+    # Where `evaluate` cuts a loop depends on the order it meets the loop's rows in, and so on
+    # what each objective leads to: its rollups while it has key results, else its inputs. An
+    # objective taking its first key result or losing its last may move the cut in a loop
+    # below it, changing figures nothing above the change would recompute: start afresh.
+    had = {kr.objective_id for kr in data.key_results if kr.id in previous.key_results}
+    has = {kr.objective_id for kr in data.key_results}
+    new = {kr.objective_id for kr in data.key_results if kr.id not in previous.key_results}
+    if (new - had - set(objectives)) or (set(objectives) - has):
+        return evaluate(data, as_of, thresholds)
     objective_of = {o.id: o for o in data.objectives}
-    rollups_under: dict[int, list[int]] = defaultdict(list)  # objective -> rollups it feeds
-    for o in data.objectives:
-        if o.parent_key_result_id is not None:
-            rollups_under[o.id].append(o.parent_key_result_id)
+    # What each objective feeds: the reverse of the inputs `_Evaluation.dependencies` reads.
+    objective_inputs, rollup_inputs = _inputs(data.objectives)
+    feeds: dict[int, list[_Node]] = defaultdict(list)
+    for target, inputs in objective_inputs.items():
+        if target in objective_of:
+            for source in inputs:
+                feeds[source].append(("objective", target))
+    for target, inputs in rollup_inputs.items():
+        if target in by_id and by_id[target].kind is _ROLLUP:
+            for source in inputs:
+                feeds[source].append(("rollup", target))
 
-    # Everything above what changed: objectives through their parent and the rollup key
-    # result they are aligned under, rollups through their objective.
+    # Everything above what changed: objectives through the objectives and rollup key
+    # results they are an input of (as a child, aligned or contributing), rollups through
+    # their objective.
     dirty: set[_Node] = {("objective", o) for o in objectives}
     dirty |= {("objective", o.id) for o in data.objectives if o.id not in previous.objectives}
     dirty |= {("objective", by_id[k].objective_id) for k in changed if k in by_id}
@@ -89,14 +108,9 @@ def reevaluate(
     waiting = list(dirty)
     while waiting:
         kind, node_id = waiting.pop()
-        above: list[_Node] = []
-        if kind == "rollup":
-            above.append(("objective", by_id[node_id].objective_id))
-        elif node_id in objective_of:
-            parent = objective_of[node_id].parent_id
-            if parent is not None:
-                above.append(("objective", parent))
-            above += [("rollup", r) for r in rollups_under[node_id] if r in by_id]
+        above: list[_Node] = (
+            [("objective", by_id[node_id].objective_id)] if kind == "rollup" else feeds[node_id]
+        )
         for node in above:
             if node not in dirty and (node[0] == "rollup" or node[1] in objective_of):
                 dirty.add(node)
@@ -105,7 +119,6 @@ def reevaluate(
     dirty_rollups = {i for kind, i in dirty if kind == "rollup" and by_id[i].kind is _ROLLUP}
 
     check_ins_of = set(changed)
-    check_ins_of |= {kr.id for kr in data.key_results if kr.objective_id in dirty_objectives}
     measurements_of = changed_kpis | {k.id for k in data.kpis if k.id not in previous.kpis}
     for k in changed:
         kpi_id = by_id[k].kpi_id if k in by_id else None
@@ -152,6 +165,29 @@ def reevaluate(
 _ROLLUP = KeyResultKind.ROLLUP
 
 
+def _inputs(objectives: Iterable[Objective]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Which objectives count in which: (objective id -> inputs, key result id -> inputs).
+
+    An objective is an input of its parent objective and of the objectives it contributes
+    to, and of the key result it is aligned under and those it contributes to (which count it
+    only if they are rollups, and an objective only if it has no key results). A draft is an
+    input of nothing. An objective both aligned under and contributing to the same row counts
+    there once. Inputs are listed in the order of `objectives`.
+    """
+    objective_inputs: dict[int, list[int]] = defaultdict(list)
+    rollup_inputs: dict[int, list[int]] = defaultdict(list)
+    for o in objectives:
+        if o.is_draft:
+            continue
+        parents = [] if o.parent_id is None else [o.parent_id]
+        for target in dict.fromkeys([*parents, *o.contributes_to]):
+            objective_inputs[target].append(o.id)
+        aligned = [] if o.parent_key_result_id is None else [o.parent_key_result_id]
+        for target in dict.fromkeys([*aligned, *o.contributes_to_key_results]):
+            rollup_inputs[target].append(o.id)
+    return objective_inputs, rollup_inputs
+
+
 class _Evaluation:
     """The indexes of one `evaluate` call and the figures memoised so far."""
 
@@ -191,13 +227,9 @@ class _Evaluation:
         self.key_results_of: dict[int, list[KeyResult]] = defaultdict(list)
         for kr in data.key_results:
             self.key_results_of[kr.objective_id].append(kr)
-        self.children_of: dict[int, list[int]] = defaultdict(list)
-        self.aligned_under: dict[int, list[int]] = defaultdict(list)
-        for o in data.objectives:
-            if o.parent_id is not None:
-                self.children_of[o.parent_id].append(o.id)
-            if o.parent_key_result_id is not None:
-                self.aligned_under[o.parent_key_result_id].append(o.id)
+        # An objective without key results is scored from these (its children and the
+        # objectives contributing to it), a rollup from those aligned under or contributing to it.
+        self.objective_inputs, self.rollup_inputs = _inputs(data.objectives)
 
         self.expected: dict[int, float] = {}
         for o in data.objectives:
@@ -234,28 +266,14 @@ class _Evaluation:
             objective_id=objective_id,
             score=score,
             expected=expected,
-            status=None
-            if score is None
-            else status(score, expected, self.latest_confidence(objective_id), self.thresholds),
+            # From the score alone: a low-confidence key result is at risk on its own.
+            status=None if score is None else status(score, expected, None, self.thresholds),
         )
 
     def kpi_figures(self, kpi: Kpi) -> KpiFigures:
         return kpi_figures(
             kpi, self.measurements.get(kpi.id, []), self.data.fiscal_year_start_month, self.as_of
         )
-
-    def latest_confidence(self, objective_id: int) -> int | None:
-        """The confidence of the latest check-in on any of the objective's key results.
-
-        docs/formulas.md's confidence rule speaks of objectives too: the most recent word from the
-        people doing the work says how likely the whole objective is.
-        """
-        latest: CheckIn | None = None
-        for kr in self.key_results_of.get(objective_id, []):
-            candidate = self.latest_check_in.get(kr.id)
-            if candidate and (latest is None or check_in_order(candidate) > check_in_order(latest)):
-                latest = candidate
-        return latest.confidence if latest else None
 
     # --- key results that take values: check-ins or a KPI -----------------------------------
 
@@ -328,11 +346,11 @@ class _Evaluation:
     def dependencies(self, node: _Node) -> list[_Node]:
         kind, node_id = node
         if kind == "rollup":
-            return [("objective", o) for o in self.aligned_under.get(node_id, [])]
+            return [("objective", o) for o in self.rollup_inputs.get(node_id, [])]
         own = self.key_results_of.get(node_id, [])
         if own:
             return [("rollup", kr.id) for kr in own if kr.kind is KeyResultKind.ROLLUP]
-        return [("objective", c) for c in self.children_of.get(node_id, [])]
+        return [("objective", c) for c in self.objective_inputs.get(node_id, [])]
 
     def resolve(self, root: _Node) -> None:
         """Compute `root` after everything it depends on, each node once.
@@ -368,7 +386,7 @@ class _Evaluation:
         if kind == "rollup":
             kr = self.key_results[node_id]
             progress = rollup_progress(
-                self.objective_scores.get(o) for o in self.aligned_under.get(node_id, [])
+                self.objective_scores.get(o) for o in self.rollup_inputs.get(node_id, [])
             )
             self.kr_figures[node_id] = self.figures(kr, None, progress, None, None)
             return
@@ -376,9 +394,9 @@ class _Evaluation:
         weighted = [
             (kr.weight, self.kr_figures[kr.id].score) for kr in own if kr.id in self.kr_figures
         ]
-        children = [self.objective_scores.get(c) for c in self.children_of.get(node_id, [])]
+        inputs = [self.objective_scores.get(c) for c in self.objective_inputs.get(node_id, [])]
         # Key results whose score is unknown only arise in a cycle; with some key results the
-        # children never count, even if every key result was cut off.
+        # children and contributors never count, even if every key result was cut off.
         self.objective_scores[node_id] = (
-            objective_score(weighted, children) if not own or weighted else None
+            objective_score(weighted, inputs) if not own or weighted else None
         )

@@ -94,14 +94,25 @@ def coach(
     key_results = [kr for o in objectives for kr in by_objective[o.id]]
     kpis = {k.id: k for k in data.kpis}
 
-    parents = {o.parent_id for o in data.objectives if o.parent_id is not None}
-    findings = _owner_load(data, period, objectives)
+    # Drafts count nowhere but on their own page: they are coached on their own shape, but
+    # are no owner's load, need no check-ins, no input of another objective, and no part of
+    # the period's key results for OKR010. A draft's key result linked to a KPI still answers
+    # KPI001: the proposal has been made.
+    adopted = [o for o in objectives if not o.is_draft]
+    adopted_key_results = [kr for o in adopted for kr in by_objective[o.id]]
+    fed = {
+        target
+        for o in data.objectives
+        if not o.is_draft
+        for target in (*([o.parent_id] if o.parent_id is not None else []), *o.contributes_to)
+    }
+    findings = _owner_load(data, period, adopted)
     for objective in objectives:
-        findings += _objective_shape(objective, by_objective[objective.id], parents)
+        findings += _objective_shape(objective, by_objective[objective.id], fed)
     for kr in key_results:
         findings += _key_result_shape(kr, kpis, period, kpi_value_before)
-    findings += _stale_key_results(period, objectives, by_objective, figures, kpis, as_of)
-    findings += _kpi_findings(data.kpis, period, key_results, figures)
+    findings += _stale_key_results(period, adopted, by_objective, figures, kpis, as_of)
+    findings += _kpi_findings(data.kpis, period, adopted_key_results, key_results, figures)
     return sorted(findings, key=lambda f: (f.code, f.subject_title, f.subject_id, f.subject_type))
 
 
@@ -134,7 +145,7 @@ def _owner_load(data: PeriodData, period: Period, objectives: list[Objective]) -
 
 
 def _objective_shape(
-    objective: Objective, key_results: list[KeyResult], parents: set[int]
+    objective: Objective, key_results: list[KeyResult], fed: set[int]
 ) -> list[Finding]:
     """OKR002, OKR003, OKR005, OKR008: how one objective is put together."""
 
@@ -168,10 +179,14 @@ def _objective_shape(
                 "qualitative; put the number in a key result",
             )
         )
-    # With no key results of its own, only objectives aligned straight under it are children.
-    if n == 0 and objective.id not in parents:
+    # With no key results of its own, it is scored from the objectives aligned straight under
+    # it and those contributing to it (`fed` holds the objectives that have any but drafts).
+    if n == 0 and objective.id not in fed:
         findings.append(
-            found("OKR008", "no key results and no aligned objectives: it cannot be scored")
+            found(
+                "OKR008",
+                "no key results and no aligned or contributing objectives: it cannot be scored",
+            )
         )
     return findings
 
@@ -262,11 +277,19 @@ def _target_text(kpi: Kpi) -> str:
 
 
 def _kpi_findings(
-    kpis: list[Kpi], period: Period, key_results: list[KeyResult], figures: Figures
+    kpis: list[Kpi],
+    period: Period,
+    key_results: list[KeyResult],
+    proposed: list[KeyResult],
+    figures: Figures,
 ) -> list[Finding]:
-    """OKR010, KPI001, KPI002: how the period's OKRs and the KPIs meet."""
+    """OKR010, KPI001, KPI002: how the period's OKRs and the KPIs meet.
+
+    `key_results` are those of the period's objectives but drafts (OKR010); `proposed`
+    include the drafts' too: a KPI a draft's key result follows is being worked on (KPI001).
+    """
     findings = []
-    linked = {kr.kpi_id for kr in key_results if kr.kpi_id is not None}
+    linked = {kr.kpi_id for kr in proposed if kr.kpi_id is not None}
     if key_results and all(kr.kpi_id is not None for kr in key_results):
         findings.append(
             _finding(

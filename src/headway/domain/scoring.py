@@ -63,7 +63,8 @@ def milestone_progress(latest_value: float | None) -> float:
 
 
 def rollup_progress(child_scores: Iterable[float | None]) -> float:
-    """Raw progress of a rollup: mean of the aligned objectives' scores, None skipped, else 0."""
+    """Raw progress of a rollup: mean of the scores of the objectives aligned under it or
+    contributing to it, None skipped, else 0."""
     scores = [s for s in child_scores if s is not None]
     return sum(scores) / len(scores) if scores else 0.0
 
@@ -91,7 +92,8 @@ def weighted_score(weighted_scores: Iterable[tuple[float, float]]) -> float | No
 def objective_score(
     weighted_scores: Iterable[tuple[float, float]], child_scores: Iterable[float | None]
 ) -> float | None:
-    """Weighted score of the key results, else mean of the children's scores, else None."""
+    """Weighted score of the key results, else the mean of the scores of the children and
+    contributors (`child_scores`), else None."""
     own = weighted_score(weighted_scores)
     if own is not None:
         return own

@@ -241,7 +241,8 @@ def close_period(
     caller: Caller,
     clock: Callable[[], datetime],
 ) -> PeriodRecord:
-    """Grade every objective and key result of the period and close it and its objectives.
+    """Grade every objective and key result of the period and close it and its objectives,
+    drafts apart: they get no grade and stay drafts.
 
     The grades are the final figures as of the period's end (or today, if it ends later),
     computed by the same domain pass as every report, in the same transaction as the writes.
@@ -265,7 +266,9 @@ def close_period(
         # close finds no row left to update.
         if not period_store.mark_period_closed(conn, period.id, now, notes):
             raise Conflict(f"period {period.name} is already closed")
-        objectives = [o for o in data.objectives if o.period_id == period.id]
+        # Drafts count nowhere but on their own page: no grade, and they stay drafts (closed,
+        # one would count as an adopted objective in the period's figures ever after).
+        objectives = [o for o in data.objectives if o.period_id == period.id and not o.is_draft]
         mine = {o.id for o in objectives}
         rows: list[dict[str, Any]] = []
         for o in objectives:
