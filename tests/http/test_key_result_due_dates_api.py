@@ -3,10 +3,13 @@ or the objective moves) and the forecast figures of metric key results."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from objective_rows import new_metric, new_objective
+
+from live_server import signed_in_browser
 
 
 def _errors(answer: Any) -> dict[str, str]:
@@ -111,3 +114,47 @@ def test_periods_and_objectives_move_only_with_their_due_dates_inside(live: Any)
         assert into_q4.status_code == 200, into_q4.text  # 25 Nov lies inside 2026-Q4 too
         back = http.patch(f"/key-results/{early['id']}", json={"objective_id": objective["id"]})
         assert list(_errors(back)) == ["due_date"]
+
+
+PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
+
+
+def _csrf(page: Any) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_objective_page_shows_and_takes_due_dates(live: Any) -> None:
+    with live.client("admin") as http:
+        objective = new_objective(live, http)
+        kr = new_metric(http, objective["id"], target_value=100, due_date="2026-11-30")
+        for day, value in (("2026-10-11", 10), ("2026-10-21", 20), ("2026-10-31", 15)):
+            made = http.post(
+                f"/key-results/{kr['id']}/check-ins", json={"value": value, "effective_date": day}
+            )
+            assert made.status_code == 201, made.text
+    live.new_person("Planner", "planner@example.com", "admin", PASSWORD)
+    with signed_in_browser(live.base_url, "planner@example.com", PASSWORD) as browser:
+        path = f"/objectives/{objective['id']}"
+        page = browser.get(path, params={"as_of": "2026-11-15"})
+        assert page.status_code == 200, page.text
+        # The line through the check-ins reaches 36 of 100 at the due date (see above).
+        assert "due 30 Nov · on pace for 36%" in page.text
+        assert '<label for="kr-new-due">Due date</label>' in page.text
+        assert f'<label for="kr-{kr["id"]}-due">Due date</label>' in page.text
+        form = {
+            "csrf_token": _csrf(page),
+            "title": "Ship the partner portal",
+            "kind": "milestone",
+            "weight": "1",
+            "due_date": "2027-02-01",
+        }
+        refused = browser.post(f"{path}/key-results", data=form)
+        assert refused.status_code == 422
+        assert "must lie inside its period (2026-10-01 to 2026-12-31)" in refused.text
+        added = browser.post(f"{path}/key-results", data=form | {"due_date": "2026-11-20"})
+        assert added.status_code == 303, added.text
+    with live.client("viewer") as http:
+        key_results = http.get(path).json()["key_results"]
+    assert [k["due_date"] for k in key_results] == ["2026-11-30", "2026-11-20"]
