@@ -318,6 +318,11 @@ class _Evaluation:
         return found
 
     @cached_property
+    def kpi_points(self) -> dict[tuple[int, int], list[tuple[date, float]]]:
+        """The forecast points of each linked KPI in each period, as they are needed."""
+        return {}
+
+    @cached_property
     def check_ins_by_key_result(self) -> dict[int, list[CheckIn]]:
         """Every key result's check-ins up to "as of" (read only for forecasts)."""
         found: dict[int, list[CheckIn]] = defaultdict(list)
@@ -339,14 +344,18 @@ class _Evaluation:
             kpi = self.kpis.get(kr.kpi_id)
             if kpi is None:
                 return None, None
-            since, until = self.kpi_window(period)
-            points = kpi_points(
-                kpi,
-                self.measurements.get(kpi.id, []),
-                self.data.fiscal_year_start_month,
-                until,
-                since,
-            )
+            cache_key = (kpi.id, period.id)
+            points = self.kpi_points.get(cache_key)
+            if points is None:
+                since, until = self.kpi_window(period)
+                points = kpi_points(
+                    kpi,
+                    self.measurements.get(kpi.id, []),
+                    self.data.fiscal_year_start_month,
+                    until,
+                    since,
+                )
+                self.kpi_points[cache_key] = points
         else:
             points = check_in_points(self.check_ins_by_key_result.get(kr.id, []), self.as_of)
         end = kr.due_date or period.end_date
