@@ -163,6 +163,7 @@ def period_data(doc: dict[str, Any]) -> tuple[PeriodData, Keys]:
                     kpi_id=keys["kpi"].get(kr.get("kpi", "")),
                     position=position,
                     key=kr["key"],
+                    due_date=_day(kr["due"]) if kr.get("due") else None,
                 )
             )
             check_ins += [

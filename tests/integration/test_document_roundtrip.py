@@ -50,6 +50,8 @@ def key_results(draw: st.DrawFn, index: int) -> dict[str, Any]:
     weight = draw(st.sampled_from([1, 2, 0.5]))
     if weight != 1:
         kr["weight"] = weight
+    if draw(st.booleans()):  # inside the period Q4 (1 Oct .. 31 Dec)
+        kr["due"] = (START + timedelta(days=draw(st.integers(0, 91)))).isoformat()
     check_ins = draw(
         st.lists(
             st.fixed_dictionaries(

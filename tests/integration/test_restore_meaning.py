@@ -116,6 +116,37 @@ def test_a_measurement_outside_its_kpis_plausible_range_is_refused(
     ]
 
 
+def test_a_key_result_due_inside_its_objectives_period_is_restored_with_it(
+    backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    kr = _records(backup, "key_result")[0]
+    objective = next(o for o in _records(backup, "objective") if o["id"] == kr["objective_id"])
+    period = next(p for p in _records(backup, "period") if p["id"] == objective["period_id"])
+    _set(backup, "key_result", kr["id"], "due_date", period["end_date"])
+    restore_database(uows(database_url), read_backup(json.dumps(backup)), clock=clock)
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            query = sa.text("SELECT due_date FROM key_result WHERE id = :id")
+            stored = conn.execute(query, {"id": kr["id"]}).scalar_one()
+    finally:
+        engine.dispose()
+    assert str(stored) == period["end_date"]
+
+
+def test_a_key_result_due_outside_its_objectives_period_is_refused(
+    backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    kr = _records(backup, "key_result")[0]
+    objective = next(o for o in _records(backup, "objective") if o["id"] == kr["objective_id"])
+    period = next(p for p in _records(backup, "period") if p["id"] == objective["period_id"])
+    _set(backup, "key_result", kr["id"], "due_date", "2099-01-01")
+    inside = f"{period['start_date']} to {period['end_date']}"
+    assert _refused(backup, database_url, uows) == [
+        (f"tables.key_result[id={kr['id']}].due_date", f"must lie inside its period ({inside})")
+    ]
+
+
 def test_a_key_result_under_another_workspaces_objective_is_refused(
     backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:

@@ -204,3 +204,17 @@ def test_a_measurement_outside_its_kpis_plausible_range_names_the_range() -> Non
         "kpis[5].measurements[0].value": "must be at least 20000",
         "kpis[6].max_value": "must not be below min_value (5)",
     }
+
+
+def test_a_due_date_outside_its_objectives_period_or_not_a_date_names_its_path() -> None:
+    doc = _seeds()
+    assert doc["objectives"][0]["period"] == "2026-Q4"
+    doc["objectives"][0]["key_results"][0]["due"] = "2026-11-30"  # inside: fine
+    doc["objectives"][0]["key_results"][1]["due"] = "2027-01-15"
+    doc["objectives"][1]["key_results"][0]["due"] = date(2026, 9, 30)
+    assert _problems(doc) == {
+        "objectives[0].key_results[1].due": "must lie inside its period (2026-10-01 to 2026-12-31)",
+        "objectives[1].key_results[0].due": "must lie inside its period (2026-10-01 to 2026-12-31)",
+    }
+    doc["objectives"][1]["key_results"][0]["due"] = "30 Nov"
+    assert list(_problems(doc)) == ["objectives[1].key_results[0].due"]

@@ -3,8 +3,9 @@
 Random workspaces (objectives aligned in trees, some in cycles, drafts, objectives contributing
 to objectives and key results, cycles through those too, rollups, milestones, key results
 following KPIs, check-ins and measurements before and after "as of") take a random sequence of
-the writes the warm reports patch: a check-in, a measurement, a key result's own fields, a
-KPI's own fields, a key result added or removed.
+the writes the warm reports patch: a check-in, a measurement, a key result's own fields (its
+due date too: forecasts and expected progress follow it), a KPI's own fields, a key result
+added or removed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from headway.domain.model import (
 
 THRESHOLDS = StatusThresholds(on_track_gap=0.1, at_risk_gap=0.25, low_confidence=3)
 CREATED = datetime(2026, 1, 1)
+DUE_DATES = (date(2026, 10, 20), AS_OF, date(2026, 12, 1))
 
 
 class Rows:
@@ -100,10 +102,15 @@ class Rows:
             warning=rng.choice([None, 30.0]),
         )
 
+    def due_date(self) -> date | None:
+        """None, or a day inside both periods: before "as of", on it or after it."""
+        return self.rng.choice([None, None, *DUE_DATES])
+
     def new_key_result(self, objective_id: int) -> KeyResult:
         rng = self.rng
         kind = rng.choice([KeyResultKind.METRIC, KeyResultKind.METRIC, *KeyResultKind])
         kid = self.fresh()
+        due_date = self.due_date()
         if kind is KeyResultKind.METRIC:
             return KeyResult(
                 id=kid,
@@ -114,8 +121,11 @@ class Rows:
                 target_value=rng.choice([100.0, 5.0, 10.0]),
                 weight=rng.choice([1.0, 2.0, 0.5]),
                 kpi_id=rng.choice([None, None, *(k.id for k in self.kpis)]),
+                due_date=due_date,
             )
-        return KeyResult(id=kid, objective_id=objective_id, title=f"KR{kid}", kind=kind)
+        return KeyResult(
+            id=kid, objective_id=objective_id, title=f"KR{kid}", kind=kind, due_date=due_date
+        )
 
     def leaves(self) -> list[KeyResult]:
         return [kr for kr in self.key_results if kr.kind is not KeyResultKind.ROLLUP]
@@ -179,6 +189,7 @@ class Rows:
                 kpi_id=rng.choice([None, *(k.id for k in self.kpis)])
                 if kr.kind is KeyResultKind.METRIC
                 else None,
+                due_date=self.due_date(),
             )
             return {kr.id}, set(), set()
         if what == 3:

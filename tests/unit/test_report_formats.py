@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -32,7 +33,14 @@ from headway.domain.model import (
 )
 from headway.domain.overall import Overall
 from headway.reports import ReportFormat, ReportView, render, report_view
-from headway.reports.formatting import number, percent, span_text, status_label, target_text
+from headway.reports.formatting import (
+    number,
+    outlook,
+    percent,
+    span_text,
+    status_label,
+    target_text,
+)
 from headway.services.reads.reports import PeriodReport
 
 AS_OF = date(2026, 11, 15)
@@ -69,7 +77,7 @@ def _view(
     data = period_data(
         [objective(1, title), objective(2, "Grow the partner channel")],
         [
-            metric(11, 1, "Raise NPS from 60 to 70", unit_label="NPS"),
+            metric(11, 1, "Raise NPS from 60 to 70", unit_label="NPS", due_date=date(2026, 11, 30)),
             milestone(12, 1, "Help centre is live"),
             metric(13, 1, "Revenue from 1m to 4.7m", start_value=1e6, target_value=4.7e6),
         ],
@@ -86,6 +94,7 @@ def _view(
         expected=0.5,
         status=Status.ON_TRACK,
     )
+    nps = replace(kr_figures(11), forecast_value=67.1, forecast_score=0.71)
     reply_time = kpi_figures(5, Health.CRITICAL, latest_value=1234.25)
     reply_time.trend = Trend.WORSENING
     report = PeriodReport(
@@ -96,7 +105,7 @@ def _view(
         data=data,
         figures=figures(
             AS_OF,
-            [kr_figures(11), kr_figures(12, status=Status.AT_RISK, score=0.0), revenue],
+            [nps, kr_figures(12, status=Status.AT_RISK, score=0.0), revenue],
             [reply_time, kpi_figures(6, Health.NO_DATA)],
             [
                 ObjectiveFigures(objective_id=1, score=0.375, expected=0.5, status=Status.AT_RISK),
@@ -165,6 +174,15 @@ def test_every_format_heads_the_report_with_overall_progress_and_its_status(
     assert "Overall progress: — (no score)" in nothing
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_due_date_and_a_forecast_show_beside_the_status(fmt: ReportFormat) -> None:
+    out = render(_view(), fmt)
+    assert "due 30 Nov · on pace for 71%" in out
+    assert out.count("due ") == 1 and out.count("on pace for") == 1  # the others have neither
+    if fmt is ReportFormat.TEXT:  # the line ends there, the next key result on its own line
+        assert "on track · due 30 Nov · on pace for 71%\n  - Help centre is live" in out
+
+
 def test_the_one_formatter_rules() -> None:
     assert number(4_700_000) == "4,700,000"
     assert number(0.1 + 0.2) == "0.3"
@@ -177,6 +195,9 @@ def test_the_one_formatter_rules() -> None:
     assert target_text(kpi(5)) == "25"
     assert span_text(milestone(12, 1)) == "milestone"
     assert span_text(metric(11, 1, unit_label="NPS")) == "60 → 70 NPS"
+    assert outlook(date(2026, 12, 1), None) == "due 1 Dec"
+    assert outlook(None, 0.005) == "on pace for 0%"
+    assert outlook(None, None) == ""
 
 
 MARKUP = "Fix | this [link](https://evil.example) *now* `x` <b>bold</b>\n## injected"
@@ -192,7 +213,7 @@ def test_user_text_cannot_add_markup_to_the_markdown_report() -> None:
     assert headings == ["1", "2", "3", "3", "2", "2"]
     for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
         cells = re.findall(r"<t[hd][ >]", row)
-        assert len(cells) in (5, 6), row  # key results: 5 columns; KPIs: 6
+        assert len(cells) == 6, row  # key results and KPIs: 6 columns each
     # People read the same words, escaped.
     assert "Fix | this [link](https://evil.example) *now* `x` &lt;b&gt;bold&lt;/b&gt;" in html
     assert "\n## injected" not in md  # user text stays on one line: no heading can start

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
+from headway.domain.forecast import check_in_points, forecast, kpi_points
 from headway.domain.kpi import bucket_series, kpi_figures
 from headway.domain.model import (
     CheckIn,
@@ -19,6 +21,7 @@ from headway.domain.model import (
     Measurement,
     Objective,
     ObjectiveFigures,
+    Period,
     PeriodData,
     StatusThresholds,
 )
@@ -295,20 +298,32 @@ class _Evaluation:
             progress = metric_progress(kr.start_value, kr.target_value, current)
             if current is None:
                 current = kr.start_value
-        return self.figures(kr, current, progress, confidence, last_update)
+        figures = self.figures(kr, current, progress, confidence, last_update)
+        if kr.kind is KeyResultKind.METRIC:
+            figures.forecast_value, figures.forecast_score = self.forecast(kr)
+        return figures
+
+    def period_of(self, kr: KeyResult) -> Period | None:
+        """The period of the key result's objective (the store always loads it)."""
+        objective = self.objectives.get(kr.objective_id)
+        return self.data.periods.get(objective.period_id) if objective else None
+
+    def kpi_window(self, period: Period | None) -> tuple[date | None, date]:
+        """The dates a linked KPI's measurements count in: inside the period, up to "as of"."""
+        since = period.start_date if period else None
+        until = min(self.as_of, period.end_date) if period else self.as_of
+        return since, until
 
     def kpi_value(self, kr: KeyResult, kpi_id: int) -> tuple[float | None, date | None]:
         """Latest bucket value and measurement date of the linked KPI inside the KR's period."""
-        objective = self.objectives.get(kr.objective_id)
-        period = self.data.periods.get(objective.period_id) if objective else None
+        period = self.period_of(kr)
         cache_key = (kpi_id, period.id if period else None)
         if cache_key in self.kpi_values:
             return self.kpi_values[cache_key]
         kpi = self.kpis.get(kpi_id)
         found: tuple[float | None, date | None] = (None, None)
         if kpi is not None:
-            since = period.start_date if period else None
-            until = min(self.as_of, period.end_date) if period else self.as_of
+            since, until = self.kpi_window(period)
             inside = [
                 m
                 for m in self.measurements.get(kpi.id, [])
@@ -320,6 +335,58 @@ class _Evaluation:
         self.kpi_values[cache_key] = found
         return found
 
+    @cached_property
+    def kpi_points(self) -> dict[tuple[int, int], list[tuple[date, float]]]:
+        """The forecast points of each linked KPI in each period, as they are needed."""
+        return {}
+
+    @cached_property
+    def check_ins_by_key_result(self) -> dict[int, list[CheckIn]]:
+        """Every key result's check-ins up to "as of" (read only for forecasts)."""
+        found: dict[int, list[CheckIn]] = defaultdict(list)
+        for c in self.data.check_ins:
+            if c.effective_date <= self.as_of:
+                found[c.key_result_id].append(c)
+        return found
+
+    def forecast(self, kr: KeyResult) -> tuple[float | None, float | None]:
+        """Forecast value and score of a metric key result; (None, None) without one.
+
+        It depends only on the key result, its period and its own check-ins or its KPI's
+        measurements, so a re-evaluation recomputing just this key result gets it right.
+        """
+        period = self.period_of(kr)
+        if period is None:
+            return None, None
+        if kr.kpi_id is not None:
+            kpi = self.kpis.get(kr.kpi_id)
+            if kpi is None:
+                return None, None
+            cache_key = (kpi.id, period.id)
+            points = self.kpi_points.get(cache_key)
+            if points is None:
+                since, until = self.kpi_window(period)
+                points = kpi_points(
+                    kpi,
+                    self.measurements.get(kpi.id, []),
+                    self.data.fiscal_year_start_month,
+                    until,
+                    since,
+                )
+                self.kpi_points[cache_key] = points
+        else:
+            points = check_in_points(self.check_ins_by_key_result.get(kr.id, []), self.as_of)
+        end = kr.due_date or period.end_date
+        found = forecast(period.start_date, kr.start_value, kr.target_value, points, end)
+        return found if found is not None else (None, None)
+
+    def expected_of(self, kr: KeyResult) -> float:
+        """The objective's expected progress, or, with a due date, the share of [start, due]."""
+        period = self.period_of(kr) if kr.due_date is not None else None
+        if kr.due_date is None or period is None:
+            return self.expected.get(kr.objective_id, 0.0)
+        return expected_progress(period.start_date, kr.due_date, self.as_of)
+
     def figures(
         self,
         kr: KeyResult,
@@ -329,7 +396,7 @@ class _Evaluation:
         last_update: date | None,
     ) -> KeyResultFigures:
         score = score_of(progress)
-        expected = self.expected.get(kr.objective_id, 0.0)
+        expected = self.expected_of(kr)
         return KeyResultFigures(
             key_result_id=kr.id,
             current_value=current,

@@ -53,6 +53,17 @@ def day(value: date | None) -> str:
     return NOTHING if value is None else value.isoformat()
 
 
+def outlook(due_date: date | None, forecast_score: float | None) -> str:
+    """A key result's due date and forecast in words, `due 30 Nov · on pace for 71%`; either
+    part alone, or "" with neither."""
+    parts = []
+    if due_date is not None:
+        parts.append(f"due {due_date.day} {due_date:%b}")
+    if forecast_score is not None:
+        parts.append(f"on pace for {percent(forecast_score)}")
+    return " · ".join(parts)
+
+
 def label(value: StrEnum | str) -> str:
     """An enumerated value in words: `on_track` reads `on track`, `no_data` `no data`."""
     return str(value).replace("_", " ")
@@ -94,6 +105,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "exact": exact,
     "percent": percent,
     "day": day,
+    "outlook": outlook,
     "label": label,
     "status_label": status_label,
     "trend_label": trend_label,

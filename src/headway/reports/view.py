@@ -28,6 +28,8 @@ class KeyResultLine:
     current_value: float | None
     score: float
     status: Status
+    due_date: date | None = None
+    forecast_score: float | None = None  # metric key results with a forecast only
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +93,8 @@ def report_view(report: PeriodReport) -> ReportView:
                     current_value=krf.current_value,
                     score=krf.score,
                     status=krf.status,
+                    due_date=kr.due_date,
+                    forecast_score=krf.forecast_score,
                 )
             )
         objectives.append(

@@ -33,6 +33,7 @@ class KeyResultOut(Answer):
     weight: float
     owner_id: int | None
     kpi_id: int | None
+    due_date: date | None
     current_value: float | None
     progress: float
     score: float
@@ -40,6 +41,8 @@ class KeyResultOut(Answer):
     status: Status
     confidence: int | None
     last_update: date | None
+    forecast_value: float | None
+    forecast_score: float | None
 
     @classmethod
     def of(cls, kr: KeyResult, figures: Figures) -> KeyResultOut:

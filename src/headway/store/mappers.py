@@ -98,6 +98,7 @@ def to_key_result(r: Any) -> KeyResult:
         kpi_id=r.kpi_id,
         position=r.position,
         key=r.key,
+        due_date=r.due_date,
     )
 
 

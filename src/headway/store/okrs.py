@@ -150,6 +150,19 @@ def key_result_ids_of(conn: sa.Connection, objective_id: int) -> list[int]:
     return list(conn.execute(q).scalars())
 
 
+def key_results_with_due_dates(
+    conn: sa.Connection, *, period_id: int | None = None, objective_id: int | None = None
+) -> list[KeyResult]:
+    """The key results with a due date of the period's objectives or of one objective, by id."""
+    kr, o = t.key_result, t.objective
+    q = sa.select(kr).where(kr.c.due_date.is_not(None))
+    if period_id is not None:
+        q = q.join(o, o.c.id == kr.c.objective_id).where(o.c.period_id == period_id)
+    if objective_id is not None:
+        q = q.where(kr.c.objective_id == objective_id)
+    return [to_key_result(r) for r in conn.execute(q.order_by(kr.c.id))]
+
+
 def objectives_linked_to(
     conn: sa.Connection, *, objective_id: int | None = None, key_result_ids: Sequence[int] = ()
 ) -> list[tuple[int, str]]:

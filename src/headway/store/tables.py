@@ -259,6 +259,8 @@ key_result = sa.Table(
     sa.Column("kpi_id", sa.Integer, sa.ForeignKey("kpi.id"), nullable=True, index=True),
     sa.Column("position", sa.Integer, nullable=False),
     *_stamps(),
+    # added by migration 0007, so after the stamps
+    sa.Column("due_date", sa.Date, nullable=True),
     sa.UniqueConstraint("workspace_id", "key"),
     **NEVER_REUSE_IDS,
 )

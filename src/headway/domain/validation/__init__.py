@@ -12,9 +12,11 @@ not empty.
 from __future__ import annotations
 
 from headway.domain.validation.entities import (
+    due_dates_outside,
     plausible_range_text,
     takes_check_ins,
     validate_check_in,
+    validate_due_date,
     validate_initiative,
     validate_key_result,
     validate_key_result_text,
@@ -51,6 +53,7 @@ from headway.domain.validation.trees import alignment_creates_cycle, validate_un
 
 __all__ = [
     "alignment_creates_cycle",
+    "due_dates_outside",
     "finite",
     "has_visible_character",
     "normalise_email",
@@ -60,6 +63,7 @@ __all__ = [
     "validate_choice",
     "validate_confidence",
     "validate_day",
+    "validate_due_date",
     "validate_email",
     "validate_fiscal_month",
     "validate_initiative",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
 from headway.domain.errors import FieldProblem
-from headway.domain.model import Direction, KeyResultKind, PeriodKind, Role, Targeted
+from headway.domain.model import Direction, KeyResult, KeyResultKind, PeriodKind, Role, Targeted
 from headway.domain.periods import fiscal_quarter_bounds, fiscal_year_bounds
 from headway.domain.validation.fields import (
     finite,
@@ -243,6 +244,41 @@ def validate_key_result(
     else:
         problems += validate_choice("kind", kind, KeyResultKind)
     return problems + validate_weight(weight)
+
+
+def validate_due_date(
+    due_date: date | None, period_start: date, period_end: date, field: str = "due_date"
+) -> list[FieldProblem]:
+    """A key result's optional due date: a day inside its objective's period."""
+    if due_date is None:
+        return []
+    problems = validate_day(field, due_date)
+    if not problems and not period_start <= due_date <= period_end:
+        inside = f"{period_start.isoformat()} to {period_end.isoformat()}"
+        problems.append(FieldProblem(field, f"must lie inside its period ({inside})"))
+    return problems
+
+
+def due_dates_outside(
+    key_results: Iterable[KeyResult],
+    period_start: date,
+    period_end: date,
+    *,
+    start_field: str = "start_date",
+    end_field: str = "end_date",
+) -> list[FieldProblem]:
+    """One problem for each key result due outside a period's (new) dates, on `start_field`
+    when it is due before the start, else on `end_field`."""
+    inside = f"{period_start.isoformat()} to {period_end.isoformat()}"
+    return [
+        FieldProblem(
+            start_field if kr.due_date < period_start else end_field,
+            f"key result {kr.id} ({kr.title}) is due {kr.due_date.isoformat()}, outside "
+            f"{inside}: change its due date first",
+        )
+        for kr in key_results
+        if kr.due_date is not None and not period_start <= kr.due_date <= period_end
+    ]
 
 
 def takes_check_ins(kind: KeyResultKind | str, *, kpi_linked: bool) -> bool:

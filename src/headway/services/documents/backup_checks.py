@@ -47,6 +47,20 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
     today = _todays(workspaces.values(), now)
     key_results = {row.values.get("id"): row for row in backup_rows(tables, "key_result")}
     kpis = {row.values.get("id"): row for row in backup_rows(tables, "kpi")}
+    objectives = {row.values.get("id"): row for row in backup_rows(tables, "objective")}
+    periods = {row.values.get("id"): row for row in backup_rows(tables, "period")}
+
+    def key_result(row: BackupRow) -> list[FieldProblem]:
+        problems = _key_result(row)
+        due = row.values.get("due_date")  # a backup of before 0007 has none
+        objective = objectives.get(row.values.get("objective_id"))
+        found = None if objective is None else periods.get(objective.values.get("period_id"))
+        if due is None or found is None or not {"start_date", "end_date"} <= found.values.keys():
+            return problems  # a missing reference is reported by the schema's checks
+        start, end = found.values["start_date"], found.values["end_date"]
+        if not isinstance(start, date) or not isinstance(end, date) or start > end:
+            return problems  # the period's own problem
+        return problems + validation.validate_due_date(due, start, end)
 
     def check_in(row: BackupRow) -> list[FieldProblem]:
         kr = key_results.get(row.values.get("key_result_id"))
@@ -111,7 +125,7 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
         "key_result": (
             ("title", "unit_label", "kind", "start_value", "target_value", "weight", "kpi_id")
             + ("key",),
-            _key_result,
+            key_result,
         ),
         "check_in": (
             ("key_result_id", "value", "confidence", "note", "effective_date", "workspace_id"),

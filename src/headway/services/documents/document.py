@@ -182,6 +182,7 @@ class KeyResultDoc(_Part):
     weight: Number = 1.0
     owner: Key | None = None
     kpi: Key | None = None
+    due: Day | None = None
     check_ins: list[CheckInDoc] = Field(default_factory=list)
     initiatives: list[InitiativeDoc] = Field(default_factory=list)
 

@@ -158,6 +158,7 @@ def write_contents(
                 "weight": kr.weight,
                 "owner_id": people.get(kr.owner or ""),
                 "kpi_id": kpis.get(kr.kpi or ""),
+                "due_date": kr.due,
                 "position": kr_position,
             }
             for o in doc.objectives

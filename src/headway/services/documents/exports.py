@@ -130,6 +130,7 @@ def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
                     "weight": None if kr.weight == 1 else _number(kr.weight),
                     "owner": person_keys.get(kr.owner_id),
                     "kpi": kpi_keys.get(kr.kpi_id),
+                    "due": kr.due_date.isoformat() if kr.due_date else None,
                     "check_ins": by_kr_check_ins[kr.id],
                     "initiatives": by_kr_initiatives[kr.id],
                 }

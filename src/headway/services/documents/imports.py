@@ -86,6 +86,7 @@ def check_document(
     person_keys = known("person", (p.key for p in doc.people))
     kpi_keys = known("kpi", (k.key for k in doc.kpis))
     period_names = known("period", (p.name for p in doc.periods))
+    period_dates = {p.name: (p.start, p.end) for p in doc.periods}
     objective_keys = known("objective", (o.key for o in doc.objectives))
     kr_keys = known("key_result", (kr.key for o in doc.objectives for kr in o.key_results))
 
@@ -176,6 +177,11 @@ def check_document(
             problems += _check_key_result(
                 f"{here}.key_results[{j}]", kr, person_keys, kpi_keys, today
             )
+            period = period_dates.get(o.period)
+            if kr.due is not None and period is not None and period[0] <= period[1]:
+                problems += _at(
+                    f"{here}.key_results[{j}]", validation.validate_due_date(kr.due, *period)
+                )
     problems += _alignment_cycles(doc)
     return problems
 

@@ -19,6 +19,7 @@ from headway.services.okrs.objectives import (
     writable_objective,
 )
 from headway.store import okrs as okr_store
+from headway.store import periods as period_store
 from headway.store import workspaces as workspace_store
 from headway.store.uow import Connection, UnitOfWork
 
@@ -35,6 +36,7 @@ def key_result_values(kr: KeyResult) -> dict[str, Any]:
         "weight": kr.weight,
         "owner_id": kr.owner_id,
         "kpi_id": kr.kpi_id,
+        "due_date": kr.due_date,
     }
 
 
@@ -64,8 +66,14 @@ def writable_key_result(
 
 
 def _check_key_result(
-    conn: Connection, workspace: Workspace, kr: KeyResult, *, recheck_check_ins: bool
+    conn: Connection,
+    workspace: Workspace,
+    kr: KeyResult,
+    objective: Objective,
+    *,
+    recheck_check_ins: bool,
 ) -> list[FieldProblem]:
+    """Every problem of the key result's fields, its due date against `objective`'s period."""
     problems = validation.validate_key_result_text(kr.title, kr.unit_label)
     problems += validation.validate_key_result(
         kr.kind, kr.start_value, kr.target_value, kr.weight, kpi_linked=kr.kpi_id is not None
@@ -73,6 +81,9 @@ def _check_key_result(
     problems += unknown_references(
         conn, workspace.id, {"owner_id": kr.owner_id, "kpi_id": kr.kpi_id}
     )
+    if kr.due_date is not None:
+        period = period_store.get_period(conn, workspace.id, objective.period_id)
+        problems += validation.validate_due_date(kr.due_date, period.start_date, period.end_date)
     if recheck_check_ins and not problems:
         problems += _check_ins_still_fit(conn, kr)
     return problems
@@ -121,6 +132,9 @@ def create_key_result(
     kr.title = kr.title.strip()
     with uow:
         conn = uow.conn
+        if kr.due_date is not None:
+            # A period re-dated meanwhile checks its key results' due dates under this lock.
+            workspace_store.lock_workspace(conn, workspace.id)
         objective = writable_objective(
             conn,
             workspace,
@@ -130,7 +144,7 @@ def create_key_result(
             doing="adding key results",
         )
         kr.objective_id = objective.id
-        problems = _check_key_result(conn, workspace, kr, recheck_check_ins=False)
+        problems = _check_key_result(conn, workspace, kr, objective, recheck_check_ins=False)
         if problems:
             raise ValidationFailed(problems)
         kr.position = okr_store.next_key_result_position(conn, objective.id)
@@ -200,9 +214,10 @@ def update_key_result(
     now = clock()
     with uow:
         conn = uow.conn
-        if "objective_id" in changes:
+        if {"objective_id", "due_date"} & changes.keys():
             # Objectives aligned under the key result move with it: alignment must stay a
-            # tree under concurrent moves (see update_objective).
+            # tree under concurrent moves (see update_objective); and a period re-dated
+            # meanwhile checks the due dates under this lock.
             workspace_store.lock_workspace(conn, workspace.id)
         kr, objective = writable_key_result(
             conn,
@@ -218,11 +233,11 @@ def update_key_result(
             raise ValidationFailed(problems)
         moved: dict[str, Any] = {}
         if kr.objective_id != objective.id:
-            _move_to(conn, workspace, kr, caller)
+            objective = _move_to(conn, workspace, kr, caller)
             kr.position = okr_store.next_key_result_position(conn, kr.objective_id)
             moved["position"] = kr.position
         relinked = kr.kind.value != before["kind"] or kr.kpi_id != before["kpi_id"]
-        problems = _check_key_result(conn, workspace, kr, recheck_check_ins=relinked)
+        problems = _check_key_result(conn, workspace, kr, objective, recheck_check_ins=relinked)
         if problems:
             raise ValidationFailed(problems)
         after = key_result_values(kr)

@@ -9,7 +9,7 @@ from typing import Any
 from headway.domain import permissions, validation
 from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
-from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Workspace
+from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Period, Workspace
 from headway.services.access.actors import (
     Caller,
     Rule,
@@ -209,6 +209,9 @@ def update_objective(
             # Alignment must stay a tree: re-alignments wait for each other, so that two at
             # once cannot make two objectives each other's parent.
             workspace_store.lock_workspace(conn, workspace.id)
+        if "period_id" in changes:
+            # A period re-dated meanwhile checks its key results' due dates under this lock.
+            workspace_store.lock_workspace(conn, workspace.id)
         objective = writable_objective(
             conn,
             workspace,
@@ -236,7 +239,8 @@ def update_objective(
             )
         moved: dict[str, Any] = {}
         if objective.period_id != before["period_id"]:
-            open_period(conn, workspace.id, objective.period_id, "adding objectives")
+            period = open_period(conn, workspace.id, objective.period_id, "adding objectives")
+            _refuse_due_dates_outside(conn, objective, period)
             objective.position = okr_store.next_objective_position(conn, objective.period_id)
             moved["position"] = objective.position
         after = objective_values(objective)
@@ -252,6 +256,16 @@ def update_objective(
             **moved,
         )
     return objective
+
+
+def _refuse_due_dates_outside(conn: Connection, objective: Objective, period: Period) -> None:
+    """An objective moves to another period only with its key results' due dates inside it."""
+    due = okr_store.key_results_with_due_dates(conn, objective_id=objective.id)
+    problems = validation.due_dates_outside(
+        due, period.start_date, period.end_date, start_field="period_id", end_field="period_id"
+    )
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def delete_objective(

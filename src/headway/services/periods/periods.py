@@ -155,6 +155,16 @@ def _date_problems(
     ]
 
 
+def _due_date_problems(
+    conn: Connection, changes: Mapping[str, Any], period: Period
+) -> list[FieldProblem]:
+    """New dates must keep every key result's due date inside the period: name each one."""
+    start = changes.get("start_date", period.start_date)
+    end = changes.get("end_date", period.end_date)
+    due = okr_store.key_results_with_due_dates(conn, period_id=period.id)
+    return validation.due_dates_outside(due, start, end)
+
+
 def update_period(
     uow: UnitOfWork,
     workspace: Workspace,
@@ -195,6 +205,7 @@ def update_period(
             problems += validation.validate_period_name(changes["name"])
         if {"start_date", "end_date", "kind"} & changes.keys():
             problems += _date_problems(changes, period, workspace)
+            problems += _due_date_problems(conn, changes, period) if not problems else []
         if period.state is not PeriodState.CLOSED:
             problems += _closing_by_patch(changes.get("state"))
         notes = {f: changes[f] or "" for f in RETRO_FIELDS if f in changes}

@@ -57,6 +57,8 @@ class Attention:
     status: Status
     score: float | None
     objective_id: int  # the objective whose page shows the row (itself, or the key result's)
+    due_date: date | None = None  # a key result's
+    forecast_score: float | None = None  # a metric key result's, when it has one
 
 
 # "Needs attention" in order: off track before at risk, then the lowest score (none lowest),
@@ -308,12 +310,15 @@ def _attention_of(
     """The rows of these keys, in the keys' order."""
     rows = []
     for at_risk, score, kind, row_id, position in keys:
+        due_date, forecast_score = None, None
         if kind == 0:
             o = objectives[position]
             title, objective_id = o.title, o.id
         else:
             kr = key_results[position]
             title, objective_id = kr.title, kr.objective_id
+            due_date = kr.due_date
+            forecast_score = report.figures.key_results[row_id].forecast_score
         rows.append(
             Attention(
                 subject_type="key_result" if kind else "objective",
@@ -322,6 +327,8 @@ def _attention_of(
                 status=Status.AT_RISK if at_risk else Status.OFF_TRACK,
                 score=report.figures.objectives[row_id].score if kind == 0 else score,
                 objective_id=objective_id,
+                due_date=due_date,
+                forecast_score=forecast_score,
             )
         )
     return rows

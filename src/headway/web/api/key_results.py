@@ -30,6 +30,7 @@ class KeyResultIn(Body):
     weight: Number = 1.0
     owner_id: Id | None = None
     kpi_id: Id | None = None
+    due_date: Day | None = None
 
 
 class KeyResultPatch(Body):
@@ -42,6 +43,7 @@ class KeyResultPatch(Body):
     weight: Number | None = None
     owner_id: Id | None = None
     kpi_id: Id | None = None
+    due_date: Day | None = None
 
 
 class CheckInIn(Body):

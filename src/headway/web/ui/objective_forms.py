@@ -128,6 +128,7 @@ def _key_result_fields(read: FormReader) -> dict[str, Any]:
         "target_value": read.number("target_value", required=False),
         "weight": 1.0 if weight is None else weight,
         "owner_id": read.integer("owner_id"),
+        "due_date": read.day("due_date"),
     }
 
 
