@@ -69,6 +69,13 @@ def test_worked_example_reports_every_expected_figure(example_report: dict[str, 
 
     key_results = {kr["key"]: kr for o in report["objectives"] for kr in o["key_results"]}
     assert set(key_results) == set(expected["key_results"])
+    for key, kr in key_results.items():
+        forecast = expected["forecast"].get(key)
+        if forecast is None:  # no check-in yet, a milestone or a rollup
+            assert (kr.get("forecast_value"), kr.get("forecast_score")) == (None, None), key
+        else:
+            assert kr["forecast_value"] == pytest.approx(forecast["value"], abs=5e-5), key
+            assert kr["forecast_score"] == pytest.approx(forecast["score"], abs=5e-5), key
     for key, want in expected["key_results"].items():
         got = key_results[key]
         assert got["score"] == pytest.approx(want["score"]), key

@@ -107,3 +107,18 @@ def test_reply_time_proposes_the_expected_okr(example: Example) -> None:
     assert proposal.objective_title == "Improve Average reply time"
     assert proposal.key_result_title == "Average reply time from 35 to 25 min"
     assert proposal.kpi_id == kpi.id
+
+
+def test_every_forecast_matches(example: Example) -> None:
+    # Metric key results with check-ins (or, for `reply`, its KPI's weekly buckets) have the
+    # forecast expected.yaml lists, to four decimals; the rest (no check-in yet, milestones,
+    # rollups) have none.
+    _, keys, figures, expected = example
+    for key, kr_id in keys["key_result"].items():
+        got = figures.key_results[kr_id]
+        want = expected["forecast"].get(key)
+        if want is None:
+            assert (got.forecast_value, got.forecast_score) == (None, None), key
+        else:
+            assert got.forecast_value == pytest.approx(want["value"], abs=5e-5), key
+            assert got.forecast_score == pytest.approx(want["score"], abs=5e-5), key
