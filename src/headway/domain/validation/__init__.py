@@ -47,9 +47,17 @@ from headway.domain.validation.fields import (
     validate_title,
     validate_weight,
 )
-from headway.domain.validation.trees import alignment_creates_cycle, validate_unit_tree
+from headway.domain.validation.trees import (
+    MAX_CONTRIBUTIONS,
+    Contribution,
+    alignment_creates_cycle,
+    validate_contributions,
+    validate_unit_tree,
+)
 
 __all__ = [
+    "MAX_CONTRIBUTIONS",
+    "Contribution",
     "alignment_creates_cycle",
     "finite",
     "has_visible_character",
@@ -59,6 +67,7 @@ __all__ = [
     "validate_check_in",
     "validate_choice",
     "validate_confidence",
+    "validate_contributions",
     "validate_day",
     "validate_email",
     "validate_fiscal_month",
