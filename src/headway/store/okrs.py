@@ -132,7 +132,8 @@ def objectives_page(
 ) -> list[Objective]:
     """Objectives of a workspace with ids above `after_id`, by id, matching the filters given;
     at most `limit` + 1 of them (every one when `limit` is None: a filter on computed figures
-    must see them all)."""
+    must see them all). Without their contributions: the period load that evaluates them
+    reads those (`objectives_in`)."""
     o = t.objective.c
     q = sa.select(t.objective).where(o.workspace_id == workspace_id)
     if period_id is not None:
@@ -142,9 +143,7 @@ def objectives_page(
     if owner_id is not None:
         q = q.where(o.owner_id == owner_id)
     rows = keyset_page(conn, q, o.id, after_id=after_id, limit=limit)
-    objectives = [to_objective(r) for r in rows]
-    fill_contributions(conn, objectives)
-    return objectives
+    return [to_objective(r) for r in rows]
 
 
 def next_objective_position(conn: sa.Connection, period_id: int) -> int:
