@@ -207,6 +207,8 @@ def create_objective(
             ),
         )
         links = bool(objective.contributes_to or objective.contributes_to_key_results)
+        if links:  # its targets stay where they are checked to be (see update_objective)
+            workspace_store.lock_workspace(conn, workspace.id)
         problems = _check_objective(conn, workspace, objective, is_new=True, links_changed=links)
         if problems:
             raise ValidationFailed(problems)
