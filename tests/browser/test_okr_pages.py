@@ -16,7 +16,13 @@ def test_the_alignment_tree_nests_objectives_under_what_they_serve(
     sales = page.locator(".tree li").filter(
         has=page.get_by_role("link", name="Win more of the deals we start", exact=True)
     )
-    expect(sales.locator("ul").get_by_role("link", name="Open the DACH market")).to_be_visible()
+    # A child's own row (People's hiring objective names it too, on its "Also serves" line).
+    child = sales.locator("ul .tree-row").get_by_role("link", name="Open the DACH market")
+    expect(child).to_be_visible()
+    serves = page.locator(".tree li").filter(
+        has=page.get_by_role("link", name="Hire the team for next year", exact=True)
+    )
+    expect(serves.locator(".also-serves")).to_contain_text("Also serves: Open the DACH market")
     top = page.locator(".tree > li > .tree-row a")
     expect(top.first).to_have_text("Become the obvious choice for mid-market teams")
 
@@ -40,12 +46,16 @@ def test_a_member_writes_a_new_okr_for_their_team(page: Page, demo: DemoSite) ->
     page.get_by_label("Title").fill("Become the voice of the category")
     page.get_by_label("Owning team").select_option(label="· Marketing")
     page.get_by_label("Type").select_option("aspirational")
-    page.get_by_label("Contributes to").select_option(
+    page.get_by_label("Contributes to", exact=True).select_option(
         label="Become the obvious choice for mid-market teams"
     )
+    page.get_by_label("Also contributes to").select_option(label="Win more of the deals we start")
     page.get_by_role("button", name="Create objective").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Become the voice of the category")
     expect(page.locator(".crumbs")).to_contain_text("Become the obvious choice")
+    expect(page.locator("#contributions-h + p")).to_contain_text(
+        "Contributes to: Win more of the deals we start"
+    )
 
     page.get_by_text("Add a key result").click()
     form = page.locator("#new-kr form")

@@ -38,8 +38,10 @@ days = st.integers(0, 45).map(lambda n: (START + timedelta(days=n)).isoformat())
 
 @st.composite
 def key_results(draw: st.DrawFn, index: int) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["metric", "milestone"]))
+    kind = draw(st.sampled_from(["metric", "milestone", "rollup"]))
     kr: dict[str, Any] = {"key": f"kr-{index}", "title": draw(titles), "kind": kind}
+    if kind == "rollup":  # its figure comes from the objectives under it: no value of its own
+        return kr
     if kind == "metric":
         start = draw(numbers)
         target = draw(numbers.filter(lambda t: t != start))
@@ -69,6 +71,7 @@ def key_results(draw: st.DrawFn, index: int) -> dict[str, Any]:
 @st.composite
 def documents(draw: st.DrawFn) -> dict[str, Any]:
     objectives = []
+    rollups: list[str] = []  # keys of the rollup key results drawn so far
     n_krs = 0
     for i in range(draw(st.integers(0, 4))):
         krs = []
@@ -84,6 +87,15 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         }
         if i and draw(st.booleans()):
             objective["parent"] = f"o-{draw(st.integers(0, i - 1))}"
+        # Contributions to earlier objectives and their rollup key results (so no cycle),
+        # objectives first: the order an export writes them in.
+        earlier = [f"o-{j}" for j in range(i) if f"o-{j}" != objective.get("parent")]
+        serves = draw(st.lists(st.sampled_from(earlier), unique=True)) if earlier else []
+        if rollups:
+            serves += draw(st.lists(st.sampled_from(rollups), unique=True))
+        if serves:
+            objective["contributes_to"] = serves
+        rollups += [kr["key"] for kr in krs if kr["kind"] == "rollup"]
         if krs:
             objective["key_results"] = krs
         objectives.append(objective)

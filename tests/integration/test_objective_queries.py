@@ -17,8 +17,9 @@ from headway.store.uow import UnitOfWork
 AS_OF = date(2026, 11, 15)
 
 
-def _company(name: str, departments: int) -> dict[str, Any]:
-    """Per department an objective with three check-in KRs; every other one in Q3, not Q4."""
+def _company(name: str, departments: int, *, contributions: bool = False) -> dict[str, Any]:
+    """Per department an objective with three check-in KRs; every other one in Q3, not Q4.
+    With `contributions`, each Q4 objective but the first also serves the Q4 one before it."""
     units = [{"key": "co", "name": name, "kind": "company"}]
     objectives = []
     for d in range(departments):
@@ -30,6 +31,7 @@ def _company(name: str, departments: int) -> dict[str, Any]:
                 "period": "Q4" if d % 2 else "Q3",
                 "owner_unit": f"d{d}",
                 **({"parent": "o0"} if d else {}),
+                **({"contributes_to": [f"o{d - 2}"]} if contributions and d % 2 and d > 1 else {}),
                 "key_results": [
                     {
                         "key": f"o{d}-kr{i}",
@@ -54,9 +56,12 @@ def _company(name: str, departments: int) -> dict[str, Any]:
     }
 
 
-def _statements_for_list(uow: UnitOfWork, name: str, departments: int, **filters: Any) -> int:
+def _statements_for_list(
+    uow: UnitOfWork, name: str, departments: int, *, contributions: bool = False, **filters: Any
+) -> int:
     clock = lambda: datetime(2026, 11, 16, tzinfo=UTC)  # noqa: E731
-    import_workspace(uow, _company(name, departments), actor_label="test", clock=clock)
+    company = _company(name, departments, contributions=contributions)
+    import_workspace(uow, company, actor_label="test", clock=clock)
     workspace = resolve_workspace(uow, name)
     with statements(uow.engine) as sent:
         reads = list_objectives(
@@ -71,6 +76,14 @@ def _statements_for_list(uow: UnitOfWork, name: str, departments: int, **filters
     if not filters:
         assert len(reads) == departments
         assert all(len(r.key_results) == 3 for r in reads)
+        serving = {r.objective.title: r.objective.contributes_to for r in reads}
+        ids = {r.objective.title: r.objective.id for r in reads}
+        assert serving == {
+            f"Objective of dept {d}": (ids[f"Objective of dept {d - 2}"],)
+            if contributions and d % 2 and d > 1
+            else ()
+            for d in range(departments)
+        }
     return len(sent)
 
 
@@ -89,3 +102,11 @@ def test_a_status_filter_costs_no_more_queries(
     plain = _statements_for_list(uows(migrated_url), "Plain", 30)
     filtered = _statements_for_list(uows(migrated_url), "Filtered", 30, status=Status.OFF_TRACK)
     assert filtered == plain
+
+
+def test_contributions_cost_no_query_per_objective(
+    uows: Callable[[str], UnitOfWork], migrated_url: str
+) -> None:
+    plain = _statements_for_list(uows(migrated_url), "Unlinked", 30)
+    linked = _statements_for_list(uows(migrated_url), "Linked", 30, contributions=True)
+    assert linked == plain

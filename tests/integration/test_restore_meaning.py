@@ -202,6 +202,28 @@ def test_rows_under_each_other_are_refused(
     )
 
 
+def test_contributions_the_services_would_refuse_are_refused(
+    backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
+) -> None:
+    # The demo's one link (People's hiring serves Sales EMEA's office), then the target serving its
+    # contributor back (a cycle of two links) and a link naming no target at all.
+    (link,) = _records(backup, "objective_contribution")
+    source, target, first = link["objective_id"], link["target_objective_id"], link["id"]
+    entry = backup["tables"]["objective_contribution"]
+    back = link | {"id": first + 1, "objective_id": target, "target_objective_id": source}
+    nothing = link | {"id": first + 2, "target_objective_id": None}
+    entry["rows"] += [[row[column] for column in entry["columns"]] for row in (back, nothing)]
+    cycle = "would form a cycle: the objective would be its own ancestor"
+    assert sorted(_refused(backup, database_url, uows)) == [
+        (f"tables.objective_contribution[id={first}].target_objective_id", cycle),
+        (f"tables.objective_contribution[id={first + 1}].target_objective_id", cycle),
+        (
+            f"tables.objective_contribution[id={first + 2}].target_objective_id",
+            "a contribution names exactly one target: an objective or a key result",
+        ),
+    ]
+
+
 def test_a_person_moved_to_another_workspace_is_refused(
     backup: Backup, database_url: str, uows: Callable[[str], UnitOfWork]
 ) -> None:

@@ -218,3 +218,65 @@ def test_a_due_date_outside_its_objectives_period_or_not_a_date_names_its_path()
     }
     doc["objectives"][1]["key_results"][0]["due"] = "30 Nov"
     assert list(_problems(doc)) == ["objectives[1].key_results[0].due"]
+
+
+def test_contributions_name_objectives_or_rollup_key_results_of_the_same_period() -> None:
+    doc = _seeds()
+    doc["periods"].append(
+        {"name": "2027-Q1", "kind": "quarter", "start": "2027-01-01", "end": "2027-03-31"}
+    )
+    doc["objectives"].append(
+        {"key": "later", "title": "Next quarter", "period": "2027-Q1", "owner_unit": "co"}
+    )
+    # funnel (2026-Q4) serves revenue and cx's rollup: both fine.
+    doc["objectives"][3]["contributes_to"] = [
+        "revenue",
+        "support-speed",
+        "funnel",
+        "revenue",
+        "later",
+        "deals",
+        "nowhere",
+    ]
+    # support sits under support-speed already.
+    doc["objectives"][1]["contributes_to"] = ["support-speed", "faq"]
+    assert _problems(doc) == {
+        "objectives[3].contributes_to[2]": (
+            "is the objective itself: it cannot contribute to itself"
+        ),
+        "objectives[3].contributes_to[3]": "is listed more than once",
+        "objectives[3].contributes_to[4]": "no such objective in this period",
+        "objectives[3].contributes_to[5]": (
+            "is a metric key result: only a rollup key result counts the objectives "
+            "contributing to it"
+        ),
+        "objectives[3].contributes_to[6]": "no objective or key result has the key 'nowhere'",
+        "objectives[1].contributes_to[0]": (
+            "is already the objective's parent key result: it counts there once"
+        ),
+        "objectives[1].contributes_to[1]": (
+            "is one of this objective's own key results: it cannot contribute to it"
+        ),
+    }
+
+
+def test_a_contribution_closing_a_cycle_is_refused_and_an_ambiguous_key_too() -> None:
+    doc = _seeds()
+    # cx serves revenue; revenue serves support, which sits under cx's rollup: a cycle, and
+    # each of its links is named.
+    doc["objectives"][0]["contributes_to"] = ["revenue"]
+    doc["objectives"][2]["contributes_to"] = ["support"]
+    problems = _problems(doc)
+    cycle = "would form a cycle: the objective would be its own ancestor"
+    assert problems == {
+        "objectives[0].contributes_to[0]": cycle,
+        "objectives[1].parent_kr": "alignment would form a cycle",
+        "objectives[2].contributes_to[0]": cycle,
+    }
+    doc = _seeds()
+    doc["objectives"][4]["key_results"][0]["key"] = "funnel"  # a key result keyed as an objective
+    doc["objectives"][4]["contributes_to"] = ["funnel"]
+    assert _problems(doc) == {
+        "objectives[4].contributes_to[0]": "'funnel' is the key of an objective and of a key "
+        "result: give them different keys"
+    }

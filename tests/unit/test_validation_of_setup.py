@@ -6,13 +6,16 @@ import math
 from datetime import date
 
 import pytest
-from builders import metric, objective
+from builders import metric, objective, rollup
 from field_problems import fields
 
 from headway.domain.model import Direction, KeyResult, Objective, UnitKind
 from headway.domain.validation import (
+    MAX_CONTRIBUTIONS,
+    Contribution,
     alignment_creates_cycle,
     normalise_email,
+    validate_contributions,
     validate_email,
     validate_fiscal_month,
     validate_kpi,
@@ -254,3 +257,89 @@ def test_quarters_and_years_follow_the_fiscal_year() -> None:
         validate_period(date(2026, 5, 10), date(2026, 5, 20), kind="custom", fiscal_start_month=1)
         == []
     )
+
+
+# --- contributions ---------------------------------------------------------------------------
+
+
+def test_a_cycle_through_contributions_is_found_whichever_links_it_mixes() -> None:
+    # 2 serves 1; 3 serves 1's rollup 11; 4 sits under 2.
+    objectives, krs = _rows(
+        [
+            objective(1),
+            objective(2, contributes_to=(1,)),
+            objective(3, contributes_to_key_results=(11,)),
+            objective(4, parent_id=2),
+        ],
+        [rollup(11, 1), rollup(41, 4)],
+    )
+    assert alignment_creates_cycle(1, 2, None, objectives, krs)  # 1 under 2, which serves 1
+    assert alignment_creates_cycle(1, 3, None, objectives, krs)  # through 3's key result link
+    assert alignment_creates_cycle(1, None, 41, objectives, krs)  # 41 is 4's: 4 -> 2 -> 1
+    assert not alignment_creates_cycle(3, 2, None, objectives, krs)
+
+
+def test_contributions_are_judged_one_by_one_with_their_fields() -> None:
+    objectives, krs = _rows(
+        [
+            objective(1),
+            objective(2, parent_id=1),
+            objective(3, period_id=2),
+            objective(4, contributes_to=(2,)),
+            objective(5),
+        ],
+        [rollup(11, 1), metric(12, 1), rollup(21, 2), rollup(31, 3)],
+    )
+    links = [
+        Contribution("contributes_to[0]", objective_id=4),
+        Contribution("contributes_to[1]", objective_id=1),
+        Contribution("contributes_to[2]", objective_id=3),
+        Contribution("contributes_to[3]", objective_id=5),
+        Contribution("contributes_to[4]", objective_id=5),
+        Contribution("contributes_to_key_results[0]", key_result_id=11),
+        Contribution("contributes_to_key_results[1]", key_result_id=12),
+        Contribution("contributes_to_key_results[2]", key_result_id=21),
+        Contribution("contributes_to_key_results[3]", key_result_id=31),
+        Contribution("contributes_to_key_results[4]", key_result_id=99),
+    ]
+    problems = {
+        p.field: p.message for p in validate_contributions(objectives[2], links, objectives, krs)
+    }
+    assert problems == {
+        "contributes_to[0]": "would form a cycle: the objective would be its own ancestor",
+        "contributes_to[1]": "is already the objective's parent: it counts there once",
+        "contributes_to[2]": "no such objective in this period",
+        "contributes_to[4]": "is listed more than once",
+        "contributes_to_key_results[1]": (
+            "is a metric key result: only a rollup key result counts the objectives "
+            "contributing to it"
+        ),
+        "contributes_to_key_results[2]": (
+            "is one of this objective's own key results: it cannot contribute to it"
+        ),
+        "contributes_to_key_results[3]": "no such key result in this period",
+        "contributes_to_key_results[4]": "no such key result in this period",
+    }
+    many = [Contribution(f"contributes_to[{i}]", objective_id=1) for i in range(51)]
+    assert MAX_CONTRIBUTIONS == 50
+    assert {p.field for p in validate_contributions(objectives[2], many, objectives, krs)} == {
+        "contributes_to"
+    }
+
+
+def test_an_objective_others_serve_stays_in_their_period() -> None:
+    objectives, krs = _rows(
+        [objective(1), objective(2, contributes_to_key_results=(11,))],
+        [rollup(11, 1)],
+    )
+    # 1 would move to period 2, while 2, of period 1, serves its rollup key result.
+    moving = objective(1, period_id=2)
+    problems = validate_contributions(moving, [], objectives, krs)
+    assert [(p.field, p.message) for p in problems] == [
+        (
+            "period_id",
+            "objectives 2 contribute to it from its period: it moves to another period only "
+            "once nothing contributes to it",
+        )
+    ]
+    assert validate_contributions(moving, [], objectives, krs, period_field=None) == []

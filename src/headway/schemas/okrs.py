@@ -64,6 +64,8 @@ class ObjectiveOut(Answer):
     parent_key_result_id: int | None
     type: ObjectiveType
     state: ObjectiveState
+    contributes_to: list[int]  # further objectives of the period it also serves
+    contributes_to_key_results: list[int]  # rollup key results of the period it also serves
     score: float | None
     expected: float
     status: Status | None

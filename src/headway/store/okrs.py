@@ -17,19 +17,29 @@ from headway.domain.model import (
     PeriodState,
 )
 from headway.store import tables as t
+from headway.store.contributions import fill_contributions
 from headway.store.mappers import to_check_in, to_initiative, to_key_result, to_objective
 from headway.store.paging import keyset_page, page_of
 from headway.store.rows import next_position, workspace_row
 
 
 def objectives_in(conn: sa.Connection, period_filter: sa.ColumnElement[bool]) -> list[Objective]:
+    """The objectives of the periods meeting `period_filter`, with their contributions: two
+    queries however many there are."""
     q = (
         sa.select(t.objective)
         .join(t.period, t.period.c.id == t.objective.c.period_id)
         .where(period_filter)
         .order_by(t.objective.c.position, t.objective.c.id)
     )
-    return [to_objective(r) for r in conn.execute(q)]
+    objectives = [to_objective(r) for r in conn.execute(q)]
+    ids = (
+        sa.select(t.objective.c.id)
+        .join(t.period, t.period.c.id == t.objective.c.period_id)
+        .where(period_filter)
+    )
+    fill_contributions(conn, objectives, t.objective_contribution.c.objective_id.in_(ids))
+    return objectives
 
 
 def load_objectives(conn: sa.Connection, workspace_id: int) -> list[Objective]:
@@ -63,7 +73,9 @@ def get_objective(
     row = workspace_row(
         conn, t.objective, workspace_id, objective_id, "objective", for_update=for_update
     )
-    return to_objective(row)
+    objective = to_objective(row)
+    fill_contributions(conn, [objective])
+    return objective
 
 
 def get_key_result(
@@ -120,7 +132,8 @@ def objectives_page(
 ) -> list[Objective]:
     """Objectives of a workspace with ids above `after_id`, by id, matching the filters given;
     at most `limit` + 1 of them (every one when `limit` is None: a filter on computed figures
-    must see them all)."""
+    must see them all). Without their contributions: the period load that evaluates them
+    reads those (`objectives_in`)."""
     o = t.objective.c
     q = sa.select(t.objective).where(o.workspace_id == workspace_id)
     if period_id is not None:

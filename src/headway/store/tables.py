@@ -265,6 +265,43 @@ key_result = sa.Table(
     **NEVER_REUSE_IDS,
 )
 
+# Cross-team work: an objective also serves further objectives or rollup key results of its
+# period (`Objective.contributes_to`). Each row names exactly one target; a link goes with
+# either end (deleting an objective or key result removes the links to and from it).
+objective_contribution = sa.Table(
+    "objective_contribution",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "objective_id",
+        sa.Integer,
+        sa.ForeignKey("objective.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "target_objective_id",
+        sa.Integer,
+        sa.ForeignKey("objective.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column(
+        "target_key_result_id",
+        sa.Integer,
+        sa.ForeignKey("key_result.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.CheckConstraint(
+        "(target_objective_id IS NULL) <> (target_key_result_id IS NULL)", name="one_target"
+    ),
+    # Each leads with objective_id, so they index it too (a null target is never compared).
+    sa.UniqueConstraint("objective_id", "target_objective_id"),
+    sa.UniqueConstraint("objective_id", "target_key_result_id"),
+    **NEVER_REUSE_IDS,
+)
+
 check_in = sa.Table(
     "check_in",
     metadata,

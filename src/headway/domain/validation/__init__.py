@@ -49,9 +49,17 @@ from headway.domain.validation.fields import (
     validate_title,
     validate_weight,
 )
-from headway.domain.validation.trees import alignment_creates_cycle, validate_unit_tree
+from headway.domain.validation.trees import (
+    MAX_CONTRIBUTIONS,
+    Contribution,
+    alignment_creates_cycle,
+    validate_contributions,
+    validate_unit_tree,
+)
 
 __all__ = [
+    "MAX_CONTRIBUTIONS",
+    "Contribution",
     "alignment_creates_cycle",
     "due_dates_outside",
     "finite",
@@ -62,6 +70,7 @@ __all__ = [
     "validate_check_in",
     "validate_choice",
     "validate_confidence",
+    "validate_contributions",
     "validate_day",
     "validate_due_date",
     "validate_email",

@@ -7,7 +7,7 @@ hand, who could change any row anyway and so may do everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -110,12 +110,18 @@ def update_audited(
     *,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
+    not_columns: Collection[str] = (),
     **extra: Any,
 ) -> None:
     """Write what changed from `before` to `after` (and `extra` columns the audit log leaves
     out, such as a new position) to one row and record the change with the values before and
-    after. Only the changed fields are written: a concurrent change to another field stays."""
-    changed = {k: v for k, v in after.items() if k not in before or before[k] != v}
+    after. Only the changed fields are written: a concurrent change to another field stays.
+    Fields named in `not_columns` (links the caller writes elsewhere) are only recorded."""
+    changed = {
+        k: v
+        for k, v in after.items()
+        if k not in not_columns and (k not in before or before[k] != v)
+    }
     update_row(conn, table, row_id, now, **changed, **extra)
     audit(conn, caller, workspace, "update", table, row_id, now, before=before, after=after)
 

@@ -316,7 +316,8 @@ def _emails(tables: Mapping[str, TableRows]) -> list[FieldProblem]:
 
 
 def _alignment(tables: Mapping[str, TableRows]) -> list[FieldProblem]:
-    """Alignment is a tree: no objective is its own ancestor, through objectives or key results."""
+    """Alignment is a tree: no objective is its own ancestor, through objectives, key results
+    or contributions; and each contribution names one target its rules allow."""
     needed = ("id", "workspace_id", "title", "period_id", "parent_id", "parent_key_result_id")
     if not _has(tables, "objective", *needed) or not _has(
         tables, "key_result", "id", "objective_id", "title", "kind"
@@ -324,6 +325,7 @@ def _alignment(tables: Mapping[str, TableRows]) -> list[FieldProblem]:
         return []
     objectives = list(backup_rows(tables, "objective"))
     key_results = list(backup_rows(tables, "key_result"))
+    links = _by_workspace(backup_rows(tables, "objective_contribution"))
     problems: list[FieldProblem] = []
     krs_by_workspace = _by_workspace(key_results)
     for workspace_id, rows in _by_workspace(objectives).items():
@@ -342,10 +344,12 @@ def _alignment(tables: Mapping[str, TableRows]) -> list[FieldProblem]:
                 id=kr.values["id"],
                 objective_id=kr.values["objective_id"],
                 title=kr.values["title"],
-                kind=KeyResultKind.METRIC,  # the kind plays no part in alignment
+                kind=_kind(kr.values["kind"]),
             )
             for kr in krs_by_workspace.get(workspace_id, [])
         }
+        contributions = _contributions(links.get(workspace_id, []), tree, krs)
+        problems += contributions
         for row in rows:
             parent, parent_kr = row.values["parent_id"], row.values["parent_key_result_id"]
             if (parent is None and parent_kr is None) or not validation.alignment_creates_cycle(
@@ -359,4 +363,47 @@ def _alignment(tables: Mapping[str, TableRows]) -> list[FieldProblem]:
                     "alignment forms a cycle: the objective would be its own ancestor",
                 )
             )
+    return problems
+
+
+def _kind(value: Any) -> KeyResultKind:
+    # An unknown kind is the key result's own rule's to report; here it is no rollup.
+    return KeyResultKind(value) if value in set(KeyResultKind) else KeyResultKind.METRIC
+
+
+def _contributions(
+    rows: list[BackupRow], tree: Mapping[Any, Objective], krs: Mapping[Any, KeyResult]
+) -> list[FieldProblem]:
+    """Give each objective of `tree` the contributions these rows hold, then judge each row
+    as the services would (a reference that leads nowhere is the schema checks' to report)."""
+    problems: list[FieldProblem] = []
+    judged: list[tuple[BackupRow, Objective, validation.Contribution]] = []
+    for row in rows:
+        objective = tree.get(row.values.get("objective_id"))
+        target: int | None = row.values.get("target_objective_id")
+        kr: int | None = row.values.get("target_key_result_id")
+        if (target is None) == (kr is None):
+            problems.append(
+                FieldProblem(
+                    f"{row.place}.target_objective_id",
+                    "a contribution names exactly one target: an objective or a key result",
+                )
+            )
+            continue
+        if objective is None:
+            continue
+        if target is not None:
+            objective.contributes_to += (target,)
+            column = "target_objective_id"
+        elif kr is not None:
+            objective.contributes_to_key_results += (kr,)
+            column = "target_key_result_id"
+        link = validation.Contribution(
+            f"{row.place}.{column}", objective_id=target, key_result_id=kr
+        )
+        judged.append((row, objective, link))
+    for _, objective, link in judged:
+        problems += validation.validate_contributions(
+            objective, [link], tree, krs, period_field=None
+        )
     return problems

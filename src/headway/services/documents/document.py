@@ -198,6 +198,8 @@ class ObjectiveDoc(_Part):
     state: ObjectiveState = ObjectiveState.ACTIVE
     parent: Key | None = None
     parent_kr: Key | None = None
+    # Keys of further objectives or rollup key results of the same period it also serves.
+    contributes_to: list[Key] = Field(default_factory=list)
     key_results: list[KeyResultDoc] = Field(default_factory=list)
 
 

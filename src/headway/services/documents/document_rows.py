@@ -204,6 +204,18 @@ def write_contents(
             if o.parent or o.parent_kr
         ]
     )
+    # Contributions last too, in the order each objective lists them (a key names an
+    # objective or a key result, never both: the check refused that).
+    contributions = [
+        {
+            "objective_id": objectives[o.key],
+            "target_objective_id": objectives.get(key),
+            "target_key_result_id": None if key in objectives else krs[key],
+        }
+        for o in doc.objectives
+        for key in o.contributes_to
+    ]
+    rows.add_all("objective_contribution", contributions, ids=False)
     rows.refresh_statistics()
     # The counts name check-ins and initiatives (when there are any) in the order the
     # document first shows one, as the audit event of an import always has.

@@ -29,9 +29,12 @@ def _slug(text: str) -> str:
 class _Keys:
     """The document key of each row: the one it was imported with, else a unique slug."""
 
-    def __init__(self, rows: Iterable[tuple[int, str | None, str]]) -> None:
+    def __init__(
+        self, rows: Iterable[tuple[int, str | None, str]], avoiding: Iterable[str] = ()
+    ) -> None:
+        """`avoiding`: keys a made-up one must not repeat either (those of another kind)."""
         rows = list(rows)
-        taken = {key for _, key, _ in rows if key}
+        taken = {key for _, key, _ in rows if key} | set(avoiding)
         self.of: dict[int, str] = {}
         for row_id, key, title in rows:
             if key:
@@ -73,7 +76,9 @@ def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
     person_keys = _Keys((p.id, p.key, p.email.split("@")[0]) for p in people)
     kpi_keys = _Keys((k.id, k.key, k.name) for k in kpis)
     objective_keys = _Keys((o.id, o.key, o.title) for o in objectives)
-    kr_keys = _Keys((kr.id, kr.key, kr.title) for kr in key_results)
+    # A contribution names its target by key alone, so a key result's made-up key never
+    # repeats an objective's.
+    kr_keys = _Keys(((kr.id, kr.key, kr.title) for kr in key_results), objective_keys.of.values())
     period_names = {p.id: p.name for p in periods}
 
     by_kpi: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -216,6 +221,8 @@ def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
                     "state": None if o.state is ObjectiveState.ACTIVE else o.state.value,
                     "parent": objective_keys.get(o.parent_id),
                     "parent_kr": kr_keys.get(o.parent_key_result_id),
+                    "contributes_to": [objective_keys.of[i] for i in o.contributes_to]
+                    + [kr_keys.of[i] for i in o.contributes_to_key_results],
                     "key_results": by_objective[o.id],
                 }
             )

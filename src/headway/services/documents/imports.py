@@ -173,6 +173,18 @@ def check_document(
                     "an objective aligns to an objective or a key result, not both",
                 )
             )
+        for j, key in enumerate(o.contributes_to):
+            path = f"{here}.contributes_to[{j}]"
+            if key in objective_keys and key in kr_keys:
+                problems.append(
+                    FieldProblem(
+                        path,
+                        f"{key!r} is the key of an objective and of a key result: "
+                        "give them different keys",
+                    )
+                )
+            else:
+                problems += _ref(path, key, objective_keys | kr_keys, "objective or key result")
         for j, kr in enumerate(o.key_results):
             problems += _check_key_result(
                 f"{here}.key_results[{j}]", kr, person_keys, kpi_keys, today
@@ -220,8 +232,11 @@ def _check_key_result(
 
 
 def _alignment_cycles(doc: WorkspaceDoc) -> list[FieldProblem]:
-    """Alignment must be a tree: report each objective that would be its own ancestor."""
+    """Alignment must be a tree: report each objective that would be its own ancestor, through
+    parents and contributions; and each contribution the rules refuse (another period, a key
+    result that is no rollup...)."""
     ids = {o.key: n for n, o in enumerate(doc.objectives, start=1)}
+    periods = {p.name: n for n, p in enumerate(doc.periods, start=1)}
     kr_ids: dict[str, int] = {}
     key_results: dict[int, KeyResult] = {}
     for o in doc.objectives:
@@ -231,14 +246,31 @@ def _alignment_cycles(doc: WorkspaceDoc) -> list[FieldProblem]:
             key_results[kr_id] = KeyResult(
                 id=kr_id, objective_id=ids[o.key], title=kr.title, kind=KeyResultKind(kr.kind)
             )
+    # A key naming both an objective and a key result was reported: its link is left out.
+    links = {
+        o.key: [
+            validation.Contribution(
+                f"objectives[{i}].contributes_to[{j}]",
+                objective_id=ids.get(key) if key not in kr_ids else None,
+                key_result_id=kr_ids.get(key) if key not in ids else None,
+            )
+            for j, key in enumerate(o.contributes_to)
+            if (key in ids) != (key in kr_ids)
+        ]
+        for i, o in enumerate(doc.objectives)
+    }
     objectives = {
         ids[o.key]: Objective(
             id=ids[o.key],
             title=o.title,
-            period_id=0,
+            period_id=periods.get(o.period, 0),
             type=ObjectiveType(o.type),
             parent_id=ids.get(o.parent) if o.parent else None,
             parent_key_result_id=kr_ids.get(o.parent_kr) if o.parent_kr else None,
+            contributes_to=tuple(c.objective_id for c in links[o.key] if c.objective_id),
+            contributes_to_key_results=tuple(
+                c.key_result_id for c in links[o.key] if c.key_result_id
+            ),
         )
         for o in doc.objectives
     }
@@ -252,6 +284,10 @@ def _alignment_cycles(doc: WorkspaceDoc) -> list[FieldProblem]:
             field_name = "parent" if parent else "parent_kr"
             problems.append(
                 FieldProblem(f"objectives[{i}].{field_name}", "alignment would form a cycle")
+            )
+        if o.period in periods:  # an unknown period was reported: its links are not judged
+            problems += validation.validate_contributions(
+                objectives[ids[o.key]], links[o.key], objectives, key_results, period_field=None
             )
     return problems
 

@@ -18,6 +18,7 @@ from headway.services.okrs.objectives import (
     unknown_references,
     writable_objective,
 )
+from headway.store import contributions as contribution_store
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store
 from headway.store import workspaces as workspace_store
@@ -186,15 +187,26 @@ def _move_to(conn: Connection, workspace: Workspace, kr: KeyResult, caller: Call
     key_results = {k.id: k for k in okr_store.load_key_results(conn, workspace.id)}
     key_results[kr.id] = kr
     for aligned in objectives.values():
-        if aligned.parent_key_result_id == kr.id and validation.alignment_creates_cycle(
-            aligned.id, None, kr.id, objectives, key_results
-        ):
+        serving = kr.id in aligned.contributes_to_key_results
+        if serving and aligned.period_id != target.period_id:
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        "objective_id",
+                        f"objective {aligned.id} contributes to this key result from its "
+                        "period: a key result it serves stays in that period",
+                    )
+                ]
+            )
+        if (
+            aligned.parent_key_result_id == kr.id or serving
+        ) and validation.alignment_creates_cycle(aligned.id, None, kr.id, objectives, key_results):
             raise ValidationFailed(
                 [
                     FieldProblem(
                         "objective_id",
                         f"alignment would form a cycle: objective {aligned.id} is aligned under "
-                        "this key result and would become its own ancestor",
+                        "(or contributes to) this key result and would become its own ancestor",
                     )
                 ]
             )
@@ -214,10 +226,11 @@ def update_key_result(
     now = clock()
     with uow:
         conn = uow.conn
-        if {"objective_id", "due_date"} & changes.keys():
+        if {"objective_id", "due_date", "kind"} & changes.keys():
             # Objectives aligned under the key result move with it: alignment must stay a
-            # tree under concurrent moves (see update_objective); and a period re-dated
-            # meanwhile checks the due dates under this lock.
+            # tree under concurrent moves (see update_objective); a period re-dated meanwhile
+            # checks the due dates under this lock; and a key result that objectives
+            # contribute to stays a rollup while they do.
             workspace_store.lock_workspace(conn, workspace.id)
         kr, objective = writable_key_result(
             conn,
@@ -238,6 +251,17 @@ def update_key_result(
             moved["position"] = kr.position
         relinked = kr.kind.value != before["kind"] or kr.kpi_id != before["kpi_id"]
         problems = _check_key_result(conn, workspace, kr, objective, recheck_check_ins=relinked)
+        if before["kind"] == KeyResultKind.ROLLUP.value and kr.kind is not KeyResultKind.ROLLUP:
+            serving = contribution_store.contributors_to_key_result(conn, kr.id)
+            if serving:
+                names = ", ".join(str(i) for i in serving)
+                problems.append(
+                    FieldProblem(
+                        "kind",
+                        f"objectives {names} contribute to this rollup key result: it stays a "
+                        "rollup until they no longer do",
+                    )
+                )
         if problems:
             raise ValidationFailed(problems)
         after = key_result_values(kr)

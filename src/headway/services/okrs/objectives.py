@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from headway.domain import permissions, validation
 from headway.domain.changes import apply_changes, not_null
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
-from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Period, Workspace
+from headway.domain.model import (
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    ObjectiveType,
+    Period,
+    Workspace,
+)
 from headway.services.access.actors import (
     Caller,
     Rule,
@@ -19,6 +27,7 @@ from headway.services.access.actors import (
     update_audited,
 )
 from headway.services.periods.period_state import open_period
+from headway.store import contributions as contribution_store
 from headway.store import okrs as okr_store
 from headway.store import rows
 from headway.store import workspaces as workspace_store
@@ -65,6 +74,29 @@ def objective_values(objective: Objective) -> dict[str, Any]:
     }
 
 
+# The fields of an objective kept as links in a table of their own, not as its columns.
+LINKS = ("contributes_to", "contributes_to_key_results")
+
+
+def contribution_values(objective: Objective) -> dict[str, Any]:
+    """What an objective contributes to, as the audit log and the API name it."""
+    return {
+        "contributes_to": list(objective.contributes_to),
+        "contributes_to_key_results": list(objective.contributes_to_key_results),
+    }
+
+
+def contribution_links(objective: Objective) -> list[validation.Contribution]:
+    """The objective's contributions, each with the API field a problem with it names."""
+    return [
+        validation.Contribution(f"contributes_to[{i}]", objective_id=target)
+        for i, target in enumerate(objective.contributes_to)
+    ] + [
+        validation.Contribution(f"contributes_to_key_results[{i}]", key_result_id=target)
+        for i, target in enumerate(objective.contributes_to_key_results)
+    ]
+
+
 def writable_objective(
     conn: Connection,
     workspace: Workspace,
@@ -106,11 +138,16 @@ def require_open(
 
 
 def _check_objective(
-    conn: Connection, workspace: Workspace, objective: Objective, *, is_new: bool
+    conn: Connection,
+    workspace: Workspace,
+    objective: Objective,
+    *,
+    is_new: bool,
+    links_changed: bool = False,
 ) -> list[FieldProblem]:
     problems = validation.validate_title("title", objective.title)
     problems += validation.validate_note("description", objective.description)
-    problems += unknown_references(
+    unknown = unknown_references(
         conn,
         workspace.id,
         {
@@ -121,6 +158,14 @@ def _check_objective(
             "parent_key_result_id": objective.parent_key_result_id,
         },
     )
+    problems += unknown
+
+    @cache
+    def workspace_tree() -> tuple[dict[int, Objective], dict[int, KeyResult]]:
+        objectives = {o.id: o for o in okr_store.load_objectives(conn, workspace.id)}
+        key_results = {kr.id: kr for kr in okr_store.load_key_results(conn, workspace.id)}
+        return objectives, key_results
+
     parent, parent_kr = objective.parent_id, objective.parent_key_result_id
     if parent is not None and parent_kr is not None:
         problems.append(
@@ -131,17 +176,17 @@ def _check_objective(
         )
     elif (parent is not None or parent_kr is not None) and not problems and not is_new:
         # A new objective has nothing below it yet, so only a change can close a cycle.
-        objectives = {o.id: o for o in okr_store.load_objectives(conn, workspace.id)}
-        key_results = {kr.id: kr for kr in okr_store.load_key_results(conn, workspace.id)}
-        if validation.alignment_creates_cycle(
-            objective.id, parent, parent_kr, objectives, key_results
-        ):
+        if validation.alignment_creates_cycle(objective.id, parent, parent_kr, *workspace_tree()):
             field = "parent_id" if parent is not None else "parent_key_result_id"
             problems.append(
                 FieldProblem(
                     field, "alignment would form a cycle: the objective would be its own ancestor"
                 )
             )
+    if links_changed and not unknown:
+        problems += validation.validate_contributions(
+            objective, contribution_links(objective), *workspace_tree()
+        )
     return problems
 
 
@@ -168,14 +213,33 @@ def create_objective(
                 actor, objective.owner_unit_id, objective.owner_id, tree
             ),
         )
-        problems = _check_objective(conn, workspace, objective, is_new=True)
+        links = bool(objective.contributes_to or objective.contributes_to_key_results)
+        if links:  # its targets stay where they are checked to be (see update_objective)
+            workspace_store.lock_workspace(conn, workspace.id)
+        problems = _check_objective(conn, workspace, objective, is_new=True, links_changed=links)
         if problems:
             raise ValidationFailed(problems)
         open_period(conn, workspace.id, objective.period_id, "adding objectives")
         objective.position = okr_store.next_objective_position(conn, objective.period_id)
         values = objective_values(objective) | {"position": objective.position, "key": None}
-        objective.id = insert_audited(conn, caller, workspace, "objective", now, **values)
+        if not links:
+            objective.id = insert_audited(conn, caller, workspace, "objective", now, **values)
+            return objective
+        objective.id = rows.insert_row(conn, "objective", now, workspace_id=workspace.id, **values)
+        _write_contributions(conn, workspace, objective)
+        after = values | contribution_values(objective)
+        audit(conn, caller, workspace, "create", "objective", objective.id, now, after=after)
     return objective
+
+
+def _write_contributions(conn: Connection, workspace: Workspace, objective: Objective) -> None:
+    contribution_store.replace_contributions(
+        conn,
+        workspace.id,
+        objective.id,
+        objective.contributes_to,
+        objective.contributes_to_key_results,
+    )
 
 
 def _apply(objective: Objective, changes: Mapping[str, Any]) -> list[FieldProblem]:
@@ -184,11 +248,18 @@ def _apply(objective: Objective, changes: Mapping[str, Any]) -> list[FieldProble
     if not problems:
         apply_changes(
             objective,
-            changes,
+            {k: v for k, v in changes.items() if k not in LINKS},
             trimmed={"title"},
             text={"description"},
             enums={"type": ObjectiveType, "state": ObjectiveState},
         )
+        # A PATCH replaces the whole set it names; a null clears it.
+        if "contributes_to" in changes:
+            objective.contributes_to = tuple(changes["contributes_to"] or ())
+        if "contributes_to_key_results" in changes:
+            objective.contributes_to_key_results = tuple(
+                changes["contributes_to_key_results"] or ()
+            )
     return problems
 
 
@@ -205,12 +276,11 @@ def update_objective(
     now = clock()
     with uow:
         conn = uow.conn
-        if {"parent_id", "parent_key_result_id"} & changes.keys():
-            # Alignment must stay a tree: re-alignments wait for each other, so that two at
-            # once cannot make two objectives each other's parent.
-            workspace_store.lock_workspace(conn, workspace.id)
-        if "period_id" in changes:
-            # A period re-dated meanwhile checks its key results' due dates under this lock.
+        linked = {"parent_id", "parent_key_result_id", "period_id", *LINKS} & changes.keys()
+        if linked:
+            # Alignment must stay a tree: re-alignments (and contributions) wait for each
+            # other, so that two at once cannot make two objectives each other's parent.
+            # A period re-dated meanwhile also checks its key results' due dates under it.
             workspace_store.lock_workspace(conn, workspace.id)
         objective = writable_objective(
             conn,
@@ -221,8 +291,9 @@ def update_objective(
             doing="changing its objectives",
         )
         before = objective_values(objective)
+        links_before = contribution_values(objective)
         problems = _apply(objective, changes) or _check_objective(
-            conn, workspace, objective, is_new=False
+            conn, workspace, objective, is_new=False, links_changed=bool(linked)
         )
         if problems:
             raise ValidationFailed(problems)
@@ -244,6 +315,10 @@ def update_objective(
             objective.position = okr_store.next_objective_position(conn, objective.period_id)
             moved["position"] = objective.position
         after = objective_values(objective)
+        links_after = contribution_values(objective)
+        if links_after != links_before:
+            before, after = before | links_before, after | links_after
+            _write_contributions(conn, workspace, objective)
         update_audited(
             conn,
             caller,
@@ -253,6 +328,7 @@ def update_objective(
             now,
             before=before,
             after=after,
+            not_columns=LINKS,
             **moved,
         )
     return objective

@@ -9,7 +9,7 @@ belongs to the objective with one small query each, without computing the period
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +19,7 @@ from headway.domain.model import (
     CheckIn,
     Initiative,
     KeyResult,
+    KeyResultKind,
     Kpi,
     Objective,
     PeriodState,
@@ -43,6 +44,10 @@ class ObjectiveView:
     parent: Objective | None
     parent_key_result: KeyResult | None
     children: list[Objective]  # aligned under the objective or one of its key results
+    serves: list[Objective]  # further objectives it contributes to
+    serves_key_results: list[KeyResult]  # rollup key results of others it contributes to
+    contributors: list[Objective]  # contributing to the objective or one of its key results
+    link_choices: list[tuple[Objective, list[KeyResult]]]  # what it may contribute to
     kpis: dict[int, Kpi]  # the KPIs its key results follow
 
 
@@ -141,6 +146,14 @@ def objective_view(
         for o in data.objectives
         if o.parent_id == objective.id or o.parent_key_result_id in kr_ids
     ]
+    by_id = {o.id: o for o in data.objectives}
+    krs_by_id = {kr.id: kr for kr in data.key_results}
+    contributors = [
+        o
+        for o in data.objectives
+        if o.id != objective.id
+        and (objective.id in o.contributes_to or kr_ids & set(o.contributes_to_key_results))
+    ]
     linked = {kr.kpi_id for kr in key_results if kr.kpi_id is not None}
     return ObjectiveView(
         report=report,
@@ -151,8 +164,30 @@ def objective_view(
         parent=parent,
         parent_key_result=parent_kr,
         children=children,
+        serves=[by_id[i] for i in objective.contributes_to if i in by_id],
+        serves_key_results=[
+            krs_by_id[i] for i in objective.contributes_to_key_results if i in krs_by_id
+        ],
+        contributors=contributors,
+        link_choices=link_choices(objective, data.objectives, data.key_results),
         kpis={k.id: k for k in data.kpis if k.id in linked},
     )
+
+
+def link_choices(
+    objective: Objective | None, objectives: Sequence[Objective], key_results: Sequence[KeyResult]
+) -> list[tuple[Objective, list[KeyResult]]]:
+    """What an objective (None: a new one) may contribute to, as a form offers it: the other
+    objectives of its period, each with its rollup key results (docs/concepts.md)."""
+    rollups: dict[int, list[KeyResult]] = {}
+    for kr in key_results:
+        if kr.kind is KeyResultKind.ROLLUP:
+            rollups.setdefault(kr.objective_id, []).append(kr)
+    return [
+        (o, rollups.get(o.id, []))
+        for o in objectives
+        if objective is None or (o.id != objective.id and o.period_id == objective.period_id)
+    ]
 
 
 def check_key_result_of(

@@ -92,7 +92,9 @@ def list_objectives(
         data = period_store.load_periods_data(conn, workspace, periods, as_of=as_of)
     figures = evaluate(data, as_of, thresholds)
     key_results = _key_results_of(data)
-    reads = [ObjectiveRead(o, key_results.get(o.id, []), figures) for o in candidates]
+    # The period load read each candidate again, with its contributions.
+    loaded = {o.id: o for o in data.objectives}
+    reads = [ObjectiveRead(loaded[o.id], key_results.get(o.id, []), figures) for o in candidates]
     if status is not None:
         reads = [r for r in reads if figures.objectives[r.objective.id].status == status]
     return reads[: limit + 1]

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from pydantic import Field
 
 from headway.domain.model import Objective, ObjectiveState, ObjectiveType, Status
 from headway.schemas.okrs import ObjectiveOut
@@ -20,6 +21,12 @@ from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, 
 router = APIRouter(prefix="/objectives", tags=["objectives"], route_class=JsonRoute)
 
 
+_CONTRIBUTES_TO = "Further objectives of the same period this one also serves (cross-team work)."
+_CONTRIBUTES_TO_KEY_RESULTS = (
+    "Rollup key results of the same period this objective also serves: it counts in their figure."
+)
+
+
 class ObjectiveIn(Body):
     title: str
     description: str = ""
@@ -30,6 +37,10 @@ class ObjectiveIn(Body):
     parent_key_result_id: Id | None = None
     type: ObjectiveType = ObjectiveType.COMMITTED
     state: ObjectiveState = ObjectiveState.ACTIVE
+    contributes_to: Annotated[list[Id], Field(description=_CONTRIBUTES_TO)] = []
+    contributes_to_key_results: Annotated[
+        list[Id], Field(description=_CONTRIBUTES_TO_KEY_RESULTS)
+    ] = []
 
 
 class ObjectivePatch(Body):
@@ -42,6 +53,13 @@ class ObjectivePatch(Body):
     parent_key_result_id: Id | None = None
     type: ObjectiveType | None = None
     state: ObjectiveState | None = None
+    contributes_to: Annotated[
+        list[Id] | None, Field(description=_CONTRIBUTES_TO + " Replaces the set; null clears it.")
+    ] = None
+    contributes_to_key_results: Annotated[
+        list[Id] | None,
+        Field(description=_CONTRIBUTES_TO_KEY_RESULTS + " Replaces the set; null clears it."),
+    ] = None
 
 
 def objective_read(api: ApiContext, objective_id: int, as_of: date | None = None) -> ObjectiveOut:
@@ -95,7 +113,15 @@ def list_objectives(
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_objective(body: ObjectiveIn, api: ApiContext) -> ObjectiveOut:
     """Add an objective to an open period (members: for their units or themselves)."""
-    draft = Objective(id=0, **body.model_dump())
+    fields = body.model_dump()
+    draft = Objective(
+        id=0,
+        **fields
+        | {
+            "contributes_to": tuple(body.contributes_to),
+            "contributes_to_key_results": tuple(body.contributes_to_key_results),
+        },
+    )
     objective = okrs.create_objective(
         api.uow, api.workspace, draft, caller=api.caller, clock=api.clock
     )

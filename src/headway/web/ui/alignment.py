@@ -42,6 +42,7 @@ def alignment_page(
         roots=roots,
         children=children,
         key_results=key_results,
+        by_id=by_id,
         periods=in_calendar_order(report.data.periods.values()),
         period_names={p.id: p.name for p in report.data.periods.values()},
     )

@@ -21,7 +21,7 @@ from headway.services.okrs.key_results import (
     update_key_result,
 )
 from headway.services.okrs.objectives import create_objective, delete_objective, update_objective
-from headway.services.reads.objective_view import check_key_result_of
+from headway.services.reads.objective_view import check_key_result_of, link_choices
 from headway.web.inputs import MAX_ID, RowId
 from headway.web.ui.context import (
     Form,
@@ -53,6 +53,32 @@ def _alignment(read: FormReader) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _links(form: Form, read: FormReader) -> tuple[tuple[int, ...], tuple[int, ...], list[str]]:
+    """What the "Also contributes to" select chose: objective ids, key result ids, and the
+    values as posted (to show them again)."""
+    chosen = [v for v in form.getlist("contributes_to") if isinstance(v, str)]
+    objectives: list[int] = []
+    key_results: list[int] = []
+    for value in chosen:
+        kind, _, number = value.partition(":")
+        if kind in ("o", "kr") and number.isdigit() and 0 < int(number) <= MAX_ID:
+            (objectives if kind == "o" else key_results).append(int(number))
+        else:
+            read.problems.append(FieldProblem("contributes_to", "choose objectives or key results"))
+            break
+    return tuple(objectives), tuple(key_results), chosen
+
+
+def _link_errors(errors: dict[str, str]) -> dict[str, str]:
+    """The form's errors with those of each chosen link (`contributes_to[1]`,
+    `contributes_to_key_results[0]`) shown once, beside the select."""
+    merged: dict[str, str] = {}
+    for name, message in errors.items():
+        key = "contributes_to" if name.startswith("contributes_to") else name
+        merged[key] = f"{merged[key]}; {message}" if key in merged else message
+    return merged
+
+
 def _new_page(
     page: Page, period_id: int | None, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -70,8 +96,9 @@ def _new_page(
         people=sorted(data.people.values(), key=lambda p: p.name.lower()),
         objectives=report.objectives(),
         key_results=key_results,
+        link_choices=link_choices(None, report.objectives(), data.key_results),
         types=TYPES,
-        **{"errors": {}, "typed": {}, **context},
+        **{"errors": {}, "typed": {}, "chosen_links": [], **context},
     )
 
 
@@ -92,6 +119,7 @@ def add_objective(page: PageContext, form: Form) -> Response:
     period_id = read.integer("period_id")
     parent_id, parent_kr_id = _alignment(read)
     objective_type = read.choice("type", TYPES, default=ObjectiveType.COMMITTED.value)
+    serves, serves_krs, chosen = _links(form, read)
     try:
         if period_id is None:
             read.problems.append(FieldProblem("period_id", "is required"))
@@ -107,13 +135,20 @@ def add_objective(page: PageContext, form: Form) -> Response:
             parent_id=parent_id,
             parent_key_result_id=parent_kr_id,
             type=ObjectiveType(objective_type),
+            contributes_to=serves,
+            contributes_to_key_results=serves_krs,
         )
         objective = create_objective(
             page.uow, page.workspace, draft, caller=page.caller, clock=page.clock
         )
     except (ValidationFailed, Conflict, PermissionDenied) as exc:
         return _new_page(
-            page, period_id, status_code=422, errors=refusal(exc), typed=typed_values(form)
+            page,
+            period_id,
+            status_code=422,
+            errors=_link_errors(refusal(exc)),
+            typed=typed_values(form),
+            chosen_links=chosen,
         )
     return RedirectResponse(f"/objectives/{objective.id}", status_code=303)
 
@@ -200,12 +235,15 @@ def edit_objective(objective_id: RowId, page: PageContext, form: Form) -> Respon
                 page.uow, page.workspace, objective_id, caller=page.caller, clock=page.clock
             )
             return RedirectResponse("/", status_code=303)
-        changes = {
+        changes: dict[str, Any] = {
             "title": read.text("title"),
             "description": read.text("description"),
             "type": read.choice("type", TYPES, default=ObjectiveType.COMMITTED.value),
             "state": read.choice("state", EDITABLE_STATES, default=ObjectiveState.ACTIVE.value),
         }
+        if read.text("contributes_to_shown"):  # the form shows the select: none chosen clears
+            serves, serves_krs, chosen = _links(form, read)
+            changes |= {"contributes_to": serves, "contributes_to_key_results": serves_krs}
         read.check()
         update_objective(
             page.uow, page.workspace, objective_id, changes, caller=page.caller, clock=page.clock
@@ -215,7 +253,8 @@ def edit_objective(objective_id: RowId, page: PageContext, form: Form) -> Respon
             page,
             view_of(page, objective_id),
             status_code=422,
-            edit_errors=refusal(exc),
+            edit_errors=_link_errors(refusal(exc)),
             edit_typed=typed_values(form),
+            edit_links=[v for v in form.getlist("contributes_to") if isinstance(v, str)],
         )
     return RedirectResponse(f"/objectives/{objective_id}", status_code=303)

@@ -60,6 +60,7 @@ def render_objective(
     errors: dict[str, dict[int, dict[str, str]]] | None = None,
     typed: dict[str, dict[int, dict[str, str]]] | None = None,
     notice: str | None = None,
+    edit_links: list[str] | None = None,
     **forms: dict[str, str],
 ) -> HTMLResponse:
     """The page, or only its body when a script asked for the changed part."""
@@ -99,7 +100,10 @@ def render_objective(
         "plan_typed": (typed or {}).get("plan", {}),
         "initiative_errors": (errors or {}).get("initiative", {}),
         "notice": notice,
+        "current_links": [f"o:{i}" for i in objective.contributes_to]
+        + [f"kr:{i}" for i in objective.contributes_to_key_results],
     }
+    context["forms"]["edit_links"] = edit_links
     template = "objective_body.html" if page.wants_fragment else "objective.html"
     return page.render(template, status_code=status_code, **context)
 
