@@ -67,6 +67,22 @@ def _date_chart() -> pygal.DateLine:
     )
 
 
+def expected_pace(
+    period: Period, due_date: date | None, start: float, target: float
+) -> list[tuple[date, float]]:
+    """The line of expected pace: from the period's first day to the key result's end (its due
+    date, else the period's end), then level at target to the period's end. Each point is the
+    value the key result's own expected progress over [first day, end] stands for."""
+    first, last = period.start_date, due_date or period.end_date
+    pace = [
+        (d, value_at_progress(start, target, expected_progress(first, last, d)))
+        for d in (first, last)
+    ]
+    if last < period.end_date:
+        pace.append((period.end_date, target))
+    return pace
+
+
 def key_result_chart(
     kr: KeyResult, period: Period, values: Sequence[tuple[date, float]], as_of: date
 ) -> Chart | None:
@@ -75,18 +91,15 @@ def key_result_chart(
         return None
     chart = _date_chart()
     chart.add("Value", [(d, v) for d, v in values if d <= as_of])
-    # The pace line runs through the value expected progress stands for, first day to last.
-    first, last = period.start_date, period.end_date
-    pace = [
-        (d, value_at_progress(kr.start_value, kr.target_value, expected_progress(first, last, d)))
-        for d in (first, last)
-    ]
+    pace = expected_pace(period, kr.due_date, kr.start_value, kr.target_value)
     chart.add("Expected pace", pace, stroke_style=_DASHED, show_dots=False)
     latest = f"latest {quantity(values[-1][1], kr.unit_label)}" if values else "no values yet"
+    (first, from_value), (due, to_value) = pace[0], pace[1]
+    after = f", then level at target to {day(period.end_date)}" if len(pace) > 2 else ""
     alt = (
         f"Chart of {kr.title}: {len(values)} value(s), {latest}; "
-        f"expected pace from {number(pace[0][1])} on {day(period.start_date)} "
-        f"to {number(pace[1][1])} on {day(period.end_date)}."
+        f"expected pace from {number(from_value)} on {day(first)} "
+        f"to {number(to_value)} on {day(due)}{after}."
     )
     return Chart(_data_url(chart.render()), alt)
 
