@@ -26,6 +26,7 @@ from headway.domain.model import (
     Health,
     KeyResultFigures,
     ObjectiveFigures,
+    ObjectiveState,
     Severity,
     Status,
     Trend,
@@ -72,10 +73,11 @@ def _view(
     workspace: str = "Example Co",
     message: str = "only 3 key results",
     overall: Overall = ON_TRACK_AT_56,
+    second: ObjectiveState = ObjectiveState.ACTIVE,
 ) -> ReportView:
     """Two objectives (one without key results), three key results, two KPIs, two findings."""
     data = period_data(
-        [objective(1, title), objective(2, "Grow the partner channel")],
+        [objective(1, title), objective(2, "Grow the partner channel", state=second)],
         [
             metric(11, 1, "Raise NPS from 60 to 70", unit_label="NPS", due_date=date(2026, 11, 30)),
             milestone(12, 1, "Help centre is live"),
@@ -181,6 +183,22 @@ def test_a_due_date_and_a_forecast_show_beside_the_status(fmt: ReportFormat) -> 
     assert out.count("due ") == 1 and out.count("on pace for") == 1  # the others have neither
     if fmt is ReportFormat.TEXT:  # the line ends there, the next key result on its own line
         assert "on track · due 30 Nov · on pace for 71%\n  - Help centre is live" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_draft_is_marked_as_not_counted_and_only_the_draft(fmt: ReportFormat) -> None:
+    active = render(_view(), fmt)
+    assert "draft" not in active
+    out = render(_view(second=ObjectiveState.DRAFT), fmt)
+    assert out.count("(draft, not counted)") == 1
+    title = "Grow the partner channel"
+    heading = {
+        ReportFormat.TEXT: f"{title} (draft, not counted) — — (no score, committed)",
+        ReportFormat.MD: f"### {title} (draft, not counted) — —",
+        ReportFormat.HTML: f'{title} <small class="draft">(draft, not counted)</small>',
+    }[fmt]
+    assert heading in out
+    assert "Delight our customers — 38%" in out  # the adopted objective carries no marker
 
 
 def test_the_one_formatter_rules() -> None:

@@ -41,6 +41,7 @@ class ObjectiveSection:
     score: float | None  # None: no key results, so nothing to score
     status: Status | None
     key_results: list[KeyResultLine]
+    is_draft: bool = False  # a proposal: its own figures, counted nowhere (docs/formulas.md)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,7 +100,12 @@ def report_view(report: PeriodReport) -> ReportView:
             )
         objectives.append(
             ObjectiveSection(
-                title=o.title, type=o.type, score=of.score, status=of.status, key_results=lines
+                title=o.title,
+                type=o.type,
+                score=of.score,
+                status=of.status,
+                key_results=lines,
+                is_draft=o.is_draft,
             )
         )
     kpis = []
