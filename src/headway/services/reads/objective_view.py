@@ -47,6 +47,8 @@ class ObjectiveView:
     serves: list[Objective]  # further objectives it contributes to
     serves_key_results: list[KeyResult]  # rollup key results of others it contributes to
     contributors: list[Objective]  # contributing to the objective or one of its key results
+    # Drafts aligned under it or contributing to it: proposals, counted nowhere, listed apart.
+    proposed: list[Objective]
     link_choices: list[tuple[Objective, list[KeyResult]]]  # what it may contribute to
     kpis: dict[int, Kpi]  # the KPIs its key results follow
 
@@ -141,19 +143,21 @@ def objective_view(
     by_kr: dict[int | None, list[Initiative]] = {}
     for initiative in initiatives:
         by_kr.setdefault(initiative.key_result_id, []).append(initiative)
-    children = [
+    aligned = [
         o
         for o in data.objectives
         if o.parent_id == objective.id or o.parent_key_result_id in kr_ids
     ]
     by_id = {o.id: o for o in data.objectives}
     krs_by_id = {kr.id: kr for kr in data.key_results}
-    contributors = [
+    contributing = [
         o
         for o in data.objectives
         if o.id != objective.id
         and (objective.id in o.contributes_to or kr_ids & set(o.contributes_to_key_results))
     ]
+    # A draft is no child or contributor of anything (docs/formulas.md): it goes apart.
+    proposed = {o.id: o for o in [*aligned, *contributing] if o.is_draft}
     linked = {kr.kpi_id for kr in key_results if kr.kpi_id is not None}
     return ObjectiveView(
         report=report,
@@ -163,12 +167,13 @@ def objective_view(
         initiatives=by_kr,
         parent=parent,
         parent_key_result=parent_kr,
-        children=children,
+        children=[o for o in aligned if not o.is_draft],
         serves=[by_id[i] for i in objective.contributes_to if i in by_id],
         serves_key_results=[
             krs_by_id[i] for i in objective.contributes_to_key_results if i in krs_by_id
         ],
-        contributors=contributors,
+        contributors=[o for o in contributing if not o.is_draft],
+        proposed=list(proposed.values()),
         link_choices=link_choices(objective, data.objectives, data.key_results),
         kpis={k.id: k for k in data.kpis if k.id in linked},
     )
