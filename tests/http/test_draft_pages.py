@@ -84,6 +84,13 @@ def test_the_objective_page_lists_drafts_apart_as_proposed(live: Any) -> None:
             "Proposed (draft, not counted)" not in browser.get(f"/objectives/{adopted['id']}").text
         )
 
+        # A draft's own page says what it would contribute to, once active.
+        own = _section(browser.get(f"/objectives/{idea['id']}"), "contributions-h")
+        assert "<strong>Would contribute to (once active):</strong>" in own
+        assert "<strong>Contributes to:</strong>" in _section(
+            browser.get(f"/objectives/{helper['id']}"), "contributions-h"
+        )
+
         # In the tree, a draft's further links read as what it would serve once active.
         tree = browser.get("/alignment", params={"period": live.ids["period:2026-Q4"]}).text
         for objective, words in (
