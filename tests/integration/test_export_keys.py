@@ -29,7 +29,13 @@ DOCUMENT: dict[str, Any] = {
     "units": [{"key": "co", "name": "Keys Co", "kind": "company"}],
     "people": [],
     "periods": [
-        {"name": "Q4", "kind": "custom", "start": "2026-10-01", "end": "2026-12-31", "state": "active"},
+        {
+            "name": "Q4",
+            "kind": "custom",
+            "start": "2026-10-01",
+            "end": "2026-12-31",
+            "state": "active",
+        },
     ],
     "objectives": [
         # The objective `teams` and the rollup key result `teams` share a key: the import
@@ -67,7 +73,7 @@ def test_clashing_stored_keys_export_to_a_document_that_imports_back_unchanged(
         conn = uow.conn
         conn.execute(t.objective.update().where(o.key == "made-on-a-page").values(key=None))
         q = sa.select(o.title, o.id).where(o.workspace_id == workspace_id)
-        ids = {title: row_id for title, row_id in conn.execute(q)}
+        ids: dict[str, int] = {row.title: row.id for row in conn.execute(q)}
         rollup = conn.execute(
             sa.select(kr.id).where(kr.workspace_id == workspace_id, kr.key == "teams")
         ).scalar_one()

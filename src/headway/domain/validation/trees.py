@@ -179,6 +179,11 @@ def _link_problem(
         if kr is not None and kr.objective_id == objective.id:
             return "is one of this objective's own key results: it cannot contribute to it"
         if kr is None or target is None or target.period_id != objective.period_id:
+            if _in_period(objectives.get(link.key_result_id), objective):
+                return (
+                    "no such key result in this period, but objective "
+                    f"{link.key_result_id} is: an objective goes in contributes_to"
+                )
             return "no such key result in this period"
         if kr.kind is not KeyResultKind.ROLLUP:
             return (
@@ -194,6 +199,16 @@ def _link_problem(
         if target_id == objective.id:
             return "is the objective itself: it cannot contribute to itself"
         if target is None or target.period_id != objective.period_id:
+            kr = key_results.get(target_id) if target_id is not None else None
+            if (
+                kr is not None
+                and kr.kind is KeyResultKind.ROLLUP
+                and _in_period(objectives.get(kr.objective_id), objective)
+            ):
+                return (
+                    f"no such objective in this period, but rollup key result {target_id} "
+                    "is: a key result goes in contributes_to_key_results"
+                )
             return "no such objective in this period"
         if target.id == objective.parent_id:
             return "is already the objective's parent: it counts there once"
@@ -201,3 +216,8 @@ def _link_problem(
     if cycle:
         return "would form a cycle: the objective would be its own ancestor"
     return None
+
+
+def _in_period(other: Objective | None, objective: Objective) -> bool:
+    """True when `other` is an objective (other than this one) of the objective's period."""
+    return other is not None and other.id != objective.id and other.period_id == objective.period_id
