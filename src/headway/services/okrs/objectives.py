@@ -194,7 +194,9 @@ def _check_objective(
         if moved and links_kept and links:
             problems.append(FieldProblem("period_id", _serving_elsewhere(objective)))
             links = []  # what they would say ("no such objective in this period") misleads
-        problems += validation.validate_contributions(objective, links, *workspace_tree())
+        problems += validation.validate_contributions(
+            objective, links, *workspace_tree(), by_id=True
+        )
     if moved and not unknown:
         problems += _due_dates_outside(conn, workspace, objective)
     return problems
