@@ -286,6 +286,9 @@ def delete_key_result(
     now = clock()
     with uow:
         conn = uow.conn
+        # Objectives linking to what goes are found under the lock their links are written
+        # under, so none is linked meanwhile and lost with it.
+        workspace_store.lock_workspace(conn, workspace.id)
         kr = okr_store.get_key_result(conn, workspace.id, key_result_id, for_update=True)
         writable_objective(
             conn,

@@ -395,6 +395,9 @@ def delete_objective(
     now = clock()
     with uow:
         conn = uow.conn
+        # Objectives linking to what goes are found under the lock their links are written
+        # under, so none is linked meanwhile and lost with it.
+        workspace_store.lock_workspace(conn, workspace.id)
         objective = writable_objective(
             conn,
             workspace,
