@@ -224,9 +224,15 @@ def test_no_cycle_forms_through_contributions_parents_or_key_results(live: Any) 
         }
 
 
-def test_links_go_with_a_deleted_target_and_hold_their_key_result_to_rollup(live: Any) -> None:
+def _refused(answer: httpx.Response) -> str:
+    assert answer.status_code == 409, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    return str(answer.json()["detail"])
+
+
+def test_nothing_served_is_deleted_until_its_contributors_let_go(live: Any) -> None:
     with live.client("admin") as http:
-        target = _objective(live, http, title="Goes away")
+        target = _objective(live, http, title="Served objective")
         keeps = _objective(live, http, title="Keeps its rollup")
         rollup = _rollup(http, keeps["id"])
         serving = _objective(
@@ -236,29 +242,180 @@ def test_links_go_with_a_deleted_target_and_hold_their_key_result_to_rollup(live
             contributes_to=[target["id"]],
             contributes_to_key_results=[rollup["id"]],
         )
-        # A rollup that objectives contribute to stays one while they do.
+        also = _objective(
+            live, http, title="Serves the rollup", contributes_to_key_results=[rollup["id"]]
+        )
+        # A rollup that objectives contribute to stays one while they do...
         kind = http.patch(f"/key-results/{rollup['id']}", json={"kind": "milestone"})
         assert _problems(kind) == {
-            "kind": f"objectives {serving['id']} contribute to this rollup key result: it stays "
-            "a rollup until they no longer do"
+            "kind": f"objectives {serving['id']}, {also['id']} contribute to this rollup key "
+            "result: it stays a rollup until they no longer do"
         }
-        # Deleting a target objective or key result takes the links to it, nothing else.
+        # ...and it, its objective and an objective served are not deleted under them.
+        assert _refused(http.delete(f"/objectives/{target['id']}")) == (
+            f"objective {target['id']} still has objectives contributing to it or to its key "
+            f"results: 'Serves both' ({serving['id']}); remove those links first"
+        )
+        assert _refused(http.delete(f"/key-results/{rollup['id']}")) == (
+            f"key result {rollup['id']} still has objectives contributing to it: "
+            f"'Serves both' ({serving['id']}), 'Serves the rollup' ({also['id']}); "
+            "remove those links first"
+        )
+        # Aligned and contributing objectives are named together, each with what to do.
+        child = _objective(live, http, title="Aligned child", parent_id=keeps["id"])
+        assert _refused(http.delete(f"/objectives/{keeps['id']}")) == (
+            f"objective {keeps['id']} still has objectives aligned under it or carried over "
+            f"from it: 'Aligned child' ({child['id']}); move or delete them first; and "
+            "objectives contributing to it or to its key results: "
+            f"'Serves both' ({serving['id']}), 'Serves the rollup' ({also['id']}); "
+            "remove those links first"
+        )
+        assert _links(live, serving["id"]) == [(target["id"], None), (None, rollup["id"])]
+        assert _links(live, also["id"]) == [(None, rollup["id"])]
+
+        # Once the links are gone, the deletes go through, each with its audit event.
+        cleared = http.patch(
+            f"/objectives/{serving['id']}",
+            json={"contributes_to": [], "contributes_to_key_results": None},
+        )
+        assert cleared.status_code == 200, cleared.text
         assert http.delete(f"/objectives/{target['id']}").status_code == 204
-        after = http.get(f"/objectives/{serving['id']}").json()
-        assert (after["contributes_to"], after["contributes_to_key_results"]) == (
-            [],
-            [rollup["id"]],
-        )
+        # A contributor itself goes with its own links, which its delete event records.
+        assert http.delete(f"/objectives/{also['id']}").status_code == 204
+        assert _links(live, also["id"]) == []
+        event = http.get(
+            "/audit", params={"subject_type": "objective", "subject_id": also["id"]}
+        ).json()["items"][0]
+        assert event["action"] == "delete"
+        assert event["before"]["contributes_to_key_results"] == [rollup["id"]]
         assert http.delete(f"/key-results/{rollup['id']}").status_code == 204
-        assert http.get(f"/objectives/{serving['id']}").json()["contributes_to_key_results"] == []
-        assert _links(live, serving["id"]) == []
-        # Moving to another period is refused while objectives of this one serve it.
-        served = _objective(live, http, title="Served")
-        _objective(live, http, title="Serving", contributes_to=[served["id"]])
-        moved = http.patch(
-            f"/objectives/{served['id']}", json={"period_id": live.ids["period:2026"]}
+
+
+def test_an_objective_moves_period_with_every_problem_named_at_once(live: Any) -> None:
+    with live.client("admin") as http:
+        made = http.post(
+            "/periods",
+            json={
+                "name": "Links November",
+                "kind": "custom",
+                "start_date": "2026-11-01",
+                "end_date": "2026-11-30",
+            },
         )
-        assert list(_problems(moved)) == ["period_id"]
+        assert made.status_code == 201, made.text
+        november = made.json()["id"]
+        served = _objective(live, http, title="Served in Q4")
+        other = _objective(live, http, title="Has a rollup")
+        rollup = _rollup(http, other["id"])
+        mover = _objective(
+            live,
+            http,
+            title="Mover",
+            contributes_to=[served["id"]],
+            contributes_to_key_results=[rollup["id"]],
+        )
+        early = _metric(http, mover["id"], title="Early", due_date="2026-10-15")
+        # Its outgoing links, and the key result due outside November, in one answer.
+        moved = http.patch(f"/objectives/{mover['id']}", json={"period_id": november})
+        assert moved.status_code == 422, moved.text
+        assert [(e["field"], e["message"]) for e in moved.json()["errors"]] == [
+            (
+                "period_id",
+                f"contributes to objectives {served['id']} and key results {rollup['id']} of "
+                "its period: clear `contributes_to` and `contributes_to_key_results` to move it",
+            ),
+            (
+                "period_id",
+                f"key result {early['id']} (Early) is due 2026-10-15, outside 2026-11-01 to "
+                "2026-11-30: change its due date first",
+            ),
+        ]
+        # Objectives serving it from its period stay named too.
+        served_by = _objective(live, http, title="Serves the mover", contributes_to=[mover["id"]])
+        both = http.patch(
+            f"/objectives/{mover['id']}",
+            json={"period_id": november, "contributes_to": [], "contributes_to_key_results": []},
+        )
+        assert both.status_code == 422, both.text
+        assert [(e["field"], e["message"]) for e in both.json()["errors"]] == [
+            (
+                "period_id",
+                f"objectives {served_by['id']} contribute to it from its period: it moves to "
+                "another period only once nothing contributes to it",
+            ),
+            (
+                "period_id",
+                f"key result {early['id']} (Early) is due 2026-10-15, outside 2026-11-01 to "
+                "2026-11-30: change its due date first",
+            ),
+        ]
+        assert _links(live, mover["id"]) == [(served["id"], None), (None, rollup["id"])]
+        # Links named with the move are checked in the new period, on their own fields.
+        elsewhere = http.patch(
+            f"/objectives/{mover['id']}",
+            json={"period_id": november, "contributes_to": [served["id"]]},
+        )
+        assert _problems(elsewhere)["contributes_to[0]"] == "no such objective in this period"
+
+        # A key result moved under an objective of another period: every problem at once.
+        november_objective = _objective(live, http, title="November goal", period_id=november)
+        served_kr = _rollup(http, other["id"], title="Served rollup")
+        _objective(
+            live, http, title="Serves a rollup", contributes_to_key_results=[served_kr["id"]]
+        )
+        kr_moved = http.patch(
+            f"/key-results/{served_kr['id']}",
+            json={"objective_id": november_objective["id"], "due_date": "2026-10-20"},
+        )
+        assert kr_moved.status_code == 422, kr_moved.text
+        assert sorted(e["field"] for e in kr_moved.json()["errors"]) == [
+            "due_date",
+            "objective_id",
+        ]
+
+
+def test_a_key_result_id_in_contributes_to_is_named_as_one(live: Any) -> None:
+    with live.client("admin") as http:
+        made = http.post(
+            "/periods",
+            json={
+                "name": "Links by id",
+                "kind": "custom",
+                "start_date": "2026-10-01",
+                "end_date": "2026-12-31",
+            },
+        )
+        assert made.status_code == 201, made.text
+        period = made.json()["id"]
+        # Objective ids and key-result ids are separate sequences: this period's objectives
+        # are these two, its key results have ids that neither has.
+        holder = _objective(live, http, title="Holds the rollup", period_id=period)
+        linking = _objective(live, http, title="Links by id", period_id=period)
+        objectives = {holder["id"], linking["id"]}
+        rollup = _rollup(http, holder["id"])
+        while rollup["id"] in objectives:
+            rollup = _rollup(http, holder["id"])
+        metric = _metric(http, holder["id"])
+        while metric["id"] in objectives:
+            metric = _metric(http, holder["id"])
+        wrong = http.patch(f"/objectives/{linking['id']}", json={"contributes_to": [rollup["id"]]})
+        assert _problems(wrong) == {
+            "contributes_to[0]": "no such objective in this period, but rollup key result "
+            f"{rollup['id']} is: a key result goes in contributes_to_key_results"
+        }
+        # A metric key result could not be served anyway: no hint.
+        not_rollup = http.patch(
+            f"/objectives/{linking['id']}", json={"contributes_to": [metric["id"]]}
+        )
+        assert _problems(not_rollup) == {"contributes_to[0]": "no such objective in this period"}
+        backwards = http.patch(
+            f"/objectives/{linking['id']}", json={"contributes_to_key_results": [holder["id"]]}
+        )
+        assert _problems(backwards) == {
+            "contributes_to_key_results[0]": "no such key result in this period, but objective "
+            f"{holder['id']} is: an objective goes in contributes_to"
+        }
+        assert _links(live, linking["id"]) == []
 
 
 def test_a_member_writes_links_of_their_objectives_only(live: Any) -> None:

@@ -343,3 +343,37 @@ def test_an_objective_others_serve_stays_in_their_period() -> None:
         )
     ]
     assert validate_contributions(moving, [], objectives, krs, period_field=None) == []
+
+
+def test_an_id_in_the_wrong_list_is_named_only_where_links_come_as_ids() -> None:
+    # Objective 3 is of period 2; rollup 3 and metric 4 belong to objective 1 of period 1.
+    objectives, krs = _rows(
+        [objective(1), objective(2), objective(3, period_id=2), objective(5)],
+        [rollup(3, 1), metric(4, 1), rollup(9, 3)],
+    )
+    links = [
+        Contribution("contributes_to[0]", objective_id=3),  # rollup 3 is of the period
+        Contribution("contributes_to[1]", objective_id=4),  # metric 4: no target anyway
+        Contribution("contributes_to[2]", objective_id=9),  # rollup 9: another period
+        Contribution("contributes_to_key_results[0]", key_result_id=5),  # objective 5 is
+        Contribution("contributes_to_key_results[1]", key_result_id=2),  # itself: no hint
+    ]
+    problems = {
+        p.field: p.message
+        for p in validate_contributions(objectives[2], links, objectives, krs, by_id=True)
+    }
+    assert problems == {
+        "contributes_to[0]": "no such objective in this period, but rollup key result 3 is: "
+        "a key result goes in contributes_to_key_results",
+        "contributes_to[1]": "no such objective in this period",
+        "contributes_to[2]": "no such objective in this period",
+        "contributes_to_key_results[0]": "no such key result in this period, but objective 5 "
+        "is: an objective goes in contributes_to",
+        "contributes_to_key_results[1]": "no such key result in this period",
+    }
+    # A document names its targets by key: each resolves to one kind, so no hint there.
+    plain = validate_contributions(objectives[2], links, objectives, krs)
+    assert {p.message for p in plain} == {
+        "no such objective in this period",
+        "no such key result in this period",
+    }

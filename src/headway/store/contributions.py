@@ -89,3 +89,23 @@ def contributors_to_key_result(conn: sa.Connection, key_result_id: int) -> list[
     c = t.objective_contribution.c
     q = sa.select(c.objective_id).where(c.target_key_result_id == key_result_id)
     return list(conn.execute(q.order_by(c.objective_id)).scalars())
+
+
+def contributors_to(
+    conn: sa.Connection, *, objective_id: int | None = None, key_result_ids: Sequence[int] = ()
+) -> list[tuple[int, str]]:
+    """(id, title) of the other objectives contributing to the objective or to one of these
+    key results, each once, by id."""
+    c, o = t.objective_contribution.c, t.objective.c
+    targets: list[sa.ColumnElement[bool]] = [c.target_key_result_id.in_(key_result_ids)]
+    if objective_id is not None:
+        targets.append(c.target_objective_id == objective_id)
+    q = (
+        sa.select(o.id, o.title)
+        .join(t.objective_contribution, c.objective_id == o.id)
+        .where(sa.or_(*targets))
+        .distinct()
+    )
+    if objective_id is not None:
+        q = q.where(o.id != objective_id)
+    return [(row_id, title) for row_id, title in conn.execute(q.order_by(o.id))]

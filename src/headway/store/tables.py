@@ -266,8 +266,9 @@ key_result = sa.Table(
 )
 
 # Cross-team work: an objective also serves further objectives or rollup key results of its
-# period (`Objective.contributes_to`). Each row names exactly one target; a link goes with
-# either end (deleting an objective or key result removes the links to and from it).
+# period (`Objective.contributes_to`). Each row names exactly one target. A link belongs to
+# its objective and goes with it; it goes with its target only when a whole workspace goes
+# (services refuse to delete a target while objectives contribute to it).
 objective_contribution = sa.Table(
     "objective_contribution",
     metadata,

@@ -122,6 +122,7 @@ def validate_contributions(
     key_results: Mapping[int, KeyResult],
     *,
     period_field: str | None = "period_id",
+    by_id: bool = False,
 ) -> list[FieldProblem]:
     """Every problem with the links the objective would contribute through (docs/concepts.md):
     each target exists in the objective's period (a target of another workspace is simply not
@@ -132,14 +133,18 @@ def validate_contributions(
 
     Also: the objective stays in the period of those that contribute to it (or to one of its
     key results), else a problem named `period_field` (None: not asked, as when every
-    objective's own links are checked, which finds such a link from its other end)."""
+    objective's own links are checked, which finds such a link from its other end).
+
+    `by_id`: the links come as ids in two lists (the API's `contributes_to` and
+    `contributes_to_key_results`), so an id that is no target of its list's kind but one of
+    the other kind in the period is named as such (an id in the wrong list)."""
     problems: list[FieldProblem] = []
     if len(links) > MAX_CONTRIBUTIONS:
         where = links[MAX_CONTRIBUTIONS].field.rsplit("[", 1)[0]
         return [FieldProblem(where, f"at most {MAX_CONTRIBUTIONS} links, not {len(links)}")]
     seen: set[tuple[int | None, int | None]] = set()
     for link in links:
-        problem = _link_problem(objective, link, objectives, key_results)
+        problem = _link_problem(objective, link, objectives, key_results, by_id=by_id)
         if problem is None and (link.objective_id, link.key_result_id) in seen:
             problem = "is listed more than once"
         seen.add((link.objective_id, link.key_result_id))
@@ -172,6 +177,8 @@ def _link_problem(
     link: Contribution,
     objectives: Mapping[int, Objective],
     key_results: Mapping[int, KeyResult],
+    *,
+    by_id: bool,
 ) -> str | None:
     if link.key_result_id is not None:
         kr = key_results.get(link.key_result_id)
@@ -179,6 +186,11 @@ def _link_problem(
         if kr is not None and kr.objective_id == objective.id:
             return "is one of this objective's own key results: it cannot contribute to it"
         if kr is None or target is None or target.period_id != objective.period_id:
+            if by_id and _in_period(objectives.get(link.key_result_id), objective):
+                return (
+                    "no such key result in this period, but objective "
+                    f"{link.key_result_id} is: an objective goes in contributes_to"
+                )
             return "no such key result in this period"
         if kr.kind is not KeyResultKind.ROLLUP:
             return (
@@ -194,6 +206,17 @@ def _link_problem(
         if target_id == objective.id:
             return "is the objective itself: it cannot contribute to itself"
         if target is None or target.period_id != objective.period_id:
+            kr = key_results.get(target_id) if target_id is not None else None
+            if (
+                by_id
+                and kr is not None
+                and kr.kind is KeyResultKind.ROLLUP
+                and _in_period(objectives.get(kr.objective_id), objective)
+            ):
+                return (
+                    f"no such objective in this period, but rollup key result {target_id} "
+                    "is: a key result goes in contributes_to_key_results"
+                )
             return "no such objective in this period"
         if target.id == objective.parent_id:
             return "is already the objective's parent: it counts there once"
@@ -201,3 +224,8 @@ def _link_problem(
     if cycle:
         return "would form a cycle: the objective would be its own ancestor"
     return None
+
+
+def _in_period(other: Objective | None, objective: Objective) -> bool:
+    """True when `other` is an objective (other than this one) of the objective's period."""
+    return other is not None and other.id != objective.id and other.period_id == objective.period_id

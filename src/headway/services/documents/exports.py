@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from headway.domain.model import KpiSource, ObjectiveState
+from headway.domain.validation.limits import MAX_KEY
 from headway.store import kpis as kpi_store
 from headway.store import okrs as okr_store
 from headway.store import people as people_store
@@ -30,26 +32,37 @@ class _Keys:
     """The document key of each row: the one it was imported with, else a unique slug."""
 
     def __init__(
-        self, rows: Iterable[tuple[int, str | None, str]], avoiding: Iterable[str] = ()
+        self,
+        rows: Iterable[tuple[int, str | None, str]],
+        avoiding: Iterable[str] = (),
+        *,
+        yielding: bool = False,
     ) -> None:
-        """`avoiding`: keys a made-up one must not repeat either (those of another kind)."""
+        """`avoiding`: keys a made-up one must not repeat either (those of another kind);
+        `yielding`: a kept key among them gives way too, to itself with a number after it."""
         rows = list(rows)
-        taken = {key for _, key, _ in rows if key} | set(avoiding)
+        avoiding = set(avoiding)
+        taken = {key for _, key, _ in rows if key} | avoiding
         self.of: dict[int, str] = {}
         for row_id, key, title in rows:
-            if key:
+            if key and not (yielding and key in avoiding):
                 self.of[row_id] = key
                 continue
-            base = candidate = _slug(title)
-            n = 2
-            while candidate in taken:
-                candidate = f"{base}-{n}"
-                n += 1
+            base = key or _slug(title)
+            numbered = (_numbered(base, n) for n in itertools.count(2))
+            candidates = numbered if key else itertools.chain([base], numbered)
+            candidate = next(c for c in candidates if c not in taken)
             taken.add(candidate)
             self.of[row_id] = candidate
 
     def get(self, row_id: int | None) -> str | None:
         return None if row_id is None else self.of[row_id]
+
+
+def _numbered(base: str, n: int) -> str:
+    """`base` with `-n` after it, within the longest key a document takes."""
+    suffix = f"-{n}"
+    return base[: MAX_KEY - len(suffix)] + suffix
 
 
 def _compact(values: dict[str, Any]) -> dict[str, Any]:
@@ -75,10 +88,16 @@ def export_workspace(uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
     unit_keys = _Keys((u.id, u.key, u.name) for u in units)
     person_keys = _Keys((p.id, p.key, p.email.split("@")[0]) for p in people)
     kpi_keys = _Keys((k.id, k.key, k.name) for k in kpis)
-    objective_keys = _Keys((o.id, o.key, o.title) for o in objectives)
-    # A contribution names its target by key alone, so a key result's made-up key never
-    # repeats an objective's.
-    kr_keys = _Keys(((kr.id, kr.key, kr.title) for kr in key_results), objective_keys.of.values())
+    # A contribution names its target by key alone, and the import refuses a key naming both
+    # an objective and a key result there: no key is both. Made-up objective keys avoid the
+    # key results' stored ones; a key result's key that an objective has gives way to it.
+    stored_kr_keys = {kr.key for kr in key_results if kr.key}
+    objective_keys = _Keys(((o.id, o.key, o.title) for o in objectives), stored_kr_keys)
+    kr_keys = _Keys(
+        ((kr.id, kr.key, kr.title) for kr in key_results),
+        objective_keys.of.values(),
+        yielding=True,
+    )
     period_names = {p.id: p.name for p in periods}
 
     by_kpi: dict[int, list[dict[str, Any]]] = defaultdict(list)

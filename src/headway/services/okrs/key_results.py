@@ -12,6 +12,8 @@ from headway.domain.errors import FieldProblem, NotFound, ValidationFailed
 from headway.domain.model import KeyResult, KeyResultKind, Objective, Workspace
 from headway.services.access.actors import Caller, insert_audited, update_audited
 from headway.services.okrs.objectives import (
+    Linked,
+    contributing,
     delete_okr_audited,
     refuse_while_linked,
     require_open,
@@ -70,11 +72,12 @@ def _check_key_result(
     conn: Connection,
     workspace: Workspace,
     kr: KeyResult,
-    objective: Objective,
+    objective: Objective | None,
     *,
     recheck_check_ins: bool,
 ) -> list[FieldProblem]:
-    """Every problem of the key result's fields, its due date against `objective`'s period."""
+    """Every problem of the key result's fields, its due date against `objective`'s period
+    (none: an objective that does not exist, already a problem of its own)."""
     problems = validation.validate_key_result_text(kr.title, kr.unit_label)
     problems += validation.validate_key_result(
         kr.kind, kr.start_value, kr.target_value, kr.weight, kpi_linked=kr.kpi_id is not None
@@ -82,7 +85,7 @@ def _check_key_result(
     problems += unknown_references(
         conn, workspace.id, {"owner_id": kr.owner_id, "kpi_id": kr.kpi_id}
     )
-    if kr.due_date is not None:
+    if kr.due_date is not None and objective is not None:
         period = period_store.get_period(conn, workspace.id, objective.period_id)
         problems += validation.validate_due_date(kr.due_date, period.start_date, period.end_date)
     if recheck_check_ins and not problems:
@@ -164,8 +167,12 @@ def _apply(kr: KeyResult, changes: Mapping[str, Any]) -> list[FieldProblem]:
     return problems
 
 
-def _move_to(conn: Connection, workspace: Workspace, kr: KeyResult, caller: Caller) -> Objective:
-    """The objective a key result moves to, if the caller may and alignment stays a tree."""
+def _move_to(
+    conn: Connection, workspace: Workspace, kr: KeyResult, caller: Caller
+) -> tuple[Objective | None, list[FieldProblem]]:
+    """The objective a key result moves to, if the caller may, and every problem of the move
+    (alignment stays a tree, and those contributing to it stay in its period); no objective
+    when it does not exist."""
     try:
         target = writable_objective(
             conn,
@@ -176,41 +183,33 @@ def _move_to(conn: Connection, workspace: Workspace, kr: KeyResult, caller: Call
             doing="adding key results",
         )
     except NotFound:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "objective_id", f"no objective with id {kr.objective_id} in this workspace"
-                )
-            ]
-        ) from None
+        missing = f"no objective with id {kr.objective_id} in this workspace"
+        return None, [FieldProblem("objective_id", missing)]
     objectives = {o.id: o for o in okr_store.load_objectives(conn, workspace.id)}
     key_results = {k.id: k for k in okr_store.load_key_results(conn, workspace.id)}
     key_results[kr.id] = kr
+    problems = []
     for aligned in objectives.values():
         serving = kr.id in aligned.contributes_to_key_results
         if serving and aligned.period_id != target.period_id:
-            raise ValidationFailed(
-                [
-                    FieldProblem(
-                        "objective_id",
-                        f"objective {aligned.id} contributes to this key result from its "
-                        "period: a key result it serves stays in that period",
-                    )
-                ]
+            problems.append(
+                FieldProblem(
+                    "objective_id",
+                    f"objective {aligned.id} contributes to this key result from its "
+                    "period: a key result it serves stays in that period",
+                )
             )
-        if (
+        elif (
             aligned.parent_key_result_id == kr.id or serving
         ) and validation.alignment_creates_cycle(aligned.id, None, kr.id, objectives, key_results):
-            raise ValidationFailed(
-                [
-                    FieldProblem(
-                        "objective_id",
-                        f"alignment would form a cycle: objective {aligned.id} is aligned under "
-                        "(or contributes to) this key result and would become its own ancestor",
-                    )
-                ]
+            problems.append(
+                FieldProblem(
+                    "objective_id",
+                    f"alignment would form a cycle: objective {aligned.id} is aligned under "
+                    "(or contributes to) this key result and would become its own ancestor",
+                )
             )
-    return target
+    return target, problems
 
 
 def update_key_result(
@@ -244,13 +243,12 @@ def update_key_result(
         problems = _apply(kr, changes)
         if problems:
             raise ValidationFailed(problems)
-        moved: dict[str, Any] = {}
-        if kr.objective_id != objective.id:
-            objective = _move_to(conn, workspace, kr, caller)
-            kr.position = okr_store.next_key_result_position(conn, kr.objective_id)
-            moved["position"] = kr.position
+        moving = kr.objective_id != objective.id
+        target: Objective | None = objective
+        if moving:
+            target, problems = _move_to(conn, workspace, kr, caller)
         relinked = kr.kind.value != before["kind"] or kr.kpi_id != before["kpi_id"]
-        problems = _check_key_result(conn, workspace, kr, objective, recheck_check_ins=relinked)
+        problems += _check_key_result(conn, workspace, kr, target, recheck_check_ins=relinked)
         if before["kind"] == KeyResultKind.ROLLUP.value and kr.kind is not KeyResultKind.ROLLUP:
             serving = contribution_store.contributors_to_key_result(conn, kr.id)
             if serving:
@@ -264,6 +262,10 @@ def update_key_result(
                 )
         if problems:
             raise ValidationFailed(problems)
+        moved: dict[str, Any] = {}
+        if moving:
+            kr.position = okr_store.next_key_result_position(conn, kr.objective_id)
+            moved["position"] = kr.position
         after = key_result_values(kr)
         update_audited(
             conn, caller, workspace, "key_result", kr.id, now, before=before, after=after, **moved
@@ -280,10 +282,13 @@ def delete_key_result(
     clock: Callable[[], datetime],
 ) -> None:
     """Remove a key result with its check-ins, initiatives and grades (refused while
-    objectives are aligned under it)."""
+    objectives are aligned under it or contribute to it)."""
     now = clock()
     with uow:
         conn = uow.conn
+        # Objectives linking to what goes are found under the lock their links are written
+        # under, so none is linked meanwhile and lost with it.
+        workspace_store.lock_workspace(conn, workspace.id)
         kr = okr_store.get_key_result(conn, workspace.id, key_result_id, for_update=True)
         writable_objective(
             conn,
@@ -293,7 +298,14 @@ def delete_key_result(
             what="remove key results from this objective",
             doing="deleting its key results",
         )
-        below = okr_store.objectives_linked_to(conn, key_result_ids=[kr.id])
-        refuse_while_linked(f"key result {kr.id}", "aligned under it", below)
+        refuse_while_linked(
+            f"key result {kr.id}",
+            Linked(
+                "aligned under it",
+                okr_store.objectives_linked_to(conn, key_result_ids=[kr.id]),
+                "move or delete them first",
+            ),
+            contributing(conn, "to it", key_result_ids=[kr.id]),
+        )
         before = key_result_values(kr)
         delete_okr_audited(conn, caller, workspace, "key_result", kr.id, now, before=before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -15,7 +16,6 @@ from headway.domain.model import (
     Objective,
     ObjectiveState,
     ObjectiveType,
-    Period,
     Workspace,
 )
 from headway.services.access.actors import (
@@ -29,6 +29,7 @@ from headway.services.access.actors import (
 from headway.services.periods.period_state import open_period
 from headway.store import contributions as contribution_store
 from headway.store import okrs as okr_store
+from headway.store import periods as period_store
 from headway.store import rows
 from headway.store import workspaces as workspace_store
 from headway.store.cascade import delete_with_dependants
@@ -144,7 +145,12 @@ def _check_objective(
     *,
     is_new: bool,
     links_changed: bool = False,
+    moved: bool = False,
+    links_kept: bool = False,
 ) -> list[FieldProblem]:
+    """Every problem of the objective's fields and links. `moved`: it goes to another period
+    (its key results' due dates must lie inside it); `links_kept`: its stored links go along
+    unchanged, which a move cannot take (they serve its old period)."""
     problems = validation.validate_title("title", objective.title)
     problems += validation.validate_note("description", objective.description)
     unknown = unknown_references(
@@ -184,10 +190,32 @@ def _check_objective(
                 )
             )
     if links_changed and not unknown:
+        links = contribution_links(objective)
+        if moved and links_kept and links:
+            problems.append(FieldProblem("period_id", _serving_elsewhere(objective)))
+            links = []  # what they would say ("no such objective in this period") misleads
         problems += validation.validate_contributions(
-            objective, contribution_links(objective), *workspace_tree()
+            objective, links, *workspace_tree(), by_id=True
         )
+    if moved and not unknown:
+        problems += _due_dates_outside(conn, workspace, objective)
     return problems
+
+
+def _serving_elsewhere(objective: Objective) -> str:
+    """Why an objective that contributes to others cannot simply move to another period."""
+    targets, fields = [], []
+    for field, ids, what in (
+        ("contributes_to", objective.contributes_to, "objectives"),
+        ("contributes_to_key_results", objective.contributes_to_key_results, "key results"),
+    ):
+        if ids:
+            targets.append(f"{what} {', '.join(str(i) for i in ids)}")
+            fields.append(f"`{field}`")
+    return (
+        f"contributes to {' and '.join(targets)} of its period: clear {' and '.join(fields)} "
+        "to move it"
+    )
 
 
 def create_objective(
@@ -293,7 +321,13 @@ def update_objective(
         before = objective_values(objective)
         links_before = contribution_values(objective)
         problems = _apply(objective, changes) or _check_objective(
-            conn, workspace, objective, is_new=False, links_changed=bool(linked)
+            conn,
+            workspace,
+            objective,
+            is_new=False,
+            links_changed=bool(linked),
+            moved=objective.period_id != before["period_id"],
+            links_kept=not set(LINKS) & changes.keys(),
         )
         if problems:
             raise ValidationFailed(problems)
@@ -310,8 +344,7 @@ def update_objective(
             )
         moved: dict[str, Any] = {}
         if objective.period_id != before["period_id"]:
-            period = open_period(conn, workspace.id, objective.period_id, "adding objectives")
-            _refuse_due_dates_outside(conn, objective, period)
+            open_period(conn, workspace.id, objective.period_id, "adding objectives")
             objective.position = okr_store.next_objective_position(conn, objective.period_id)
             moved["position"] = objective.position
         after = objective_values(objective)
@@ -334,14 +367,15 @@ def update_objective(
     return objective
 
 
-def _refuse_due_dates_outside(conn: Connection, objective: Objective, period: Period) -> None:
+def _due_dates_outside(
+    conn: Connection, workspace: Workspace, objective: Objective
+) -> list[FieldProblem]:
     """An objective moves to another period only with its key results' due dates inside it."""
+    period = period_store.get_period(conn, workspace.id, objective.period_id)
     due = okr_store.key_results_with_due_dates(conn, objective_id=objective.id)
-    problems = validation.due_dates_outside(
+    return validation.due_dates_outside(
         due, period.start_date, period.end_date, start_field="period_id", end_field="period_id"
     )
-    if problems:
-        raise ValidationFailed(problems)
 
 
 def delete_objective(
@@ -354,12 +388,16 @@ def delete_objective(
 ) -> None:
     """Remove an objective with its key results, check-ins, initiatives and grades.
 
-    Refused while another objective is aligned under it or under one of its key results, or
-    was carried over from it: deleting it would silently cut the tree.
+    Refused while another objective is aligned under it or under one of its key results, was
+    carried over from it, or contributes to it or to one of its key results: deleting it would
+    silently cut the tree or those links.
     """
     now = clock()
     with uow:
         conn = uow.conn
+        # Objectives linking to what goes are found under the lock their links are written
+        # under, so none is linked meanwhile and lost with it.
+        workspace_store.lock_workspace(conn, workspace.id)
         objective = writable_objective(
             conn,
             workspace,
@@ -369,21 +407,70 @@ def delete_objective(
             doing="deleting its objectives",
         )
         kr_ids = okr_store.key_result_ids_of(conn, objective.id)
-        below = okr_store.objectives_linked_to(
-            conn, objective_id=objective.id, key_result_ids=kr_ids
-        )
         refuse_while_linked(
-            f"objective {objective.id}", "aligned under it or carried over from it", below
+            f"objective {objective.id}",
+            Linked(
+                "aligned under it or carried over from it",
+                okr_store.objectives_linked_to(
+                    conn, objective_id=objective.id, key_result_ids=kr_ids
+                ),
+                "move or delete them first",
+            ),
+            contributing(
+                conn,
+                "to it or to its key results",
+                objective_id=objective.id,
+                key_result_ids=kr_ids,
+            ),
         )
-        before = objective_values(objective) | {"key_result_ids": kr_ids}
+        before = (
+            objective_values(objective)
+            | contribution_values(objective)
+            | {"key_result_ids": kr_ids}
+        )
         delete_okr_audited(conn, caller, workspace, "objective", objective.id, now, before=before)
 
 
-def refuse_while_linked(subject: str, how: str, below: Sequence[tuple[int, str]]) -> None:
-    """A conflict naming the objectives (id, title) still linked to what is being deleted."""
-    if below:
-        names = ", ".join(f"{title!r} ({row_id})" for row_id, title in below)
-        raise Conflict(f"{subject} still has objectives {how}: {names}; move or delete them first")
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """Objectives (id, title) still linked to a row being deleted: `how` they are linked,
+    and what to do `first`."""
+
+    how: str
+    objectives: Sequence[tuple[int, str]]
+    first: str
+
+
+def contributing(
+    conn: Connection,
+    to: str,
+    *,
+    objective_id: int | None = None,
+    key_result_ids: Sequence[int] = (),
+) -> Linked:
+    """The objectives contributing to the objective or these key results: their links would
+    go unseen with it, so they are removed first, by whoever may write those objectives."""
+    return Linked(
+        f"contributing {to}",
+        contribution_store.contributors_to(
+            conn, objective_id=objective_id, key_result_ids=key_result_ids
+        ),
+        "remove those links first",
+    )
+
+
+def refuse_while_linked(subject: str, *links: Linked) -> None:
+    """A conflict naming every objective still linked to what is being deleted, each group
+    with what to do about it."""
+    parts = [
+        f"objectives {linked.how}: "
+        + ", ".join(f"{title!r} ({row_id})" for row_id, title in linked.objectives)
+        + f"; {linked.first}"
+        for linked in links
+        if linked.objectives
+    ]
+    if parts:
+        raise Conflict(f"{subject} still has " + "; and ".join(parts))
 
 
 def delete_okr_audited(
