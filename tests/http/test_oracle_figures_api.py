@@ -23,8 +23,9 @@ EXAMPLES = 10
 
 def api_report(live: Any, document: dict[str, Any], period: str, as_of: date) -> dict[str, Any]:
     """Loads the document into the live server's database (replacing the Oracle workspace of
-    the one before), then asks the server for the period's report as of the day, as the
-    document's admin."""
+    the one before), then asks the server, as the document's admin, for the period's report as
+    of the day; checks that the lists of objectives and KPIs (`GET /objectives`, `GET /kpis`,
+    as of the same day) carry the same figures as the report, and returns the report."""
     uow = make_uow(load_settings(database_url=live.database_url))
     try:
         import_workspace(
@@ -43,10 +44,52 @@ def api_report(live: Any, document: dict[str, Any], period: str, as_of: date) ->
         assert periods.status_code == 200, periods.text
         period_id = next(p["id"] for p in periods.json()["items"] if p["name"] == period)
         answer = http.get(f"/reports/period/{period_id}", params={"as_of": as_of.isoformat()})
-    assert answer.status_code == 200, answer.text
-    report: dict[str, Any] = answer.json()
+        assert answer.status_code == 200, answer.text
+        report: dict[str, Any] = answer.json()
+        day = {"as_of": as_of.isoformat(), "limit": 500}
+        objectives = http.get("/objectives", params={"period": period_id, **day})
+        kpis = http.get("/kpis", params=day)
     assert report["as_of"] == as_of.isoformat()
+    assert objectives.status_code == 200, objectives.text
+    assert kpis.status_code == 200, kpis.text
+    assert listed_figures(objectives.json()["items"], kpis.json()["items"]) == report_figures(
+        report
+    )
     return report
+
+
+FIGURES = {
+    "objective": ("score", "expected", "status"),
+    "key_result": (
+        "current_value",
+        "progress",
+        "score",
+        "expected",
+        "status",
+        "forecast_value",
+        "forecast_score",
+    ),
+    "kpi": ("latest_value", "health", "trend"),
+}
+
+
+def report_figures(report: dict[str, Any]) -> dict[tuple[str, Any], tuple[Any, ...]]:
+    """Every row's figures in the report, by (kind, id)."""
+    found: dict[tuple[str, Any], tuple[Any, ...]] = {}
+    for o in report["objectives"]:
+        found[("objective", o["id"])] = tuple(o[f] for f in FIGURES["objective"])
+        for kr in o["key_results"]:
+            found[("key_result", kr["id"])] = tuple(kr[f] for f in FIGURES["key_result"])
+    for k in report["kpis"]:
+        found[("kpi", k["id"])] = tuple(k[f] for f in FIGURES["kpi"])
+    return found
+
+
+def listed_figures(
+    objectives: list[dict[str, Any]], kpis: list[dict[str, Any]]
+) -> dict[tuple[str, Any], tuple[Any, ...]]:
+    """The same figures from the lists of objectives (of the period) and of KPIs."""
+    return report_figures({"objectives": objectives, "kpis": kpis})
 
 
 def test_every_figure_of_the_fixed_document_follows_the_rules(live: Any) -> None:
