@@ -1,10 +1,12 @@
 """Every figure of the API's period report (`GET /reports/period/{id}?as_of=`) equals the
 rules, computed independently by the oracle (tests/oracle.py), on a live server over SQLite
 and PostgreSQL: the hand-written document and a few random ones, each loaded into the
-server's database as workspace "Oracle"."""
+server's database as workspace "Oracle". The pages (the dashboard and each objective's page)
+show the hand-written document's figures too, as whole percentages and statuses."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from headway.config import load_settings
 from headway.services.documents.imports import import_workspace
 from headway.store.uow import make_uow
+from live_server import signed_in_browser
 from oracle import differences, period_figures
 from oracle_documents import documents
 from oracle_fixed_document import AS_OF, PERIOD, fixed_document
@@ -112,3 +115,65 @@ def test_every_figure_of_a_random_document_follows_the_rules(
     document, period, as_of = case
     report = api_report(live, document, period, as_of)
     assert differences(report, period_figures(document, period, as_of)) == []
+
+
+PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
+BIG = re.compile(
+    r'<p class="big">([^ <]+) <small>expected ([^<]+)</small></p>\s*.*?chip chip-(\w+)', re.S
+)
+OVERALL = re.compile(r'<p class="big" id="overall">([^ <]+) <span class="chip chip-(\w+)"')
+
+
+def shown(score: float | None) -> str:
+    """A score as the pages show it: a whole percentage, "–" for none."""
+    return "–" if score is None else f"{score * 100:.0f}%"
+
+
+def test_the_pages_show_the_fixed_documents_figures(live: Any) -> None:
+    """The dashboard's overall progress, each objective's score, expected and status, and each
+    key result's status and score, as the pages print them (rounded to whole percentages)."""
+    report = api_report(live, fixed_document(), PERIOD, AS_OF)
+    figures = period_figures(fixed_document(), PERIOD, AS_OF)
+    with live.client("oracle") as http:
+        made = http.post(
+            "/people",
+            json={
+                "name": "Reader",
+                "email": "oracle-reader@example.com",
+                "role": "viewer",
+                "password": PASSWORD,
+            },
+        )
+        assert made.status_code == 201, made.text
+    day = {"period": str(report["period"]["id"]), "as_of": AS_OF.isoformat()}
+    with signed_in_browser(live.base_url, "oracle-reader@example.com", PASSWORD) as browser:
+        dashboard = browser.get("/", params=day)
+        assert dashboard.status_code == 200, dashboard.text
+        overall = OVERALL.search(dashboard.text)
+        assert overall is not None
+        assert overall.groups() == (
+            shown(figures["overall"]["score"]),
+            figures["overall"]["status"],
+        )
+        for objective in report["objectives"]:
+            page = browser.get(
+                f"/objectives/{objective['id']}", params={"as_of": AS_OF.isoformat()}
+            )
+            assert page.status_code == 200, page.text
+            want = figures["objectives"][objective["key"]]
+            big = BIG.search(page.text)
+            assert big is not None, objective["key"]
+            assert big.groups() == (
+                shown(want["score"]),
+                shown(want["expected"]),
+                want["status"] or "none",
+            ), objective["key"]
+            for kr in objective["key_results"]:
+                row = re.search(
+                    rf'id="kr-{kr["id"]}".*?chip chip-(\w+).*?<span class="num">([^<]+)</span>',
+                    page.text,
+                    re.S,
+                )
+                assert row is not None, kr["key"]
+                want_kr = figures["key_results"][kr["key"]]
+                assert row.groups() == (want_kr["status"], shown(want_kr["score"])), kr["key"]
