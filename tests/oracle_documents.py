@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 Doc = dict[str, Any]
 
 PERIOD = "Main quarter"
-OTHER_PERIOD = "Other period"
+OTHER_PERIOD = "Fiscal year"
 
 values = st.integers(min_value=-4, max_value=40).map(lambda n: n / 2)
 
@@ -41,7 +41,12 @@ def documents(draw: st.DrawFn) -> tuple[Doc, str, date]:
     """(document, period name, as of) with everything the rules need exercised."""
     fiscal_start_month = draw(st.integers(1, 12))
     start, end = quarter_bounds(2024, fiscal_start_month, draw(st.integers(0, 3)))
-    as_of = day_between(draw, start - timedelta(days=3), end + timedelta(days=12))
+    year_start = quarter_bounds(2024, fiscal_start_month, 0)[0]
+    year_end = quarter_bounds(2024, fiscal_start_month, 3)[1]
+    other = draw(st.booleans())  # the fiscal year holding the quarter, with objectives too
+    reported = draw(st.sampled_from([PERIOD, OTHER_PERIOD])) if other else PERIOD
+    first, last = (start, end) if reported == PERIOD else (year_start, year_end)
+    as_of = day_between(draw, first - timedelta(days=3), last + timedelta(days=12))
 
     units = [{"key": "co", "name": "Company", "kind": "company"}]
     for d in range(draw(st.integers(1, 3))):
@@ -70,15 +75,13 @@ def documents(draw: st.DrawFn) -> tuple[Doc, str, date]:
             "state": "active",
         }
     ]
-    other = draw(st.booleans())
     if other:
-        other_start = end + timedelta(days=1)
         periods.append(
             {
                 "name": OTHER_PERIOD,
-                "kind": "custom",
-                "start": other_start.isoformat(),
-                "end": (other_start + timedelta(days=40)).isoformat(),
+                "kind": "year",
+                "start": year_start.isoformat(),
+                "end": year_end.isoformat(),
                 "state": "active",
             }
         )
@@ -119,13 +122,40 @@ def documents(draw: st.DrawFn) -> tuple[Doc, str, date]:
         kpi["measurements"] = measurements
         kpis.append(kpi)
 
+    objectives = draw(objectives_of("o", PERIOD, start, end, unit_keys, kpis))
+    if other:
+        objectives += draw(objectives_of("y", OTHER_PERIOD, year_start, year_end, unit_keys, kpis))
+
+    document = {
+        "workspace": "Oracle",
+        "fiscal_year_start_month": fiscal_start_month,
+        "units": units,
+        "people": people,
+        "periods": periods,
+        "kpis": kpis,
+        "objectives": objectives,
+    }
+    return document, reported, as_of
+
+
+@st.composite
+def objectives_of(
+    draw: st.DrawFn,
+    prefix: str,
+    period: str,
+    start: date,
+    end: date,
+    unit_keys: list[str],
+    kpis: list[Doc],
+) -> list[Doc]:
+    """A period's objectives, each linked only to objectives and rollups listed before it."""
     objectives: list[Doc] = []
     rollups: list[str] = []  # rollup key results listed so far
     for i in range(draw(st.integers(1, 7))):
         objective: Doc = {
-            "key": f"o{i}",
-            "title": f"Objective {i}",
-            "period": PERIOD,
+            "key": f"{prefix}{i}",
+            "title": f"Objective {prefix}{i}",
+            "period": period,
             "type": draw(st.sampled_from(["committed", "aspirational"])),
             "state": "draft" if draw(st.integers(0, 4)) == 0 else "active",
         }
@@ -147,34 +177,13 @@ def documents(draw: st.DrawFn) -> tuple[Doc, str, date]:
             objective["contributes_to"] = chosen
         key_results = []
         for j in range(draw(st.sampled_from([0, 0, 1, 2, 3, 4]))):
-            kr = draw(key_results_of(f"o{i}r{j}", start, end, kpis))
+            kr = draw(key_results_of(f"{prefix}{i}r{j}", start, end, kpis))
             if kr["kind"] == "rollup":
                 rollups.append(kr["key"])
             key_results.append(kr)
         objective["key_results"] = key_results
         objectives.append(objective)
-    if other:
-        objectives.append(
-            {
-                "key": "elsewhere",
-                "title": "Elsewhere",
-                "period": OTHER_PERIOD,
-                "owner_unit": "co",
-                "type": "committed",
-                "key_results": [{"key": "elsewhere-kr", "title": "Elsewhere", "kind": "milestone"}],
-            }
-        )
-
-    document = {
-        "workspace": "Oracle",
-        "fiscal_year_start_month": fiscal_start_month,
-        "units": units,
-        "people": people,
-        "periods": periods,
-        "kpis": kpis,
-        "objectives": objectives,
-    }
-    return document, PERIOD, as_of
+    return objectives
 
 
 @st.composite
