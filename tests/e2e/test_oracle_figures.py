@@ -121,6 +121,8 @@ def test_the_fixed_document_gives_the_figures_computed_by_hand(
         [22.5 / 31] * 2
     )
     assert both("objectives", objectives, "cx", "score") == pytest.approx([(1.2 + 0.4625) / 3] * 2)
+    # ahead of pace: its low-confidence key result is at risk, the objective is not
+    assert both("objectives", objectives, "cx", "status") == ["on_track", "on_track"]
     assert both("objectives", objectives, "support", "score") == pytest.approx([0.425] * 2)
     assert both("objectives", objectives, "hiring", "score") == pytest.approx([0.45] * 2)
     assert both("objectives", objectives, "idea", "score") == pytest.approx([1.0] * 2)
