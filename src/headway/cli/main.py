@@ -388,9 +388,7 @@ def kpi_token(
     """Make an ingest token for a KPI (shown once; only its hash is kept): it may read and
     record that KPI's measurements through the API, and nothing else."""
     ctx, ws = workspace_context(database, workspace)
-    info, token = create_ingest_token(
-        ctx.uow, ws, kpi_id, name=name, caller=ctx.caller, clock=now
-    )
+    info, token = create_ingest_token(ctx.uow, ws, kpi_id, name=name, caller=ctx.caller, clock=now)
     if as_json:
         output.print_json({"id": info.id, "kpi_id": info.kpi_id, "name": info.name, "token": token})
     else:
