@@ -271,6 +271,30 @@ def test_token_create_prints_a_token_that_is_stored_only_as_a_hash(
     assert token not in stored
 
 
+def test_kpi_token_prints_an_ingest_token_that_is_stored_only_as_a_hash(
+    headway: Any, database_url: str
+) -> None:
+    assert headway("import", str(SEEDS), database=database_url).returncode == 0
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        clv = conn.execute(sa.text("SELECT id FROM kpi WHERE key = 'clv'")).scalar_one()
+    made = headway("kpi", "token", str(clv), "--name", "nightly", "--json", database=database_url)
+    assert made.returncode == 0, made.stderr
+    printed = json.loads(made.stdout)
+    assert printed["kpi_id"] == clv
+    assert printed["name"] == "nightly"
+    assert printed["token"].startswith("hwi_")
+    missing = headway("kpi", "token", "999999", database=database_url)
+    assert missing.returncode == 1
+    assert "999999" in missing.stderr
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT kpi_id, token_hash FROM kpi_ingest_token")).all()
+    engine.dispose()
+    assert [tuple(row) for row in stored] == [
+        (clv, hashlib.sha256(printed["token"].encode()).hexdigest())
+    ]
+
+
 def test_token_create_refuses_an_overlong_name_by_the_field(headway: Any, seeded_url: str) -> None:
     database_url = seeded_url
     result = headway(

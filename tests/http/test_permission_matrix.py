@@ -137,6 +137,13 @@ def _token(http: httpx.Client, _ids: dict[str, int]) -> dict[str, Any]:
     return {"token": made.json()["id"]}
 
 
+def _ingest_token(http: httpx.Client, _ids: dict[str, int]) -> dict[str, Any]:
+    kpi = _kpi(http, _ids)["kpi"]
+    made = http.post(f"/kpis/{kpi}/ingest-tokens", json={"name": _unique("matrix feed")})
+    assert made.status_code == 201, made.text
+    return {"kpi": kpi, "ingest_token": made.json()["id"]}
+
+
 def _measurement_body(_: dict[str, Any]) -> Any:
     return {"at": "2026-11-02", "value": 30}
 
@@ -270,6 +277,8 @@ WRITES = [
         foreign=CREATED_THERE,
     ),
     Write("DELETE", "/tokens/{token}", ADMIN, _token),
+    Write("POST", "/kpis/{kpi}/ingest-tokens", SUPPORT, _kpi, lambda _p: {"name": "feed"}),
+    Write("DELETE", "/ingest-tokens/{ingest_token}", SUPPORT, _ingest_token),
 ]
 
 

@@ -20,6 +20,7 @@ from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.backups import backup_database
 from headway.services.documents.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_WORKSPACE, load_demo
 from headway.services.documents.imports import import_workspace
+from headway.services.kpis.ingest_tokens import create_ingest_token
 from headway.services.periods.periods import close_period
 from headway.store import tables as t
 from headway.store.engine import make_engine
@@ -53,6 +54,11 @@ def fill_every_table(uow: UnitOfWork) -> int:
     )
     demo = resolve_workspace(uow, DEMO_WORKSPACE)
     create_token(uow, demo, email=DEMO_ADMIN, caller=Caller.operator(), clock=clock)
+    with uow:
+        demo_kpi = uow.conn.execute(
+            sa.select(sa.func.min(t.kpi.c.id)).where(t.kpi.c.workspace_id == demo.id)
+        ).scalar_one()
+    create_ingest_token(uow, demo, demo_kpi, name="feed", caller=Caller.operator(), clock=clock)
     sign_in(uow, DEMO_ADMIN, DEMO_PASSWORD, client="test", clock=clock)
     with pytest.raises(SignInRefused):
         sign_in(uow, DEMO_ADMIN, "not the password", client="test", clock=clock)

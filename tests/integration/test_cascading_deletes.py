@@ -20,6 +20,7 @@ from headway.services.access.sessions import sign_in
 from headway.services.access.workspaces import resolve_workspace
 from headway.services.documents.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_WORKSPACE, load_demo
 from headway.services.documents.imports import import_workspace
+from headway.services.kpis.ingest_tokens import create_ingest_token
 from headway.services.okrs.initiatives import create_initiative
 from headway.services.okrs.objectives import delete_objective
 from headway.services.periods.periods import close_period
@@ -161,6 +162,11 @@ def test_deleting_a_workspace_leaves_no_row_of_it_in_any_table(uow: UnitOfWork) 
     )
     close_period(uow, demo, period_id, thresholds=StatusThresholds(), caller=OPERATOR, clock=clock)
     create_token(uow, demo, email=DEMO_ADMIN, caller=OPERATOR, clock=clock)
+    with uow:
+        demo_kpi = uow.conn.execute(
+            sa.select(sa.func.min(t.kpi.c.id)).where(t.kpi.c.workspace_id == demo.id)
+        ).scalar_one()
+    create_ingest_token(uow, demo, demo_kpi, name="feed", caller=OPERATOR, clock=clock)
     sign_in(uow, DEMO_ADMIN, DEMO_PASSWORD, client="test", clock=clock)
     before = _rows(uow)
     going = _belonging_to(before, "workspace", demo.id)

@@ -298,6 +298,7 @@ FILLED_BY_PEOPLE: dict[str, tuple[Rule, Callable[[int], str], int | None]] = {
     "initiative.title": (lambda text: validate_initiative(text, "", None), _plain, None),
     "initiative.link": (lambda text: validate_initiative("t", text, None), _link, None),
     "api_token.name": (_title("name"), _plain, None),
+    "kpi_ingest_token.name": (_title("name"), _plain, None),
     **{
         f"{table}.key": (lambda text: validate_key("key", text), _plain, None)
         for table in ("unit", "person", "objective", "kpi", "key_result")
@@ -329,6 +330,7 @@ FILLED_BY_HEADWAY = {
     "audit_event.subject_type",
     "workspace_change.subject_type",
     "api_token.token_hash",
+    "kpi_ingest_token.token_hash",
     "web_session.token_hash",
     "web_session.csrf_token",
     "sign_in_failure.email",

@@ -38,6 +38,8 @@ from headway.services.documents.demo import load_demo
 from headway.services.documents.document import dump_text, load_text
 from headway.services.documents.exports import export_workspace
 from headway.services.documents.imports import import_workspace
+from headway.services.kpis.ingest_tokens import DEFAULT_NAME as DEFAULT_INGEST_NAME
+from headway.services.kpis.ingest_tokens import create_ingest_token
 from headway.services.kpis.kpis import propose_okr_from_kpi, record_measurement
 from headway.services.okrs.checkins import record_check_in
 from headway.services.reads.reports import PeriodReport, period_report
@@ -55,7 +57,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-kpi_app = typer.Typer(help="KPI measurements and proposals.", no_args_is_help=True)
+kpi_app = typer.Typer(help="KPI measurements, ingest tokens and proposals.", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -373,6 +375,25 @@ def kpi_record(
         clock=now,
     )
     _created(measurement_id, f"Recorded {number(value)} on KPI {kpi_id}.", as_json=as_json)
+
+
+@kpi_app.command("token")
+def kpi_token(
+    kpi_id: Annotated[int, typer.Argument(help="The KPI's id.", min=1, max=MAX_ID)],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = DEFAULT_INGEST_NAME,
+    database: Database = None,
+    workspace: WorkspaceName = None,
+    as_json: Json = False,
+) -> None:
+    """Make an ingest token for a KPI (shown once; only its hash is kept): it may read and
+    record that KPI's measurements through the API, and nothing else."""
+    ctx, ws = workspace_context(database, workspace)
+    info, token = create_ingest_token(ctx.uow, ws, kpi_id, name=name, caller=ctx.caller, clock=now)
+    if as_json:
+        output.print_json({"id": info.id, "kpi_id": info.kpi_id, "name": info.name, "token": token})
+    else:
+        shown = f"Ingest token {info.name!r} of KPI {kpi_id} (shown once, keep it safe):"
+        output.say(f"{shown}\n{token}")
 
 
 @kpi_app.command("propose")

@@ -175,6 +175,19 @@ class TokenInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class IngestTokenInfo:
+    """A KPI's ingest token as it may be shown: never the token itself nor its hash."""
+
+    id: int
+    kpi_id: int
+    name: str
+    created_by: int | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEvent:
     """Who did what to which row, when, with the values before and after."""
 

@@ -10,6 +10,7 @@ from headway.domain.model import (
     Direction,
     Figures,
     Health,
+    IngestTokenInfo,
     Kpi,
     KpiSource,
     Measurement,
@@ -108,3 +109,31 @@ class MeasurementImportOut(Answer):
                 for d in done
             ],
         )
+
+
+class IngestTokenOut(Answer):
+    """A KPI's ingest token: never the token itself nor its hash."""
+
+    id: int
+    kpi_id: int
+    name: str
+    created_by: int | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    revoked_at: Timestamp | None
+
+    @classmethod
+    def of(cls, token: IngestTokenInfo) -> IngestTokenOut:
+        """The token's details."""
+        return cls.read(token)
+
+
+class NewIngestTokenOut(IngestTokenOut):
+    """An ingest token just created: the only answer that carries the token itself."""
+
+    token: str
+
+    @classmethod
+    def created(cls, info: IngestTokenInfo, token: str) -> NewIngestTokenOut:
+        """The new token's details and the token, shown this once."""
+        return cls.read(info, token=token)

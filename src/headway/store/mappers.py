@@ -15,6 +15,7 @@ from headway.domain.model import (
     Cadence,
     CheckIn,
     Direction,
+    IngestTokenInfo,
     Initiative,
     InitiativeStatus,
     KeyResult,
@@ -223,6 +224,19 @@ def to_token_info(r: Any) -> TokenInfo:
         id=r.id,
         person_id=r.person_id,
         name=r.name,
+        created_at=utc(r.created_at),
+        last_used_at=None if r.last_used_at is None else utc(r.last_used_at),
+        revoked_at=None if r.revoked_at is None else utc(r.revoked_at),
+    )
+
+
+def to_ingest_token_info(r: Any) -> IngestTokenInfo:
+    """A kpi_ingest_token row without its hash."""
+    return IngestTokenInfo(
+        id=r.id,
+        kpi_id=r.kpi_id,
+        name=r.name,
+        created_by=r.created_by,
         created_at=utc(r.created_at),
         last_used_at=None if r.last_used_at is None else utc(r.last_used_at),
         revoked_at=None if r.revoked_at is None else utc(r.revoked_at),

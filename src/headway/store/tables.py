@@ -432,6 +432,35 @@ api_token = sa.Table(
     **NEVER_REUSE_IDS,
 )
 
+kpi_ingest_token = sa.Table(
+    "kpi_ingest_token",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "kpi_id",
+        sa.Integer,
+        sa.ForeignKey("kpi.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("name", sa.String(MAX_TITLE), nullable=False),
+    # Only a SHA-256 of the token is kept; the token itself is shown once.
+    sa.Column("token_hash", sa.String(HASH_WIDTH), nullable=False, unique=True),
+    # Who made it, for the record: the token belongs to the KPI, not to them.
+    sa.Column(
+        "created_by",
+        sa.Integer,
+        sa.ForeignKey("person.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_used_at", Timestamp, nullable=True),
+    sa.Column("revoked_at", Timestamp, nullable=True),
+    **NEVER_REUSE_IDS,
+)
+
 web_session = sa.Table(
     "web_session",
     metadata,

@@ -23,6 +23,7 @@ from headway.store.engine import make_engine
 from headway.web.api import (
     audit,
     documents,
+    ingest_tokens,
     insights,
     key_results,
     kpis,
@@ -51,6 +52,7 @@ API_ROUTERS = (
     audit,
     documents,
     tokens,
+    ingest_tokens,
 )
 
 

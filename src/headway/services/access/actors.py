@@ -1,8 +1,9 @@
 """Who is acting, and the one place that decides whether they may.
 
-A `Caller` is either a person (acting through a token or a session, with their role's rights)
-or the local operator: someone running `headway` on the server with the database itself in
-hand, who could change any row anyway and so may do everything.
+A `Caller` is either a person (acting through a token or a session, with their role's rights),
+a KPI's ingest token (which may read and record that KPI's measurements and nothing else), or
+the local operator: someone running `headway` on the server with the database itself in hand,
+who could change any row anyway and so may do everything.
 """
 
 from __future__ import annotations
@@ -27,10 +28,16 @@ class Caller:
     label: str  # what the audit log shows: an email, or "cli"
     person: Person | None = None
     workspace_id: int | None = None
+    # An ingest token's KPI: the caller may read and record its measurements, nothing else.
+    ingest_kpi_id: int | None = None
 
     @property
     def person_id(self) -> int | None:
         return self.person.id if self.person else None
+
+    @property
+    def is_ingest_token(self) -> bool:
+        return self.ingest_kpi_id is not None
 
     @classmethod
     def operator(cls, label: str = "cli") -> Caller:
@@ -61,7 +68,11 @@ def require(
     The unit tree is read only when the actor's units can change the answer (an active
     member's), and then, with `units` (the units the rule asks about), only those units and
     the units above them: what "this unit or a unit below one of the actor's" needs.
+
+    An ingest token is refused everything here: what it may do is asked of `require_ingest`.
     """
+    if caller.is_ingest_token:
+        raise PermissionDenied(f"{caller.label} may not {what}: {INGEST_ONLY}")
     if caller.person is None:
         return
     if caller.workspace_id != workspace.id:
@@ -79,6 +90,15 @@ def require(
     tree = permissions.UnitTree(loaded, workspace_id=workspace.id)
     if not rule(actor, tree):
         raise PermissionDenied(f"{caller.label} may not {what}")
+
+
+INGEST_ONLY = "an ingest token may only read and record the measurements of its own KPI"
+
+
+def require_ingest(caller: Caller, kpi_id: int, what: str) -> None:
+    """PermissionDenied when the caller is an ingest token of another KPI than this one."""
+    if caller.ingest_kpi_id is not None and caller.ingest_kpi_id != kpi_id:
+        raise PermissionDenied(f"{caller.label} may not {what}: {INGEST_ONLY}")
 
 
 def admins_only(actor: permissions.Actor, _tree: permissions.UnitTree) -> bool:

@@ -135,6 +135,10 @@ def backup_problems(backup: DatabaseRows, now: datetime) -> list[FieldProblem]:
         "measurement": (("value", "at", "note", "source", "workspace_id"), measurement),
         "grade": (("score", "band"), _grade),
         "api_token": (("name",), lambda row: validation.validate_title("name", row.values["name"])),
+        "kpi_ingest_token": (
+            ("name",),
+            lambda row: validation.validate_title("name", row.values["name"]),
+        ),
     }
     problems = schema_rule_problems(tables)
     for name, (columns, rule) in rules.items():

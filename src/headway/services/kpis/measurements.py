@@ -11,7 +11,7 @@ from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Measurement, Workspace
 from headway.domain.periods import today_in
-from headway.services.access.actors import Caller, require
+from headway.services.access.actors import Caller, require, require_ingest
 from headway.store import kpis as kpi_store
 from headway.store.audit import AuditRow, add_audit_events
 from headway.store.rows import insert_rows
@@ -47,6 +47,7 @@ def list_measurements(
     until: date | None = None,
     after_id: int,
     limit: int,
+    caller: Caller,
 ) -> list[Measurement]:
     """Up to `limit` + 1 of a KPI's measurements (dated since..until, inclusive), by id."""
     if since is not None and until is not None and until < since:
@@ -54,6 +55,7 @@ def list_measurements(
     with uow.reading():
         conn = uow.conn
         kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
+        require_ingest(caller, kpi.id, f"read the measurements of {kpi.name!r}")
         return kpi_store.measurements_page(
             conn, workspace.id, kpi.id, since=since, until=until, after_id=after_id, limit=limit
         )
@@ -168,12 +170,17 @@ def record_measurements(
 
 
 def require_recording(caller: Caller, conn: Connection, workspace: Workspace, kpi: Kpi) -> None:
-    """PermissionDenied unless the caller may record measurements of this KPI."""
+    """PermissionDenied unless the caller may record measurements of this KPI: a person by
+    their role, an ingest token when it is this KPI's."""
+    what = f"record measurements of {kpi.name!r}"
+    if caller.is_ingest_token:
+        require_ingest(caller, kpi.id, what)
+        return
     require(
         caller,
         conn,
         workspace,
-        f"record measurements of {kpi.name!r}",
+        what,
         lambda actor, tree: permissions.can_record_measurement(actor, kpi, tree),
         units=[kpi.owner_unit_id],
     )

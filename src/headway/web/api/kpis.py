@@ -19,7 +19,7 @@ from headway.services.kpis import kpis as service
 from headway.services.kpis import measurements
 from headway.services.kpis.kpis import KpiReading
 from headway.services.okrs import proposals
-from headway.web.deps import ApiContext, AsOfQuery
+from headway.web.deps import ApiContext, AsOfQuery, ingest_tokens_allowed
 from headway.web.inputs import Body, Day, FilterId, Id, Number, RowId, changes_of
 from headway.web.json_request import JsonRoute
 from headway.web.pagination import DEFAULT_LIMIT, Cursor, Limit, decode_cursor, page
@@ -155,6 +155,7 @@ def delete_kpi(kpi_id: RowId, api: ApiContext) -> None:
 
 
 @router.get("/{kpi_id}/measurements")
+@ingest_tokens_allowed
 def list_measurements(
     kpi_id: RowId,
     api: ApiContext,
@@ -172,6 +173,7 @@ def list_measurements(
         until=until,
         after_id=decode_cursor(cursor),
         limit=limit,
+        caller=api.caller,
     )
     return page(rows, limit, lambda m: m.id, MeasurementOut.of)
 
@@ -192,6 +194,7 @@ def _measurements_in(payload: Any) -> list[MeasurementIn]:
     status_code=status.HTTP_201_CREATED,
     openapi_extra=_MEASUREMENTS_BODY,
 )
+@ingest_tokens_allowed
 def record_measurements(
     kpi_id: RowId,
     payload: Annotated[Any, BodyParam()],

@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from headway.domain import permissions
 from headway.domain.errors import Conflict, FieldProblem, ValidationFailed
-from headway.domain.model import Aggregation, Cadence, Direction, Health
+from headway.domain.model import Aggregation, Cadence, Direction, Health, IngestTokenInfo
 from headway.domain.units import depth_first
 from headway.domain.validation.limits import MAX_CATEGORY
 from headway.reports.formatting import target_text
 from headway.services.access.people import list_people
 from headway.services.access.units import list_units
+from headway.services.kpis.ingest_tokens import list_ingest_tokens
 from headway.services.kpis.kpis import kpi_list_page, store_proposal
 from headway.services.kpis.measurements import record_measurement
 from headway.services.reads.kpi_view import KpiView, kpi_view
@@ -157,7 +158,9 @@ def render_kpi(
     edit_typed: dict[str, str] | None = None,
     notice: str = "",
     import_problems: list[FieldProblem] | None = None,
+    **more: Any,
 ) -> HTMLResponse:
+    """The KPI's page; `more` fills the context of a section of its own (ingest tokens)."""
     actor = page.actor
     tree = permissions.UnitTree(view.units, workspace_id=page.workspace.id)
     may_record = actor is not None and permissions.can_record_measurement(actor, view.kpi, tree)
@@ -183,7 +186,17 @@ def render_kpi(
         "import_problems": import_problems or [],
         **kpi_form_context(page),
     }
-    return page.render("kpi.html", status_code=status_code, **context)
+    if context["may_write"]:
+        context["ingest_tokens"] = ingest_token_rows(page, view.kpi.id)
+    return page.render("kpi.html", status_code=status_code, **context, **more)
+
+
+def ingest_token_rows(page: Page, kpi_id: int) -> list[IngestTokenInfo]:
+    """The KPI's ingest tokens, newest first, for those who may write it."""
+    rows = list_ingest_tokens(
+        page.uow, page.workspace, kpi_id, caller=page.caller, after_id=0, limit=ALL_ROWS
+    )
+    return sorted(rows, key=lambda tok: tok.id, reverse=True)
 
 
 def view_of(page: Page, kpi_id: int, as_of: date | None = None) -> KpiView:
