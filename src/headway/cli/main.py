@@ -38,6 +38,7 @@ from headway.services.documents.demo import load_demo
 from headway.services.documents.document import dump_text, load_text
 from headway.services.documents.exports import export_workspace
 from headway.services.documents.imports import import_workspace
+from headway.services.jobs.registry import JobContext, UnknownJob, run_job
 from headway.services.kpis.ingest_tokens import DEFAULT_NAME as DEFAULT_INGEST_NAME
 from headway.services.kpis.ingest_tokens import create_ingest_token
 from headway.services.kpis.kpis import propose_okr_from_kpi, record_measurement
@@ -60,10 +61,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 kpi_app = typer.Typer(help="KPI measurements, ingest tokens and proposals.", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+jobs_app = typer.Typer(help="The jobs Headway runs on its rhythm.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(jobs_app, name="jobs")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -465,6 +468,31 @@ kpi_app.command("import")(kpi_import)
 
 app.command()(backup)
 app.command()(restore)
+
+
+@jobs_app.command("run")
+def jobs_run(
+    job_name: Annotated[str, typer.Argument(metavar="JOB", help="The job to run now.")],
+    database: Database = None,
+    as_of: AsOf = None,
+    as_json: Json = False,
+) -> None:
+    """Run one job now, exactly as the scheduler would on that day; print what it did."""
+    ctx = command_context(database)
+    context = JobContext(uow=ctx.uow, settings=ctx.settings, now=now(), as_of=as_of)
+    try:
+        done = run_job(job_name, context)
+    except UnknownJob as exc:
+        raise typer.BadParameter(str(exc), param_hint="JOB") from None
+    if as_json:
+        output.print_json({"job": done.job, "done": done.lines, "problems": done.problems})
+    else:
+        for line in done.lines or [f"{done.job}: nothing to do"]:
+            output.say(line)
+        for line in done.problems:
+            sys.stderr.write(f"{line}\n")
+    if done.problems:
+        raise typer.Exit(1)
 
 
 def main() -> None:
