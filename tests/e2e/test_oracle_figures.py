@@ -21,7 +21,7 @@ from oracle import differences, period_figures
 from oracle_documents import documents
 from oracle_fixed_document import AS_OF, PERIOD, fixed_document
 
-EXAMPLES = 15
+EXAMPLES = 8
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from oracle import differences, period_figures
 from oracle_documents import documents
 from oracle_fixed_document import AS_OF, PERIOD, fixed_document
 
-EXAMPLES = 10
+EXAMPLES = 6
 
 
 def api_report(live: Any, document: dict[str, Any], period: str, as_of: date) -> dict[str, Any]:
