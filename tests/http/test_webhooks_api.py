@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import socket
 import threading
 import time
@@ -18,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
 from headway.config import load_settings
@@ -26,6 +28,7 @@ from headway.services.access.workspaces import resolve_workspace
 from headway.services.jobs.registry import JobContext, JobRun, run_job
 from headway.services.webhooks import outbox
 from headway.store.uow import make_uow
+from live_server import signed_in_browser
 
 PROBLEM = "application/problem+json"
 HOOK_FIELDS = {"id", "url", "events", "created_by", "created_at", "active"}
@@ -318,3 +321,50 @@ def test_an_event_of_a_rolled_back_write_is_never_queued(live: Any) -> None:
     finally:
         uow.engine.dispose()
     _delete(live, hook["id"])
+
+
+PASSWORD = "correct horse battery"  # noqa: S105 - a test person's password
+
+
+def _csrf(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_webhooks_page_adds_shows_once_and_deletes(live: Any) -> None:
+    live.new_person("Hook admin", "hook-admin@example.com", "admin", PASSWORD)
+    live.new_person("Hook member", "hook-member@example.com", "member", PASSWORD)
+    with signed_in_browser(live.base_url, "hook-admin@example.com", PASSWORD) as browser:
+        home = browser.get("/")
+        assert 'href="/webhooks"' in home.text  # in the admin's menu
+        page = browser.get("/webhooks")
+        assert page.status_code == 200
+        assert '<label for="url">URL</label>' in page.text
+        assert "<legend>Events</legend>" in page.text
+        assert '<label for="secret">Secret (optional)</label>' in page.text
+        csrf = _csrf(page)
+        form = {"url": "https://chat.example/page", "events": ["period.closed"]}
+        assert browser.post("/webhooks", data=form).status_code == 403  # no CSRF token
+        bad = browser.post("/webhooks", data={"url": "mailto:x@example.com", "csrf_token": csrf})
+        assert bad.status_code == 422
+        assert "must be an http:// or https:// URL" in bad.text
+        assert "must name at least one event" in bad.text
+        made = browser.post("/webhooks", data={**form, "secret": "page-secret", "csrf_token": csrf})
+        assert made.status_code == 201, made.text
+        assert made.headers["cache-control"] == "no-store"
+        assert '<p class="token" id="new-secret">page-secret</p>' in made.text
+        again = browser.get("/webhooks")
+        assert "https://chat.example/page" in again.text
+        assert "page-secret" not in again.text  # shown once
+        with live.client("admin") as http:
+            [hook] = [
+                h for h in http.get("/webhooks").json()["items"] if h["url"].endswith("/page")
+            ]
+        assert hook["events"] == ["period.closed"]
+        gone = browser.post(f"/webhooks/{hook['id']}/delete", data={"csrf_token": csrf})
+        assert gone.status_code == 303
+        assert "https://chat.example/page" not in browser.get("/webhooks").text
+    with signed_in_browser(live.base_url, "hook-member@example.com", PASSWORD) as browser:
+        assert 'href="/webhooks"' not in browser.get("/").text
+        assert browser.get("/webhooks").status_code == 403
