@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from headway.domain.errors import FieldProblem
+from headway.domain.validation import validate_text
 
 MAX_URL = 2000
 MAX_SECRET = 200
@@ -79,10 +80,8 @@ class WebhookDelivery:
 
 def validate_webhook(url: str, events: Sequence[str], secret: str | None) -> list[FieldProblem]:
     """Every problem with a new webhook, each naming its field."""
-    problems: list[FieldProblem] = []
-    if len(url) > MAX_URL:
-        problems.append(FieldProblem("url", f"must be at most {MAX_URL} characters"))
-    else:
+    problems = validate_text("url", url, MAX_URL, single_line=True)
+    if not problems:
         try:
             parts = urlsplit(url)
             good = parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -102,8 +101,8 @@ def validate_webhook(url: str, events: Sequence[str], secret: str | None) -> lis
     if secret is not None:
         if not secret.strip():
             problems.append(FieldProblem("secret", "must not be empty (leave it out instead)"))
-        elif len(secret) > MAX_SECRET:
-            problems.append(FieldProblem("secret", f"must be at most {MAX_SECRET} characters"))
+        else:
+            problems += validate_text("secret", secret, MAX_SECRET, single_line=True)
     return problems
 
 
