@@ -8,8 +8,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,11 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+import headway
 from headway.config import load_settings
 from headway.domain.webhooks import WebhookEvent
 from headway.services.access.workspaces import resolve_workspace
@@ -368,3 +373,45 @@ def test_the_webhooks_page_adds_shows_once_and_deletes(live: Any) -> None:
     with signed_in_browser(live.base_url, "hook-member@example.com", PASSWORD) as browser:
         assert 'href="/webhooks"' not in browser.get("/").text
         assert browser.get("/webhooks").status_code == 403
+
+
+def test_headway_jobs_run_webhooks_sends_what_is_due_and_exits_1_on_a_failure(
+    live: Any,
+) -> None:
+    with receiving(Receiver()) as good:
+        fine = _hook(live, url=good.url, events=["period.closed"], secret="cli")
+        broken = _hook(live, url=f"http://127.0.0.1:{_closed_port()}/", events=["period.closed"])
+        with live.client("admin") as http:
+            made = http.post(
+                "/periods",
+                json={
+                    "name": "Webhook CLI",
+                    "kind": "custom",
+                    "start_date": "2026-01-01",
+                    "end_date": "2026-01-31",
+                },
+            )
+            assert made.status_code == 201, made.text
+            closed = http.post(f"/periods/{made.json()['id']}/close")
+            assert closed.status_code == 200, closed.text
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWAY_")}
+        env["PYTHONPATH"] = str(Path(headway.__file__).parent.parent)
+        command = [sys.executable, "-m", "headway", "jobs", "run", "webhooks"]
+        ran = subprocess.run(  # noqa: S603 - our own CLI, fixed arguments
+            [*command, "--database", live.database_url],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert ran.returncode == 1, ran.stderr
+        assert f"to {good.url} delivered (200)" in ran.stdout
+        assert "ConnectError" in ran.stderr and "next attempt at" in ran.stderr
+        [(body, headers)] = good.received
+        assert headers["x-headway-signature"] == _signed("cli", body)
+        sent = json.loads(body)
+        assert sent["event"] == "period.closed" and sent["data"]["period"] == "Webhook CLI"
+        assert sent["text"] == "Period Webhook CLI closed: 0 objectives graded"
+    _delete(live, fine["id"])
+    _delete(live, broken["id"])
