@@ -120,6 +120,15 @@ class Settings(BaseSettings):
         3, ge=0, le=10, description="Latest confidence at or below this: on track becomes at risk."
     )
 
+    # Outgoing webhooks (the "webhooks" job).
+    webhook_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        le=120,
+        description="Seconds a webhook delivery waits to connect and for the answer before "
+        "it counts as failed and is retried later.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

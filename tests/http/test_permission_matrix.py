@@ -144,6 +144,12 @@ def _ingest_token(http: httpx.Client, _ids: dict[str, int]) -> dict[str, Any]:
     return {"kpi": kpi, "ingest_token": made.json()["id"]}
 
 
+def _webhook(http: httpx.Client, _ids: dict[str, int]) -> dict[str, Any]:
+    made = http.post("/webhooks", json={"url": "https://chat.example/m", "events": ["kpi.alert"]})
+    assert made.status_code == 201, made.text
+    return {"webhook": made.json()["id"]}
+
+
 def _measurement_body(_: dict[str, Any]) -> Any:
     return {"at": "2026-11-02", "value": 30}
 
@@ -279,6 +285,14 @@ WRITES = [
     Write("DELETE", "/tokens/{token}", ADMIN, _token),
     Write("POST", "/kpis/{kpi}/ingest-tokens", SUPPORT, _kpi, lambda _p: {"name": "feed"}),
     Write("DELETE", "/ingest-tokens/{ingest_token}", SUPPORT, _ingest_token),
+    Write(
+        "POST",
+        "/webhooks",
+        ADMIN,
+        body=lambda _p: {"url": "https://chat.example/matrix", "events": ["kpi.alert"]},
+        foreign=CREATED_THERE,
+    ),
+    Write("DELETE", "/webhooks/{webhook}", ADMIN, _webhook),
 ]
 
 

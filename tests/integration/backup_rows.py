@@ -22,6 +22,7 @@ from headway.services.documents.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_WORK
 from headway.services.documents.imports import import_workspace
 from headway.services.kpis.ingest_tokens import create_ingest_token
 from headway.services.periods.periods import close_period
+from headway.services.webhooks.webhooks import create_webhook
 from headway.store import tables as t
 from headway.store.engine import make_engine
 from headway.store.mappers import aware
@@ -44,6 +45,16 @@ def fill_every_table(uow: UnitOfWork) -> int:
                 t.period.c.workspace_id == seeds.id, t.period.c.name == "2026-Q4"
             )
         ).scalar_one()
+    # A webhook of period closes: closing the quarter queues a delivery (secret in the backup).
+    create_webhook(
+        uow,
+        seeds,
+        url="https://chat.example/hook",
+        events=["period.closed"],
+        secret="backup-secret",
+        caller=Caller.operator(),
+        clock=clock,
+    )
     close_period(
         uow,
         seeds,

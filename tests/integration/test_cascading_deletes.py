@@ -24,6 +24,7 @@ from headway.services.kpis.ingest_tokens import create_ingest_token
 from headway.services.okrs.initiatives import create_initiative
 from headway.services.okrs.objectives import delete_objective
 from headway.services.periods.periods import close_period
+from headway.services.webhooks.webhooks import create_webhook
 from headway.store import tables as t
 from headway.store.cascade import delete_with_dependants
 from headway.store.rows import insert_row
@@ -160,6 +161,8 @@ def test_deleting_a_workspace_leaves_no_row_of_it_in_any_table(uow: UnitOfWork) 
     create_initiative(
         uow, demo, kr_id, Initiative(id=0, title="Plan"), caller=OPERATOR, clock=clock
     )
+    hook = {"url": "https://chat.example/hook", "events": ["period.closed"], "secret": None}
+    create_webhook(uow, demo, **hook, caller=OPERATOR, clock=clock)  # the close queues one
     close_period(uow, demo, period_id, thresholds=StatusThresholds(), caller=OPERATOR, clock=clock)
     create_token(uow, demo, email=DEMO_ADMIN, caller=OPERATOR, clock=clock)
     with uow:

@@ -33,6 +33,7 @@ from headway.web.api import (
     periods,
     tokens,
     units,
+    webhooks,
 )
 from headway.web.errors import PROBLEM_RESPONSES, install_error_handlers
 from headway.web.query import known_query_only, known_query_only_after_auth
@@ -53,6 +54,7 @@ API_ROUTERS = (
     documents,
     tokens,
     ingest_tokens,
+    webhooks,
 )
 
 

@@ -11,7 +11,9 @@ from headway.domain import permissions, validation
 from headway.domain.errors import FieldProblem, ValidationFailed
 from headway.domain.model import Kpi, KpiSource, Measurement, Workspace
 from headway.domain.periods import today_in
+from headway.domain.webhooks import WebhookEvent, measurement_text
 from headway.services.access.actors import Caller, require, require_ingest
+from headway.services.webhooks import outbox
 from headway.store import kpis as kpi_store
 from headway.store.audit import AuditRow, add_audit_events
 from headway.store.rows import insert_rows
@@ -242,6 +244,28 @@ def store_batch(
         now,
         [(i, None, r) for i, r in zip(ids, rows, strict=True)],
     )
+    if created:  # one event per batch recorded
+        latest = created[-1]
+        outbox.emit(
+            conn,
+            workspace,
+            WebhookEvent.MEASUREMENT_CREATED,
+            data={
+                "kpi_id": kpi.id,
+                "kpi": kpi.name,
+                "unit_label": kpi.unit_label,
+                "measurements": [
+                    {"id": m.id, "at": m.at.isoformat(), "value": m.value, "note": m.note}
+                    for m in created
+                ],
+                "replaced": removed,
+                "by": caller.label,
+            },
+            text=measurement_text(
+                kpi.name, len(created), latest.value, kpi.unit_label, latest.at.isoformat()
+            ),
+            now=now,
+        )
     return MeasurementBatch(created=created, removed=removed)
 
 

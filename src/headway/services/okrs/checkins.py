@@ -9,7 +9,9 @@ from headway.domain import permissions, validation
 from headway.domain.errors import Conflict, NotFound, ValidationFailed
 from headway.domain.model import CheckIn, PeriodState, Workspace
 from headway.domain.periods import today_in
+from headway.domain.webhooks import WebhookEvent, check_in_text
 from headway.services.access.actors import Caller, insert_audited, require
+from headway.services.webhooks import outbox
 from headway.store import okrs as okr_store
 from headway.store.uow import UnitOfWork
 
@@ -67,6 +69,26 @@ def record_check_in(
         }
         check_in_id = insert_audited(
             conn, caller, workspace, "check_in", now, created_at=now, **values
+        )
+        outbox.emit(
+            conn,
+            workspace,
+            WebhookEvent.CHECKIN_CREATED,
+            data={
+                "check_in_id": check_in_id,
+                "objective_id": objective.id,
+                "objective": objective.title,
+                "key_result_id": kr.id,
+                "key_result": kr.title,
+                "value": float(value),
+                "unit_label": kr.unit_label,
+                "confidence": confidence,
+                "note": note,
+                "effective_date": day.isoformat(),
+                "by": caller.label,
+            },
+            text=check_in_text(kr.title, float(value), kr.unit_label, confidence, caller.label),
+            now=now,
         )
     return check_in_id
 

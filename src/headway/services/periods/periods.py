@@ -23,7 +23,9 @@ from headway.domain.model import (
 )
 from headway.domain.periods import today_in
 from headway.domain.scoring import fell_short_of_type, grade_band
+from headway.domain.webhooks import WebhookEvent, period_closed_text
 from headway.services.access.actors import Caller, admins_only, audit, insert_audited, require
+from headway.services.webhooks import outbox
 from headway.store import grades as grade_store
 from headway.store import okrs as okr_store
 from headway.store import periods as period_store
@@ -310,6 +312,21 @@ def close_period(
             now,
             before={"state": period.state.value},
             after=after,
+        )
+        outbox.emit(
+            conn,
+            workspace,
+            WebhookEvent.PERIOD_CLOSED,
+            data={
+                "period_id": period.id,
+                "period": period.name,
+                "as_of": as_of.isoformat(),
+                "objectives_closed": sorted(mine),
+                "grades": [r for r in rows if r["objective_id"] is not None],
+                "by": caller.label,
+            },
+            text=period_closed_text(period.name, len(mine)),
+            now=now,
         )
         record = _row(conn, workspace, period.id)
         record.grades = _grades(conn, period.id)

@@ -30,6 +30,7 @@ from headway.web.ui import (
     periods,
     teams,
     tokens,
+    webhooks,
 )
 from headway.web.ui.context import (
     CsrfRefused,
@@ -55,6 +56,7 @@ PAGE_ROUTERS = (
     periods,
     people,
     tokens,
+    webhooks,
     account,
 )
 
