@@ -1,6 +1,6 @@
 """Outgoing webhooks and their outbox of deliveries.
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | tuple[str, ...] | None = None
 depends_on: str | tuple[str, ...] | None = None
