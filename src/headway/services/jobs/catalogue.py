@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # One line per job module; each registers its own name(s).
-JOB_MODULES: tuple[str, ...] = ()
+JOB_MODULES: tuple[str, ...] = ("headway.services.notify.digest",)
 
 
 def load() -> None:
