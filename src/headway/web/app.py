@@ -28,6 +28,7 @@ from headway.web.api import (
     key_results,
     kpis,
     measurement_files,
+    notifications,
     objectives,
     people,
     periods,
@@ -53,6 +54,7 @@ API_ROUTERS = (
     documents,
     tokens,
     ingest_tokens,
+    notifications,
 )
 
 
