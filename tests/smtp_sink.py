@@ -25,7 +25,7 @@ class Received:
         assert body is not None, f"no text/{subtype} part"
         content = body.get_content()
         assert isinstance(content, str)
-        return content
+        return content.replace("\r\n", "\n")  # SMTP carries CRLF line ends
 
 
 @dataclass

@@ -35,6 +35,7 @@ class DueCheckIn:
     objective: Objective
     recipient: Person
     since: date  # its latest check-in, else its period's start
+    last_check_in: date | None  # None: none yet
     current_value: float | None
     score: float
 
@@ -79,6 +80,7 @@ def due_check_ins(data: PeriodData, figures: Figures, day: date) -> list[DueChec
                 objective=objective,
                 recipient=recipient,
                 since=since,
+                last_check_in=latest.get(kr.id),
                 current_value=figure.current_value,
                 score=figure.score,
             )

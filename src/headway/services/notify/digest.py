@@ -87,7 +87,11 @@ def digest_mail(digest: Digest, base_url: str) -> Mail:
             else quantity(due.current_value, kr.unit_label)
         )
         link = check_in_link(base_url, due)
-        last = f"last check-in {due.since.isoformat()}"
+        last = (
+            f"last check-in {due.last_check_in.isoformat()}"
+            if due.last_check_in is not None
+            else f"no check-in since the period began on {due.since.isoformat()}"
+        )
         text_lines += [
             f"- {kr.title} ({due.objective.title})",
             f"  now {value}, score {percent(due.score)}, {last}",
