@@ -105,7 +105,7 @@ def fill_every_table(uow: UnitOfWork) -> int:
             )
         ).scalar_one()
         notifications.claim_digest(conn, demo.id, admin, 2026, 47, key_results=2, now=NOW)
-        notifications.record_failure(conn, admin, 2026, 47, error="refused", now=NOW)
+        notifications.record_digest(conn, admin, 2026, 47, error="refused", now=NOW)
         opt_outs = notifications.OptOuts(digest=True, kpi_alerts=False)
         notifications.set_opt_outs(conn, demo.id, admin, opt_outs, NOW)
         newest = conn.execute(sa.select(sa.func.max(t.check_in.c.id))).scalar_one()

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from headway.store import tables as t
 
+SENDING = "sending"  # claimed by a run, not yet known to be sent: never taken twice
 SENT = "sent"
 FAILED = "failed"
 
@@ -74,57 +76,39 @@ def claim_digest(
     key_results: int,
     now: datetime,
 ) -> bool:
-    """Mark the person's digest of the week as being sent; False when it already went out.
+    """Take the person's digest of the week for sending; False when it is already taken.
 
-    The row (its unique person and week) is what keeps two runs from both sending: the
-    second waits for the first's transaction, then finds the week taken. A failed send of
-    the week is taken over (it is retried).
+    The row (unique per person and week) is the claim: two runs at once cannot both take it.
+    A week whose send failed is taken again (it is retried); one sent, or being sent, is not.
+    Commit the claim before sending, then record the outcome with `record_digest`.
     """
-    values = {
-        "status": SENT,
-        "sent_at": now,
-        "key_results": key_results,
-        "error": None,
-    }
+    d = t.digest_delivery.c
+    this_week = sa.and_(d.person_id == person_id, d.iso_year == year, d.iso_week == week)
+    values = {"status": SENDING, "sent_at": now, "key_results": key_results, "error": None}
     retried = conn.execute(
-        t.digest_delivery.update()
-        .where(
-            t.digest_delivery.c.person_id == person_id,
-            t.digest_delivery.c.iso_year == year,
-            t.digest_delivery.c.iso_week == week,
-            t.digest_delivery.c.status == FAILED,
-        )
-        .values(**values)
+        t.digest_delivery.update().where(this_week, d.status == FAILED).values(**values)
     ).rowcount
     if retried:
         return True
-    inserted = conn.execute(
-        sa.select(t.digest_delivery.c.id).where(
-            t.digest_delivery.c.person_id == person_id,
-            t.digest_delivery.c.iso_year == year,
-            t.digest_delivery.c.iso_week == week,
-        )
-    ).first()
-    if inserted is not None:
-        return False
-    conn.execute(
-        t.digest_delivery.insert().values(
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    added = conn.execute(
+        insert(t.digest_delivery)
+        .values(
             workspace_id=workspace_id, person_id=person_id, iso_year=year, iso_week=week, **values
         )
-    )
-    return True
+        .on_conflict_do_nothing(index_elements=["person_id", "iso_year", "iso_week"])
+        .returning(d.id)
+    ).first()
+    return added is not None
 
 
-def record_failure(
-    conn: sa.Connection, person_id: int, year: int, week: int, *, error: str, now: datetime
+def record_digest(
+    conn: sa.Connection, person_id: int, year: int, week: int, *, error: str | None, now: datetime
 ) -> None:
-    """The digest of the week could not be sent: keep why, to retry on the next run."""
+    """The outcome of a claimed send: sent, or failed with why (to retry on the next run)."""
+    d = t.digest_delivery.c
     conn.execute(
         t.digest_delivery.update()
-        .where(
-            t.digest_delivery.c.person_id == person_id,
-            t.digest_delivery.c.iso_year == year,
-            t.digest_delivery.c.iso_week == week,
-        )
-        .values(status=FAILED, error=error, sent_at=now)
+        .where(d.person_id == person_id, d.iso_year == year, d.iso_week == week)
+        .values(status=SENT if error is None else FAILED, error=error, sent_at=now)
     )

@@ -64,7 +64,7 @@ def digests_due(context: JobContext, workspace: Workspace) -> list[Digest]:
     return [
         Digest(workspace=workspace, person=items[0].recipient, week=week, due=items)
         for person_id, items in sorted(by_person.items())
-        if person_id not in declined and done.get(person_id) != ledger.SENT
+        if person_id not in declined and done.get(person_id) in (None, ledger.FAILED)
     ]
 
 
@@ -119,12 +119,11 @@ def digest_mail(digest: Digest, base_url: str) -> Mail:
 
 
 def send_digest(context: JobContext, mailer: Mailer, digest: Digest) -> str:
-    """Claim the person's week in the ledger, send, and record a failure.
+    """Claim the person's week in the ledger, send, and record the outcome.
 
-    Returns SENT, ALREADY_SENT (another run took the week meanwhile) or the problem.
-
-    The claim and the send share one transaction, so a second run at the same moment waits
-    for this one and then finds the week taken.
+    Returns SENT, ALREADY_SENT (another run took the week meanwhile) or the problem. The claim
+    is committed before the message goes out, so no transaction waits on the SMTP server and
+    two runs at once never both send; the outcome is recorded after.
     """
     uow, person, (year, week) = context.uow, digest.person, digest.week
     with uow:
@@ -137,11 +136,11 @@ def send_digest(context: JobContext, mailer: Mailer, digest: Digest) -> str:
             key_results=len(digest.due),
             now=context.now,
         )
-        if not claimed:
-            return ALREADY_SENT
-        problem = mailer.send(digest_mail(digest, context.settings.base_url))
-        if problem is not None:
-            ledger.record_failure(uow.conn, person.id, year, week, error=problem, now=context.now)
+    if not claimed:
+        return ALREADY_SENT
+    problem = mailer.send(digest_mail(digest, context.settings.base_url))
+    with uow:
+        ledger.record_digest(uow.conn, person.id, year, week, error=problem, now=context.now)
     return problem or SENT
 
 

@@ -72,6 +72,8 @@ class Mailer:
             where = f"{s.smtp_host}:{s.smtp_port}"
             text = " ".join(str(exc).split()) or type(exc).__name__
             return f"could not send e-mail through {where}: {text}"
+        except Exception as exc:  # noqa: BLE001 - a job records a problem, never crashes on one
+            return f"could not send e-mail: unexpected {type(exc).__name__}: {exc}"
         return None
 
 
