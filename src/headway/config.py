@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -127,6 +128,42 @@ class Settings(BaseSettings):
         le=120,
         description="Seconds a webhook delivery waits to connect and for the answer before "
         "it counts as failed and is retried later.",
+    )
+
+    # E-mail and the weekly check-in digest (README "Reminders and e-mail").
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address people reach Headway at: the links in e-mails start with it.",
+    )
+    smtp_host: str = Field(
+        "", description="SMTP server that sends Headway's e-mail; empty (the default): no e-mail."
+    )
+    smtp_port: int = Field(
+        587, ge=1, le=65535, description="Port of the SMTP server (587 starttls, 465 tls, 25)."
+    )
+    smtp_user: str = Field("", description="User to log in to the SMTP server as; empty: no login.")
+    smtp_password: str = Field("", description="Password for the SMTP login.")
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        "starttls",
+        description="How the SMTP connection is encrypted: starttls (upgrade after connecting), "
+        "tls (encrypted from the start) or none.",
+    )
+    smtp_from: str = Field("headway@localhost", description="The From address of Headway's e-mail.")
+    smtp_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="Seconds to wait for the SMTP server before giving up."
+    )
+    digest_weekday: int = Field(
+        1,
+        ge=1,
+        le=7,
+        description="ISO weekday (1 Monday … 7 Sunday) the scheduler sends the weekly check-in "
+        "digest on.",
+    )
+    digest_hour: int = Field(
+        8,
+        ge=0,
+        le=23,
+        description="Hour of that day, in each workspace's timezone, the digest goes out at.",
     )
 
     @field_validator("database_url")

@@ -34,6 +34,7 @@ INTERFACE_PATHS = {
     "/audit": {"get"},
     "/import": {"post"},
     "/export": {"get"},
+    "/me/notifications": {"get", "patch"},
 }
 
 

@@ -23,6 +23,7 @@ from headway.services.documents.imports import import_workspace
 from headway.services.kpis.ingest_tokens import create_ingest_token
 from headway.services.periods.periods import close_period
 from headway.services.webhooks.webhooks import create_webhook
+from headway.store import notifications
 from headway.store import tables as t
 from headway.store.engine import make_engine
 from headway.store.mappers import aware
@@ -108,6 +109,16 @@ def fill_every_table(uow: UnitOfWork) -> int:
         conn.execute(
             t.objective.update().where(t.objective.c.id == ids[0]).values(continued_from_id=ids[-1])
         )
+        # A digest that failed (its error kept), and a person who declined the digest.
+        admin = conn.execute(
+            sa.select(t.person.c.id).where(
+                t.person.c.workspace_id == demo.id, t.person.c.email == DEMO_ADMIN
+            )
+        ).scalar_one()
+        notifications.claim_digest(conn, demo.id, admin, 2026, 47, key_results=2, now=NOW)
+        notifications.record_digest(conn, admin, 2026, 47, error="refused", now=NOW)
+        opt_outs = notifications.OptOuts(digest=True, kpi_alerts=False)
+        notifications.set_opt_outs(conn, demo.id, admin, opt_outs, NOW)
         newest = conn.execute(sa.select(sa.func.max(t.check_in.c.id))).scalar_one()
         conn.execute(t.check_in.delete().where(t.check_in.c.id == newest))
     return int(newest)

@@ -25,6 +25,7 @@ from headway.services.okrs.initiatives import create_initiative
 from headway.services.okrs.objectives import delete_objective
 from headway.services.periods.periods import close_period
 from headway.services.webhooks.webhooks import create_webhook
+from headway.store import notifications
 from headway.store import tables as t
 from headway.store.cascade import delete_with_dependants
 from headway.store.rows import insert_row
@@ -171,6 +172,13 @@ def test_deleting_a_workspace_leaves_no_row_of_it_in_any_table(uow: UnitOfWork) 
         ).scalar_one()
     create_ingest_token(uow, demo, demo_kpi, name="feed", caller=OPERATOR, clock=clock)
     sign_in(uow, DEMO_ADMIN, DEMO_PASSWORD, client="test", clock=clock)
+    with uow:  # a weekly digest sent to the admin
+        admin = uow.conn.execute(
+            sa.select(t.person.c.id).where(
+                t.person.c.workspace_id == demo.id, t.person.c.email == DEMO_ADMIN
+            )
+        ).scalar_one()
+        notifications.claim_digest(uow.conn, demo.id, admin, 2026, 47, key_results=1, now=NOW)
     before = _rows(uow)
     going = _belonging_to(before, "workspace", demo.id)
     # Every table holding workspace content is covered, and the other workspace has content.

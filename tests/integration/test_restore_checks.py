@@ -102,7 +102,7 @@ SPOILED: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "short row",
         lambda d: d["tables"]["person"]["rows"][3].pop(),
-        "tables.person.rows[3]: 9 values: expected 10 values",
+        "tables.person.rows[3]: 11 values: expected 12 values",
     ),
     (
         "bad date",

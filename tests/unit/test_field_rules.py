@@ -335,6 +335,7 @@ FILLED_BY_HEADWAY = {
     "web_session.csrf_token",
     "sign_in_failure.email",
     "sign_in_failure.client",
+    "digest_delivery.status",  # sending | sent | failed, set by the reminders job
 }
 
 

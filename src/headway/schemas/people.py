@@ -61,3 +61,14 @@ class NewTokenOut(TokenOut):
     def created(cls, info: TokenInfo, token: str) -> NewTokenOut:
         """The new token's details and the token, shown this once."""
         return cls.read(info, token=token)
+
+
+class NotificationsOut(Answer):
+    """Which e-mail a person gets: true receives it (the default), false opted out."""
+
+    digest: bool
+    kpi_alerts: bool
+
+    @classmethod
+    def of(cls, notifications: object) -> NotificationsOut:
+        return cls.read(notifications)

@@ -144,6 +144,9 @@ person = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("password_hash", sa.String(PASSWORD_HASH_WIDTH), nullable=True),
     *_stamps(),
+    # What e-mail the person declined: the weekly check-in digest, KPI alerts.
+    sa.Column("digest_opt_out", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("alerts_opt_out", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("workspace_id", "email"),
     sa.UniqueConstraint("workspace_id", "key"),
     **NEVER_REUSE_IDS,
@@ -527,6 +530,30 @@ web_session = sa.Table(
     sa.Column("last_seen_at", Timestamp, nullable=False),
     sa.Column("expires_at", Timestamp, nullable=False),
     sa.Column("ended_at", Timestamp, nullable=True),
+    **NEVER_REUSE_IDS,
+)
+
+# The weekly check-in digests: one row per person and ISO week, so that nobody gets two in
+# one week however often the job runs; a failed send is kept with its error and retried.
+digest_delivery = sa.Table(
+    "digest_delivery",
+    metadata,
+    _id(),
+    _workspace_id(),
+    sa.Column(
+        "person_id",
+        sa.Integer,
+        sa.ForeignKey("person.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("iso_year", sa.Integer, nullable=False),
+    sa.Column("iso_week", sa.Integer, nullable=False),
+    sa.Column("sent_at", Timestamp, nullable=False),  # when it was sent, or last tried
+    sa.Column("status", sa.String(MAX_CHOICE), nullable=False),  # sent | failed
+    sa.Column("key_results", sa.Integer, nullable=False),  # how many it listed
+    sa.Column("error", sa.Text, nullable=True),
+    sa.UniqueConstraint("person_id", "iso_year", "iso_week"),
     **NEVER_REUSE_IDS,
 )
 

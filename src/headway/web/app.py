@@ -28,6 +28,7 @@ from headway.web.api import (
     key_results,
     kpis,
     measurement_files,
+    notifications,
     objectives,
     people,
     periods,
@@ -55,6 +56,7 @@ API_ROUTERS = (
     tokens,
     ingest_tokens,
     webhooks,
+    notifications,
 )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 
 # One line per job module; each registers its own name(s).
-JOB_MODULES: tuple[str, ...] = ("headway.services.webhooks.delivery",)
+JOB_MODULES: tuple[str, ...] = (
+    "headway.services.notify.digest",
+    "headway.services.webhooks.delivery",
+)
 
 
 def load() -> None:

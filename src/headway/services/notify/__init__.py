@@ -1,0 +1,1 @@
+"""Notifications: e-mail and the weekly check-in digest."""
