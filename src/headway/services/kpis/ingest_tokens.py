@@ -12,16 +12,16 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from headway.domain import permissions, validation
+from headway.domain import validation
 from headway.domain.errors import Busy, NotFound, ValidationFailed
-from headway.domain.model import IngestTokenInfo, Kpi, Workspace
+from headway.domain.model import IngestTokenInfo, Workspace
 from headway.domain.validation.limits import EMAIL_WIDTH
-from headway.services.access.actors import Caller, audit, require
+from headway.services.access.actors import Caller, audit
 from headway.services.access.people import hash_token
+from headway.services.kpis.kpis import writable_kpi
 from headway.store import ingest_tokens as token_store
-from headway.store import kpis as kpi_store
 from headway.store import workspaces as workspace_store
-from headway.store.uow import Connection, UnitOfWork
+from headway.store.uow import UnitOfWork
 
 # Distinct from a personal token's "hw_": the prefix says which table holds the token.
 INGEST_TOKEN_PREFIX = "hwi_"  # noqa: S105 - a visible prefix, not a secret
@@ -33,21 +33,6 @@ USED_EVERY = timedelta(minutes=1)
 def is_ingest_token(token: str) -> bool:
     """Whether a presented token is an ingest token (by its prefix)."""
     return token.startswith(INGEST_TOKEN_PREFIX)
-
-
-def _writable(
-    conn: Connection, workspace: Workspace, kpi_id: int, caller: Caller, what: str
-) -> Kpi:
-    kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id)
-    require(
-        caller,
-        conn,
-        workspace,
-        f"{what} of the KPI {kpi.name!r}",
-        lambda actor, tree: permissions.can_write_kpi(actor, kpi, tree),
-        units=[kpi.owner_unit_id],
-    )
-    return kpi
 
 
 def create_ingest_token(
@@ -65,7 +50,9 @@ def create_ingest_token(
     now = clock()
     with uow:
         conn = uow.conn
-        kpi = _writable(conn, workspace, kpi_id, caller, "make an ingest token")
+        kpi = writable_kpi(
+            conn, workspace, kpi_id, caller, verb="make an ingest token of", for_update=False
+        )
         if problems:
             raise ValidationFailed(problems)
         token = INGEST_TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -95,7 +82,9 @@ def list_ingest_tokens(
     """Up to `limit` + 1 of the KPI's tokens (revoked ones too) with ids above `after_id`."""
     with uow.reading():
         conn = uow.conn
-        kpi = _writable(conn, workspace, kpi_id, caller, "list the ingest tokens")
+        kpi = writable_kpi(
+            conn, workspace, kpi_id, caller, verb="list the ingest tokens of", for_update=False
+        )
         return token_store.ingest_tokens_page(conn, workspace.id, kpi.id, after_id, limit)
 
 
@@ -112,7 +101,14 @@ def revoke_ingest_token(
     with uow:
         conn = uow.conn
         token = token_store.get_ingest_token(conn, workspace.id, token_id, for_update=True)
-        _writable(conn, workspace, token.kpi_id, caller, f"revoke ingest token {token_id}")
+        writable_kpi(
+            conn,
+            workspace,
+            token.kpi_id,
+            caller,
+            verb=f"revoke ingest token {token_id} of",
+            for_update=False,
+        )
         if token.revoked_at is not None:
             return token
         token_store.revoke_ingest_token(conn, token.id, now)

@@ -291,11 +291,19 @@ def _range_leaves_out(conn: Connection, kpi: Kpi) -> list[FieldProblem]:
     ]
 
 
-def _writable_kpi(
-    conn: Connection, workspace: Workspace, kpi_id: int, caller: Caller, *, verb: str
+def writable_kpi(
+    conn: Connection,
+    workspace: Workspace,
+    kpi_id: int,
+    caller: Caller,
+    *,
+    verb: str,
+    for_update: bool = True,
 ) -> Kpi:
-    """The KPI, read locked until the write ends, if the caller may `verb` (change or delete) it."""
-    kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id, for_update=True)
+    """The KPI, if the caller may write it (`verb`: what they do, for the refusal's message:
+    "change", "list the ingest tokens of"…); read locked until the write ends unless
+    `for_update` is False (the write is to rows of its own)."""
+    kpi = kpi_store.get_kpi(conn, workspace.id, kpi_id, for_update=for_update)
     require(
         caller,
         conn,
@@ -353,7 +361,7 @@ def update_kpi(
     day = today_in(workspace, clock)
     with uow:
         conn = uow.conn
-        kpi = _writable_kpi(conn, workspace, kpi_id, caller, verb="change")
+        kpi = writable_kpi(conn, workspace, kpi_id, caller, verb="change")
         before = _values(kpi)
         known = {name: value for name, value in changes.items() if name in KPI_FIELDS}
         nulls = [name for name, value in known.items() if value is None and name in _NOT_NULL]
@@ -401,7 +409,7 @@ def delete_kpi(
     now = clock()
     with uow:
         conn = uow.conn
-        kpi = _writable_kpi(conn, workspace, kpi_id, caller, verb="delete")
+        kpi = writable_kpi(conn, workspace, kpi_id, caller, verb="delete")
         titles = kpi_store.key_result_titles_following(conn, kpi.id, limit=3)
         if titles:
             named = ", ".join(repr(title) for title in titles)
