@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from evaluation_rows import QUARTER as Q4
+
 from headway.domain.model import (
     CheckIn,
     Figures,
@@ -23,14 +25,6 @@ from headway.domain.model import (
 )
 from headway.domain.rhythm import due_check_ins, iso_week
 
-Q4 = Period(
-    id=1,
-    name="2026-Q4",
-    kind=PeriodKind.QUARTER,
-    start_date=date(2026, 10, 1),
-    end_date=date(2026, 12, 31),
-    state=PeriodState.ACTIVE,
-)
 Q3 = Period(
     id=2,
     name="2026-Q3",
