@@ -293,6 +293,14 @@ WRITES = [
         foreign=CREATED_THERE,
     ),
     Write("DELETE", "/webhooks/{webhook}", ADMIN, _webhook),
+    # One's own e-mail choices: anyone signed in, in their own workspace.
+    Write(
+        "PATCH",
+        "/me/notifications",
+        EVERYONE,
+        body=lambda _p: {"digest": True, "kpi_alerts": True},
+        foreign=frozenset({200}),
+    ),
 ]
 
 
