@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
-from functools import cached_property
 from typing import Literal
 
 from headway.domain.forecast import check_in_points, forecast, kpi_points
-from headway.domain.kpi import bucket_series, kpi_figures
+from headway.domain.kpi import kpi_figures
 from headway.domain.model import (
     CheckIn,
     Figures,
@@ -210,11 +209,14 @@ class _Evaluation:
         self.thresholds = thresholds
 
         self.latest_check_in: dict[int, CheckIn] = {}
+        # Every check-in up to "as of", by key result: the forecast's points.
+        self.check_ins_by_key_result: dict[int, list[CheckIn]] = defaultdict(list)
         for c in data.check_ins:
             if c.effective_date > as_of:
                 continue
             if check_ins_of is not None and c.key_result_id not in check_ins_of:
                 continue
+            self.check_ins_by_key_result[c.key_result_id].append(c)
             seen = self.latest_check_in.get(c.key_result_id)
             if seen is None or check_in_order(c) > check_in_order(seen):
                 self.latest_check_in[c.key_result_id] = c
@@ -244,7 +246,8 @@ class _Evaluation:
 
         self.kr_figures: dict[int, KeyResultFigures] = {}
         self.objective_scores: dict[int, float | None] = {}
-        self.kpi_values: dict[tuple[int, int | None], tuple[float | None, date | None]] = {}
+        # A linked KPI's buckets in a period: (date of the bucket's latest measurement, value).
+        self.kpi_series: dict[tuple[int, int | None], list[tuple[date, float]]] = {}
 
     def run(self) -> Figures:
         for kr in self.data.key_results:
@@ -316,38 +319,27 @@ class _Evaluation:
 
     def kpi_value(self, kr: KeyResult, kpi_id: int) -> tuple[float | None, date | None]:
         """Latest bucket value and measurement date of the linked KPI inside the KR's period."""
-        period = self.period_of(kr)
-        cache_key = (kpi_id, period.id if period else None)
-        if cache_key in self.kpi_values:
-            return self.kpi_values[cache_key]
         kpi = self.kpis.get(kpi_id)
-        found: tuple[float | None, date | None] = (None, None)
-        if kpi is not None:
+        series = self.linked_series(kr, kpi) if kpi is not None else []
+        return (series[-1][1], series[-1][0]) if series else (None, None)
+
+    def linked_series(self, kr: KeyResult, kpi: Kpi) -> list[tuple[date, float]]:
+        """The KPI's buckets inside the key result's period up to "as of", each at the date of
+        its latest measurement: the current value is the last, the forecast fits them all."""
+        period = self.period_of(kr)
+        cache_key = (kpi.id, period.id if period else None)
+        series = self.kpi_series.get(cache_key)
+        if series is None:
             since, until = self.kpi_window(period)
-            inside = [
-                m
-                for m in self.measurements.get(kpi.id, [])
-                if m.at <= until and (since is None or m.at >= since)
-            ]
-            series = bucket_series(kpi, inside, self.data.fiscal_year_start_month, until, since)
-            if series:
-                found = (series[-1][1], max(m.at for m in inside))
-        self.kpi_values[cache_key] = found
-        return found
-
-    @cached_property
-    def kpi_points(self) -> dict[tuple[int, int], list[tuple[date, float]]]:
-        """The forecast points of each linked KPI in each period, as they are needed."""
-        return {}
-
-    @cached_property
-    def check_ins_by_key_result(self) -> dict[int, list[CheckIn]]:
-        """Every key result's check-ins up to "as of" (read only for forecasts)."""
-        found: dict[int, list[CheckIn]] = defaultdict(list)
-        for c in self.data.check_ins:
-            if c.effective_date <= self.as_of:
-                found[c.key_result_id].append(c)
-        return found
+            series = kpi_points(
+                kpi,
+                self.measurements.get(kpi.id, []),
+                self.data.fiscal_year_start_month,
+                until,
+                since,
+            )
+            self.kpi_series[cache_key] = series
+        return series
 
     def forecast(self, kr: KeyResult) -> tuple[float | None, float | None]:
         """Forecast value and score of a metric key result; (None, None) without one.
@@ -362,18 +354,7 @@ class _Evaluation:
             kpi = self.kpis.get(kr.kpi_id)
             if kpi is None:
                 return None, None
-            cache_key = (kpi.id, period.id)
-            points = self.kpi_points.get(cache_key)
-            if points is None:
-                since, until = self.kpi_window(period)
-                points = kpi_points(
-                    kpi,
-                    self.measurements.get(kpi.id, []),
-                    self.data.fiscal_year_start_month,
-                    until,
-                    since,
-                )
-                self.kpi_points[cache_key] = points
+            points = self.linked_series(kr, kpi)
         else:
             points = check_in_points(self.check_ins_by_key_result.get(kr.id, []), self.as_of)
         end = kr.due_date or period.end_date
