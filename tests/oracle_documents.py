@@ -12,6 +12,7 @@ import calendar
 from datetime import date, timedelta
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 Doc = dict[str, Any]
@@ -227,3 +228,14 @@ def key_results_of(draw: st.DrawFn, key: str, start: date, end: date, kpis: list
     if kind != "rollup":
         kr["check_ins"] = check_ins
     return kr
+
+
+def oracle_settings(examples: int) -> Any:
+    """Hypothesis settings of the oracle comparisons: the same documents on every run."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )

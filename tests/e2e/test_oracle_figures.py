@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from oracle import differences, period_figures
-from oracle_documents import documents
+from oracle_documents import documents, oracle_settings
 from oracle_fixed_document import AS_OF, PERIOD, fixed_document
 
 EXAMPLES = 8
@@ -54,13 +54,7 @@ def report_of(
     return report
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@oracle_settings(EXAMPLES)
 @given(case=documents())
 def test_every_figure_of_a_random_document_follows_the_rules(
     report_of: Any, case: tuple[dict[str, Any], str, date]

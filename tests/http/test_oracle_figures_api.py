@@ -11,14 +11,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from headway.config import load_settings
 from headway.services.documents.imports import import_workspace
 from headway.store.uow import make_uow
 from live_server import signed_in_browser
 from oracle import differences, period_figures
-from oracle_documents import documents
+from oracle_documents import documents, oracle_settings
 from oracle_fixed_document import AS_OF, PERIOD, fixed_document
 
 EXAMPLES = 6
@@ -101,13 +101,7 @@ def test_every_figure_of_the_fixed_document_follows_the_rules(live: Any) -> None
     assert report["overall"]["score"] == pytest.approx((0.5541666666666667 + 0.45) / 2)
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@oracle_settings(EXAMPLES)
 @given(case=documents())
 def test_every_figure_of_a_random_document_follows_the_rules(
     live: Any, case: tuple[dict[str, Any], str, date]
