@@ -19,13 +19,16 @@ class JobContext:
     """What a run of a job acts with: the database, the settings and the moment it runs at.
 
     `as_of` is the day the run acts for (None: today in each workspace's timezone); `now` is
-    the clock of the run, which records when things were sent.
+    the clock of the run, which records when things were sent. `scheduled` is True when the
+    scheduler started the run on its own timetable, False for `headway jobs run`; a job whose
+    work has its own hour (the weekly digest) acts only once that hour has come when scheduled.
     """
 
     uow: UnitOfWork
     settings: Settings
     now: datetime
     as_of: date | None = None
+    scheduled: bool = False
 
 
 @dataclass(slots=True, kw_only=True)
@@ -58,6 +61,32 @@ def job(name: str) -> Callable[[JobFunction], JobFunction]:
         return function
 
     return register
+
+
+NudgeHook = Callable[[str], None]
+
+_NUDGE_HOOKS: list[NudgeHook] = []
+
+
+def on_nudge(hook: NudgeHook) -> None:
+    """Let whatever runs jobs in this process (the scheduler in `headway serve`, a worker's
+    queue) hear `nudge`: `hook(name)` should arrange for the job to run soon, without waiting."""
+    if hook not in _NUDGE_HOOKS:
+        _NUDGE_HOOKS.append(hook)
+
+
+def off_nudge(hook: NudgeHook) -> None:
+    """Stop telling `hook` about nudges (a scheduler that stops)."""
+    if hook in _NUDGE_HOOKS:
+        _NUDGE_HOOKS.remove(hook)
+
+
+def nudge(name: str) -> None:
+    """Ask for the job `name` to run soon (after a write that gives it work, such as a batch of
+    measurements for "kpi-alerts"). Call it after the write commits. With no scheduler in this
+    process (the CLI, tests) nothing happens: the job's own timetable still runs it."""
+    for hook in list(_NUDGE_HOOKS):
+        hook(name)
 
 
 class UnknownJob(LookupError):
